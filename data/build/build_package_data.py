@@ -1,0 +1,745 @@
+"""Build the packaged jurisdiction and population tables in ``src/scomm/data/``.
+
+Run from the repository root::
+
+    .venv/bin/python data/build/build_package_data.py --shared /work/shared   # read ../shared
+    .venv/bin/python data/build/build_package_data.py                        # read data/raw/
+
+With ``--shared`` the raw inputs are read from the shared folder and the repository copies under
+``data/raw/`` are refreshed (files over 1 MB are stored gzipped as ``<name>.gz``). Without it the
+repository copies are read, so a clone can rebuild the package byte for byte. Output is
+deterministic: sorted rows, fixed decimal formatting, LF line endings, UTF-8.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import hashlib
+import io
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+RAW = REPO / "data" / "raw"
+OUT = REPO / "src" / "scomm" / "data"
+GZIP_OVER_BYTES = 1_000_000
+BUILD_COMMAND = ".venv/bin/python data/build/build_package_data.py --shared /work/shared"
+JAIL_FIRST_MONTH, JAIL_LAST_MONTH = "2005-01", "2020-03"
+
+sys.path.insert(0, str(REPO / "src"))
+from scomm.io import atomic_dir, atomic_write  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Source:
+    """A raw-data folder: where it sits under ``--shared`` and in the repo, and its terms."""
+
+    folder: str
+    shared_dir: str
+    notes: str
+    publisher: str
+    terms: str
+
+
+@dataclass(frozen=True)
+class Input:
+    """One raw file the build reads."""
+
+    source: Source
+    file: str
+    origin: str
+
+    @property
+    def shared_path(self) -> str:
+        return f"{self.source.shared_dir}/{self.file}"
+
+    def repo_path(self, size: int) -> str:
+        suffix = ".gz" if size > GZIP_OVER_BYTES else ""
+        return f"data/raw/{self.source.folder}/{self.file}{suffix}"
+
+
+FACTS_SRC = Source(
+    "kaggle_county_facts",
+    "data/raw/kaggle_county_facts",
+    "SOURCES.md",
+    "U.S. Census Bureau, State & County QuickFacts, as packaged in the Kaggle '2016 US Election' "
+    "dataset",
+    "U.S. government statistics; the Kaggle packaging is public; the source repository has no "
+    "LICENSE file",
+)
+UWCHR_SRC = Source(
+    "uwchr_ice_enforce",
+    "data/raw/uwchr_ice_enforce",
+    "SOURCES.md",
+    "University of Washington Center for Human Rights (UWCHR), ice-enforce repository "
+    "(ACS-derived populations; ICE area-of-responsibility assignments)",
+    "GPL-3.0 (licence of the UWCHR/ice-enforce repository)",
+)
+HHADAH_SRC = Source(
+    "scomm_activation_hhadah",
+    "data/raw/scomm_activation_hhadah",
+    "SOURCES.md",
+    "ICE Secure Communities activation schedule ('ICE SC Dates'), compiled by the "
+    "hhadah/immigration-enforcement-project research team",
+    "no LICENSE file in the source repository; the underlying ICE roster is U.S. government work",
+)
+JAILS_SRC = Source(
+    "kaplan_california_jails",
+    "data/raw/kaplan_california_jails",
+    "SOURCES.md",
+    "California Board of State and Community Corrections (BSCC), Jail Profile Survey; "
+    "cleaned by Jacob Kaplan",
+    "no LICENSE file in the source repository; the underlying JPS data are public California "
+    "government statistics",
+)
+REFERENCE_SRC = Source(
+    "reference_activation",
+    "reference/data",
+    "README.md",
+    "Asad and Baer-Bositis Secure Communities panel, from the replication materials of "
+    "Vargas-Núñez et al. (PNAS 2026), repository asadlasad/vargasnunezetal_2026_pnas",
+    "not stated in README.md (public replication repository; only the data were kept, no code)",
+)
+
+FACTS = Input(
+    FACTS_SRC,
+    "county_facts.csv",
+    "github Tsmith5151/2016-US-Election---ML @ d1ed8d043fadcb4f2f3a617d2a2240cac3b4460d, "
+    "'election results/county_facts.csv' (CR line endings converted to LF, no values changed)",
+)
+COUNTY_AOR = Input(
+    UWCHR_SRC,
+    "county_aor.csv",
+    "github UWCHR/ice-enforce @ bdb224c216bc98216b5f09de32841817b623162d, "
+    "share/input/county_aor.csv",
+)
+AOR_DEMOG = Input(
+    UWCHR_SRC,
+    "aor_demog_indicators.csv",
+    "github UWCHR/ice-enforce @ bdb224c216bc98216b5f09de32841817b623162d, "
+    "share/input/aor_demog_indicators.csv (pipe-delimited)",
+)
+HHADAH = Input(
+    HHADAH_SRC,
+    "scomm_activation_dates_county.csv",
+    "derived in the shared folder (pandas read_stata, no value changes) from github "
+    "hhadah/immigration-enforcement-project @ e9267eb6e79ea92d4dec90475e6b75a93800344c, "
+    "data/raw/activation_dates_makayla_revisedforbalance.dta",
+)
+JAILS = Input(
+    JAILS_SRC,
+    "california_jail_county_monthly_1995_2020.csv",
+    "github jacobkap/california_jails @ e8d599df38bf4010671a17e8bf4d726832a24314, "
+    "clean_data/california_jail_county_monthly_1995_2020.csv",
+)
+REFERENCE = Input(
+    REFERENCE_SRC,
+    "scomm_county_activation_dates.csv",
+    "securecommunities.dta in github asadlasad/vargasnunezetal_2026_pnas, reduced to one row per "
+    "county (the activation date)",
+)
+INPUTS = (FACTS, COUNTY_AOR, AOR_DEMOG, HHADAH, JAILS, REFERENCE)
+
+# 50 states + DC: FIPS PUB 5-2 codes, USPS abbreviations, names. Cross-checked below against the
+# facts file (FIPS prefix vs USPS code) and county_aor.csv (state name after the comma).
+STATES = (
+    ("01", "AL", "Alabama"), ("02", "AK", "Alaska"), ("04", "AZ", "Arizona"),
+    ("05", "AR", "Arkansas"), ("06", "CA", "California"), ("08", "CO", "Colorado"),
+    ("09", "CT", "Connecticut"), ("10", "DE", "Delaware"), ("11", "DC", "District of Columbia"),
+    ("12", "FL", "Florida"), ("13", "GA", "Georgia"), ("15", "HI", "Hawaii"),
+    ("16", "ID", "Idaho"), ("17", "IL", "Illinois"), ("18", "IN", "Indiana"),
+    ("19", "IA", "Iowa"), ("20", "KS", "Kansas"), ("21", "KY", "Kentucky"),
+    ("22", "LA", "Louisiana"), ("23", "ME", "Maine"), ("24", "MD", "Maryland"),
+    ("25", "MA", "Massachusetts"), ("26", "MI", "Michigan"), ("27", "MN", "Minnesota"),
+    ("28", "MS", "Mississippi"), ("29", "MO", "Missouri"), ("30", "MT", "Montana"),
+    ("31", "NE", "Nebraska"), ("32", "NV", "Nevada"), ("33", "NH", "New Hampshire"),
+    ("34", "NJ", "New Jersey"), ("35", "NM", "New Mexico"), ("36", "NY", "New York"),
+    ("37", "NC", "North Carolina"), ("38", "ND", "North Dakota"), ("39", "OH", "Ohio"),
+    ("40", "OK", "Oklahoma"), ("41", "OR", "Oregon"), ("42", "PA", "Pennsylvania"),
+    ("44", "RI", "Rhode Island"), ("45", "SC", "South Carolina"), ("46", "SD", "South Dakota"),
+    ("47", "TN", "Tennessee"), ("48", "TX", "Texas"), ("49", "UT", "Utah"),
+    ("50", "VT", "Vermont"), ("51", "VA", "Virginia"), ("53", "WA", "Washington"),
+    ("54", "WV", "West Virginia"), ("55", "WI", "Wisconsin"), ("56", "WY", "Wyoming"),
+)  # fmt: skip
+
+NAME_FIXES = {"35013": ("Doña Ana", "garbled bytes 0xEB 0xB1 for 'ñ' in county_facts.csv")}
+
+# Facts-file counties that the reference activation file lists under an older code.
+ACTIVATION_PREDECESSOR = {
+    "02105": ("02232", "Hoonah-Angoon Census Area was split from Skagway-Hoonah-Angoon (02232) "
+                       "in 2007"),
+    "02230": ("02232", "Skagway Municipality was split from Skagway-Hoonah-Angoon (02232) in 2007"),
+    "02195": ("02280", "Petersburg was split from Wrangell-Petersburg Census Area (02280) in 2008"),
+    "02275": ("02280", "Wrangell City and Borough was split from Wrangell-Petersburg Census Area "
+                       "(02280) in 2008"),
+    "02198": ("02201", "Prince of Wales-Hyder Census Area replaced Prince of Wales-Outer Ketchikan "
+                       "(02201) in 2008"),
+}  # fmt: skip
+
+# Facts-file counties that hhadah lists under their post-2015 code.
+HHADAH_SUCCESSOR = {
+    "02270": ("02158", "Wade Hampton Census Area was renamed Kusilvak Census Area (02158) in 2015"),
+    "46113": ("46102", "Shannon County was renamed Oglala Lakota County (46102) in 2015"),
+}
+
+# Facts-file counties missing from county_aor.csv (2015+ codes), and the code that replaced them.
+AOR_RELATED = {
+    "02270": ("02158", "renamed Kusilvak Census Area (02158) in 2015"),
+    "46113": ("46102", "renamed Oglala Lakota County (46102) in 2015"),
+}
+
+# Facts-file rows with no 2014 population because the county merged into another one.
+MERGED_INTO = {
+    "51515": ("51019", "Bedford city merged into Bedford County (51019) on 2013-07-01; the 2014 "
+                       "estimate and Hispanic share of 51019 cover the merged county"),
+}  # fmt: skip
+
+# Reference activation rows whose code is not a county in the facts file.
+REFERENCE_RETIRED = {
+    "02201": ("02198", "Prince of Wales-Outer Ketchikan Census Area, replaced by Prince of "
+                       "Wales-Hyder (02198) in 2008; its date is used for 02198"),
+    "02231": ("02232 02282", "Skagway-Yakutat-Angoon Census Area, split in 1992 into 02232 and "
+                             "Yakutat (02282); retired code"),
+    "02232": ("02105 02230", "Skagway-Hoonah-Angoon Census Area, split in 2007 into Hoonah-Angoon "
+                             "(02105) and Skagway (02230); its date is used for both"),
+    "02280": ("02195 02275", "Wrangell-Petersburg Census Area, split in 2008 into Petersburg "
+                             "(02195) and Wrangell (02275); its date is used for both"),
+    "12025": ("12086", "Dade County, renamed Miami-Dade County in 1997 with code 12086, which has "
+                       "its own row; retired code"),
+    "30113": ("30031 30067", "Yellowstone National Park (part), annexed to Gallatin (30031) and "
+                             "Park (30067) counties in 1997; retired code"),
+    "41006": ("", "not a county FIPS code (Oregon county codes are odd, 41001-41071); no county "
+                  "in the facts file"),
+    "51515": ("51019", "Bedford city, merged into Bedford County (51019) on 2013-07-01; row not "
+                       "used"),
+    "51560": ("51005", "Clifton Forge city, merged into Alleghany County (51005) in 2001; "
+                       "row not used"),
+    "51780": ("51083", "South Boston city, merged into Halifax County (51083) in 1995; "
+                       "row not used"),
+}  # fmt: skip
+
+FIX_COLUMNS = ("table", "key", "field", "old_value", "new_value", "reason")
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_bytes(inp: Input, shared: Path | None) -> bytes:
+    """Raw bytes of ``inp`` from ``--shared`` or from the repo copy (plain or ``.gz``)."""
+    if shared is not None:
+        return (shared / inp.shared_path).read_bytes()
+    plain = RAW / inp.source.folder / inp.file
+    if plain.exists():
+        return plain.read_bytes()
+    packed = plain.with_name(plain.name + ".gz")
+    if packed.exists():
+        return gzip.decompress(packed.read_bytes())
+    raise FileNotFoundError(f"{plain} (or {packed.name}); run with --shared to copy it")
+
+
+def rows(data: bytes, encoding: str = "utf-8", delimiter: str = ",") -> list[dict[str, str]]:
+    """Parse CSV bytes into dicts of strings."""
+    return list(csv.DictReader(io.StringIO(data.decode(encoding)), delimiter=delimiter))
+
+
+def refresh_raw_copies(shared: Path) -> None:
+    """Copy each input and its notes file from ``shared`` into ``data/raw/`` (gzip over 1 MB)."""
+    notes = {(i.source.folder, i.source.shared_dir, i.source.notes) for i in INPUTS}
+    for folder, shared_dir, name in sorted(notes):
+        write_if_changed(RAW / folder / name, (shared / shared_dir / name).read_bytes())
+    for inp in INPUTS:
+        data = read_bytes(inp, shared)
+        target = REPO / inp.repo_path(len(data))
+        if target.suffix == ".gz":
+            if target.exists() and gzip.decompress(target.read_bytes()) == data:
+                continue
+            data = gzip.compress(data, compresslevel=9, mtime=0)
+        write_if_changed(target, data)
+
+
+def write_if_changed(path: Path, data: bytes) -> None:
+    if not path.exists() or path.read_bytes() != data:
+        atomic_write(path, data)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def share(percent: str) -> str:
+    """Percent string -> share in [0, 1] with 4 decimals."""
+    value = (Decimal(percent) / 100).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    if not Decimal(0) <= value <= Decimal(1):
+        raise ValueError(f"share out of range: {percent}%")
+    return f"{value:.4f}"
+
+
+def to_int(text: str) -> int:
+    """Integer from a string that may carry a fractional part (rounded half up)."""
+    return int(Decimal(text).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def month_index(ym: str) -> int:
+    year, month = ym.split("-")[:2]
+    return int(year) * 12 + int(month)
+
+
+def fix(table: str, key: str, field: str, old: str, new: str, reason: str) -> dict[str, str]:
+    return dict(zip(FIX_COLUMNS, (table, key, field, old, new, reason), strict=True))
+
+
+def to_csv(columns: tuple[str, ...], records: list[dict[str, object]]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", extrasaction="raise")
+    writer.writeheader()
+    writer.writerows(records)
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------- tables
+
+
+def build_state_codes(facts: list[dict[str, str]], county_aor: list[dict[str, str]]) -> list[dict]:
+    """The 51 state rows, checked against the facts file and county_aor.csv."""
+    usps = {fips: code for fips, code, _ in STATES}
+    names = {fips: name for fips, _, name in STATES}
+    for row in facts:
+        fips = row["fips"].zfill(5)
+        if usps.get(fips[:2]) != row["state_abbreviation"]:
+            raise ValueError(f"county_facts.csv: {fips}: state {row['state_abbreviation']}")
+    for row in county_aor:
+        if row["geoid_state"] in names:
+            stated = row["name"].rsplit(", ", 1)[1]
+            if stated != names[row["geoid_state"]].lower():
+                raise ValueError(f"county_aor.csv: {row['geoid']}: state name {stated!r}")
+    return [{"state_fips": f, "state": c, "state_name": n} for f, c, n in STATES]
+
+
+def read_counties(facts: list[dict[str, str]], fixes: list[dict[str, str]]) -> list[dict]:
+    """County rows from the facts file: names cleaned, merged counties folded into successors."""
+    by_fips: dict[str, dict[str, str]] = {}
+    for row in facts:
+        fips = row["fips"].zfill(5)
+        if fips.endswith("000"):
+            continue  # a U.S. or state summary row
+        if fips in by_fips:
+            raise ValueError(f"county_facts.csv: duplicate county FIPS {fips}")
+        by_fips[fips] = row
+
+    for old, (new, why) in MERGED_INTO.items():
+        gone, into = by_fips.pop(old), by_fips[new]
+        if int(gone["PST045214"]) != 0:
+            raise ValueError(f"county_facts.csv: {old} has a 2014 population; merge not needed")
+        pop_into, pop_gone = int(into["POP010210"]), int(gone["POP010210"])
+        pop = pop_into + pop_gone
+        born = Decimal(into["POP645213"]) * pop_into + Decimal(gone["POP645213"]) * pop_gone
+        merged = dict(into, POP010210=str(pop), POP645213=str(born / pop))
+        fixes += [
+            fix("counties", old, "county_fips", old, new,
+                f"{why}; row dropped (its 2014 population is 0)"),
+            fix("counties", new, "population_2010", into["POP010210"], str(pop),
+                f"adds the Census 2010 population of {old} ({pop_gone}) so 2010 covers the "
+                "merged county, as the 2014 estimate does"),
+            fix("counties", new, "foreign_born_share", share(into["POP645213"]),
+                share(merged["POP645213"]),
+                f"mean of {new} ({into['POP645213']}%) and {old} ({gone['POP645213']}%) weighted "
+                "by 2010 population; ACS 2009-2013 predates the merger"),
+        ]  # fmt: skip
+        by_fips[new] = merged
+
+    counties = []
+    for fips, row in sorted(by_fips.items()):
+        if not row["PST045214"] or int(row["PST045214"]) <= 0:
+            raise ValueError(f"county_facts.csv: {fips}: no 2014 population and no merge rule")
+        name = row["area_name"].strip()
+        if fips in NAME_FIXES:
+            new, reason = NAME_FIXES[fips]
+            fixes.append(fix("counties", fips, "name", name, new, reason))
+            name = new
+        counties.append(
+            {
+                "county_fips": fips,
+                "state": row["state_abbreviation"],
+                "state_fips": fips[:2],
+                "name": name,
+                "population": int(row["PST045214"]),
+                "population_2010": int(row["POP010210"]),
+                "hispanic_share": share(row["RHI725214"]),
+                "foreign_born_share": share(row["POP645213"]),
+            }
+        )
+    return counties
+
+
+def build_counties(
+    facts: list[dict[str, str]],
+    reference: list[dict[str, str]],
+    hhadah: list[dict[str, str]],
+    county_aor: list[dict[str, str]],
+) -> tuple[list[dict], list[dict], list[dict]]:
+    """Return (counties, disagreements, fixes)."""
+    fixes: list[dict[str, str]] = []
+    ref_date = {r["county_fips"]: r["date_secure"] for r in reference}
+    hh_month = {r["county_fips5"]: r["activation_ym"] for r in hhadah}
+    aor_of = {r["geoid"]: r["aor"] for r in county_aor}
+    usps = {fips: code for fips, code, _ in STATES}
+
+    counties = read_counties(facts, fixes)
+    in_model = {c["county_fips"] for c in counties}
+    if {c["state"] for c in counties} != set(usps.values()):
+        raise ValueError("county_facts.csv: not every state + DC has a county")
+
+    # Reference activation rows for codes that are not counties in the model.
+    unused = sorted(set(ref_date) - in_model)
+    if unused != sorted(REFERENCE_RETIRED):
+        raise ValueError(f"reference activation: unexplained codes {unused}")
+    for code in unused:
+        successors, why = REFERENCE_RETIRED[code]
+        dates = ", ".join(f"{s} {ref_date.get(s) or 'none'}" for s in successors.split())
+        reason = f"{why}; reference date {ref_date[code] or 'none'}"
+        reason += f"; successor dates: {dates}" if dates else ""
+        fixes.append(fix("reference_activation", code, "county_fips", code, successors, reason))
+
+    for code in sorted(set(hh_month) - in_model):
+        if code.startswith("72"):
+            continue
+        why = "not a county in the model (retired or renamed code)"
+        if hh_month[code]:
+            why += f"; its month {hh_month[code]} is not used"
+        fixes.append(fix("hhadah_activation", code, "county_fips", code, "", why))
+    pr = sorted(c for c in hh_month if c.startswith("72"))
+    if pr:
+        fixes.append(
+            fix("hhadah_activation", f"{pr[0]}-{pr[-1]}", "county_fips", f"{len(pr)} codes", "",
+                "Puerto Rico is outside the model (50 states + DC); "
+                f"{sum(1 for c in pr if hh_month[c])} of these rows have a month")
+        )  # fmt: skip
+
+    # The state's most common AOR, for counties missing from county_aor.csv.
+    state_aors: dict[str, Counter[str]] = defaultdict(Counter)
+    for geoid, aor in aor_of.items():
+        state_aors[geoid[:2]][aor] += 1
+
+    disagreements = []
+    for c in counties:
+        fips = c["county_fips"]
+        ref_code = fips
+        if fips not in ref_date and fips in ACTIVATION_PREDECESSOR:
+            ref_code, why = ACTIVATION_PREDECESSOR[fips]
+            fixes.append(
+                fix("counties", fips, "activation_date", "", ref_date[ref_code],
+                    f"no row for {fips} in the reference; used the date of {ref_code} ({why})")
+            )  # fmt: skip
+        activation = ref_date.get(ref_code, "")
+        if not activation:
+            raise ValueError(f"{fips} {c['name']}: no activation date in the reference")
+        c["activation_date"] = date.fromisoformat(activation).isoformat()
+
+        hh_code = fips
+        if fips not in hh_month and fips in HHADAH_SUCCESSOR:
+            hh_code, why = HHADAH_SUCCESSOR[fips]
+            fixes.append(
+                fix("counties", fips, "activation_month_hhadah", "", hh_month[hh_code],
+                    f"no row for {fips} in hhadah; used the row of {hh_code} ({why})")
+            )  # fmt: skip
+        c["activation_month_hhadah"] = hh_month.get(hh_code, "")
+
+        if fips in aor_of:
+            c["aor"] = aor_of[fips]
+        else:
+            counts = state_aors[c["state_fips"]]
+            aor, n = counts.most_common(1)[0]
+            reason = (
+                f"no row for {fips} in county_aor.csv; filled with {c['state']}'s most common "
+                f"AOR ({n} of {counts.total()} counties)"
+            )
+            if fips in AOR_RELATED:
+                related, why = AOR_RELATED[fips]
+                reason += f"; {why}, which county_aor.csv assigns to {aor_of[related]}"
+            fixes.append(fix("counties", fips, "aor", "", aor, reason))
+            c["aor"] = aor
+
+        disagreement = compare_activation(c, hh_code, hh_code in hh_month)
+        if disagreement:
+            disagreements.append(disagreement)
+
+    fixes.sort(key=lambda f: (f["table"], f["key"], f["field"]))
+    return counties, disagreements, fixes
+
+
+def compare_activation(county: dict, hh_code: str, hh_has_row: bool) -> dict | None:
+    """A disagreement row if the two activation sources differ on the month, else None."""
+    reference = county["activation_date"]
+    hh = county["activation_month_hhadah"]
+    if hh == reference[:7]:
+        return None
+    if not hh:
+        apart = ""
+        if hh_has_row:
+            note = f"hhadah row {hh_code} has no activation month"
+        else:
+            note = f"hhadah has no row for {hh_code}"
+        if hh_code != county["county_fips"]:
+            note += f" (successor code of {county['county_fips']})"
+    else:
+        apart = month_index(hh) - month_index(reference)
+        note = f"hhadah is {abs(apart)} month(s) {'later' if apart > 0 else 'earlier'}"
+        day = date.fromisoformat(reference)
+        if apart == 1 and (day + timedelta(days=1)).day == 1:
+            note += "; the reference date is the last day of its month"
+    return {
+        "county_fips": county["county_fips"],
+        "state": county["state"],
+        "name": county["name"],
+        "date_secure": reference,
+        "activation_month_hhadah": hh,
+        "months_apart": apart,
+        "note": note,
+    }
+
+
+def build_jail_bookings(jails: list[dict[str, str]], ca_counties: set[str]) -> list[dict]:
+    """Monthly bookings per California county, summed over its jurisdictions."""
+    cells: dict[tuple[str, str], list[int | None]] = defaultdict(list)
+    for row in jails:
+        month = row["date"][:7]
+        if not JAIL_FIRST_MONTH <= month <= JAIL_LAST_MONTH:
+            continue
+        fips = row["fips_state_county_code"]
+        if fips not in ca_counties:
+            raise ValueError(f"jail file: {row['jurisdiction']}: unknown county {fips}")
+        booked = row["total_num_persons_booked"]
+        cells[(fips, month)].append(None if booked == "NA" else int(booked))
+    out = []
+    for (fips, month), values in sorted(cells.items()):
+        present = [v for v in values if v is not None]
+        out.append(
+            {
+                "county_fips": fips,
+                "month": month,
+                "bookings": sum(present) if present else "",
+                "n_jurisdictions": len(values),
+                "n_missing": len(values) - len(present),
+            }
+        )
+    return out
+
+
+def build_aor_population(demog: list[dict[str, str]], aors: set[str]) -> list[dict]:
+    """AOR x year population counts (ACS-derived)."""
+    out = []
+    for row in demog:
+        if row["aor"] not in aors:
+            raise ValueError(f"aor_demog_indicators.csv: AOR {row['aor']} not in county_aor.csv")
+        out.append(
+            {
+                "aor": row["aor"],
+                "year": int(row["year"]),
+                "total_pop": int(row["total_pop"]),
+                "forborn_pop": int(row["forborn_pop"]),
+                "noncitizen_pop": int(row["noncitizen_pop"]),
+                "undocu_pop": int(row["undocu_pop"]),
+                "undocu_pop_low": to_int(row["undocu_pop_low"]),
+                "undocu_pop_upp": to_int(row["undocu_pop_upp"]),
+            }
+        )
+    out.sort(key=lambda r: (r["aor"], r["year"]))
+    return out
+
+
+# ---------------------------------------------------------------- schema and manifest
+
+COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "counties.csv": (
+        ("county_fips", "string", "5-digit county FIPS code (as in county_facts.csv, zero-padded)"),
+        ("state", "string", "USPS state code"),
+        ("state_fips", "string", "2-digit state FIPS code"),
+        ("name", "string", "county name as in county_facts.csv (shortened there, ' County' "
+                           "omitted), spaces trimmed, the Doña Ana bytes fixed"),
+        ("population", "int", "population, July 2014 estimate (PST045214)"),
+        ("population_2010", "int", "population, Census 2010 (POP010210; 51019 includes the "
+                                  "former Bedford city 51515)"),
+        ("hispanic_share", "float", "Hispanic or Latino share of the population, 2014 "
+                                    "(RHI725214 / 100, 4 decimals)"),
+        ("foreign_born_share", "float", "foreign-born share, ACS 2009-2013 (POP645213 / 100, "
+                                        "4 decimals)"),
+        ("aor", "string", "ICE ERO area-of-responsibility code (county_aor.csv; gaps filled by "
+                          "the state's most common AOR, see fixes.csv)"),
+        ("activation_date", "date", "Secure Communities activation date, YYYY-MM-DD (reference "
+                                    "date_secure; FIPS mappings in fixes.csv)"),
+        ("activation_month_hhadah", "month", "activation month YYYY-MM from the hhadah source; "
+                                             "empty if absent there"),
+    ),
+    "activation_disagreements.csv": (
+        ("county_fips", "string", "5-digit county FIPS code"),
+        ("state", "string", "USPS state code"),
+        ("name", "string", "county name as in counties.csv"),
+        ("date_secure", "date", "reference activation date (= counties.activation_date)"),
+        ("activation_month_hhadah", "month", "hhadah activation month; empty if absent"),
+        ("months_apart", "int", "hhadah month minus reference month; empty if hhadah is absent"),
+        ("note", "string", "what differs"),
+    ),
+    "fixes.csv": (
+        ("table", "string", "which table or source the fix concerns (counties, "
+                            "reference_activation, hhadah_activation)"),
+        ("key", "string", "county FIPS code (or code range) the fix applies to"),
+        ("field", "string", "field changed or filled"),
+        ("old_value", "string", "value in the raw input (empty if absent)"),
+        ("new_value", "string", "value used (for retired codes: the successor code(s))"),
+        ("reason", "string", "why, with the FIPS change it reflects"),
+    ),
+    "ca_jail_bookings_monthly.csv": (
+        ("county_fips", "string", "5-digit county FIPS code (California, 06xxx)"),
+        ("month", "month", f"YYYY-MM, {JAIL_FIRST_MONTH} .. {JAIL_LAST_MONTH}"),
+        ("bookings", "int", "persons booked that month, summed over the county's reporting "
+                            "jurisdictions with a value; empty when every jurisdiction's value "
+                            "is missing"),
+        ("n_jurisdictions", "int", "jurisdiction rows for the county that month"),
+        ("n_missing", "int", "of those, rows with total_num_persons_booked missing (NA)"),
+    ),
+    "aor_population.csv": (
+        ("aor", "string", "ICE ERO area-of-responsibility code"),
+        ("year", "int", "ACS year"),
+        ("total_pop", "int", "total population"),
+        ("forborn_pop", "int", "foreign-born population"),
+        ("noncitizen_pop", "int", "noncitizen population"),
+        ("undocu_pop", "int", "estimated undocumented population"),
+        ("undocu_pop_low", "int", "lower bound of undocu_pop (rounded to an integer)"),
+        ("undocu_pop_upp", "int", "upper bound of undocu_pop (rounded to an integer)"),
+    ),
+    "state_codes.csv": (
+        ("state_fips", "string", "2-digit state FIPS code (FIPS PUB 5-2)"),
+        ("state", "string", "USPS state code"),
+        ("state_name", "string", "state name"),
+    ),
+}  # fmt: skip
+
+DESCRIPTIONS = {
+    "counties.csv": "One row per U.S. county (50 states + DC) in the Census QuickFacts file: "
+    "population, Hispanic and foreign-born shares, ICE AOR and Secure Communities activation "
+    "date (reference) with the second source's month alongside.",
+    "activation_disagreements.csv": "Every county where the hhadah activation month differs from "
+    "the reference date's month or is missing. Recorded, not dropped: counties.csv keeps the "
+    "reference date.",
+    "fixes.csv": "Every change, fill and FIPS mapping the build applied, and every raw "
+    "activation row left out of the model, with its reason.",
+    "ca_jail_bookings_monthly.csv": "California Jail Profile Survey monthly bookings per county "
+    "(summed over jurisdictions), 2005-01 to 2020-03. Only county-months present in the survey "
+    "have a row (Alpine 06003 never reports).",
+    "aor_population.csv": "ICE area-of-responsibility populations (total, foreign-born, "
+    "noncitizen, undocumented with bounds), 2012-2019, ACS-derived by UWCHR.",
+    "state_codes.csv": "The 50 states and DC: FIPS code, USPS code, name. Embedded in the build "
+    "script; checked against county_facts.csv and county_aor.csv.",
+}
+
+FILE_INPUTS = {
+    "counties.csv": (FACTS, REFERENCE, HHADAH, COUNTY_AOR),
+    "activation_disagreements.csv": (FACTS, REFERENCE, HHADAH),
+    "fixes.csv": (FACTS, REFERENCE, HHADAH, COUNTY_AOR),
+    "ca_jail_bookings_monthly.csv": (JAILS, FACTS),
+    "aor_population.csv": (AOR_DEMOG, COUNTY_AOR),
+    "state_codes.csv": (FACTS, COUNTY_AOR),
+}
+
+
+def manifest(texts: dict[str, str], raw: dict[Input, bytes]) -> str:
+    """MANIFEST.yaml text for the built files."""
+
+    def describe_input(inp: Input) -> dict[str, object]:
+        data = raw[inp]
+        return {
+            "shared_path": inp.shared_path,
+            "repo_path": inp.repo_path(len(data)),
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "bytes": len(data),
+            "origin": inp.origin,
+            "publisher": inp.source.publisher,
+            "terms": inp.source.terms,
+            "notes": f"data/raw/{inp.source.folder}/{inp.source.notes}",
+        }
+
+    files = {}
+    for name, text in texts.items():
+        files[name] = {
+            "description": DESCRIPTIONS[name],
+            "rows": text.count("\n") - 1,
+            "sha256": hashlib.sha256(text.encode()).hexdigest(),
+            "build_command": BUILD_COMMAND,
+            "columns": [{"name": n, "type": t, "meaning": m} for n, t, m in COLUMNS[name]],
+            "inputs": [describe_input(i) for i in FILE_INPUTS[name]],
+        }
+    doc = {
+        "about": "Packaged jurisdiction and population data for scomm. Rebuild with the build "
+        "command (or without --shared, from the copies in data/raw/). sha256 and bytes of "
+        "inputs are of the uncompressed raw file.",
+        "files": files,
+    }
+    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+
+
+# ---------------------------------------------------------------- main
+
+
+def build(shared: Path | None, out: Path) -> None:
+    """Read the raw inputs, write every packaged file into ``out``, print a summary."""
+    raw = {inp: read_bytes(inp, shared) for inp in INPUTS}
+    facts = rows(raw[FACTS], encoding="latin-1")
+    county_aor = rows(raw[COUNTY_AOR])
+    states = build_state_codes(facts, county_aor)
+    counties, disagreements, fixes = build_counties(
+        facts, rows(raw[REFERENCE]), rows(raw[HHADAH]), county_aor
+    )
+    ca = {c["county_fips"] for c in counties if c["state"] == "CA"}
+    bookings = build_jail_bookings(rows(raw[JAILS]), ca)
+    aor_pop = build_aor_population(
+        rows(raw[AOR_DEMOG], delimiter="|"), {c["aor"] for c in counties}
+    )
+
+    tables = {
+        "counties.csv": counties,
+        "activation_disagreements.csv": disagreements,
+        "fixes.csv": fixes,
+        "ca_jail_bookings_monthly.csv": bookings,
+        "aor_population.csv": aor_pop,
+        "state_codes.csv": states,
+    }
+    texts = {
+        name: to_csv(tuple(c[0] for c in COLUMNS[name]), records)
+        for name, records in tables.items()
+    }
+    with atomic_dir(out) as tmp:
+        for name, text in texts.items():
+            (tmp / name).write_bytes(text.encode())
+        (tmp / "MANIFEST.yaml").write_bytes(manifest(texts, raw).encode())
+
+    missing = sum(1 for d in disagreements if not d["activation_month_hhadah"])
+    for name, records in tables.items():
+        print(f"{name}: {len(records)} rows")
+    print(
+        f"activation sources disagree for {len(disagreements)} of {len(counties)} counties: "
+        f"{missing} missing in hhadah, {len(disagreements) - missing} with a different month"
+    )
+    print(f"fixes: {len(fixes)} rows ({sum(f['table'] == 'counties' for f in fixes)} on counties)")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--shared", type=Path, help="shared folder; also refreshes data/raw/")
+    parser.add_argument(
+        "--out", type=Path, default=OUT, help="output folder (default: %(default)s)"
+    )
+    args = parser.parse_args(argv)
+    if args.shared is not None:
+        refresh_raw_copies(args.shared)
+    build(args.shared, args.out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Packaged jurisdiction and population data; provenance in MANIFEST.yaml."""
