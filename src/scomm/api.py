@@ -1,0 +1,47 @@
+"""The library's front door: run a scenario, compare two, on common random numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import polars as pl
+
+from scomm import periods
+from scomm.compile import compile_inputs
+from scomm.engine import Simulation, simulate
+from scomm.errors import UserError
+from scomm.jurisdictions.counties import parse_states
+from scomm.scenario import Scenario, resolve
+from scomm.summary import flows, summary_document
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """A simulation, its flows table and its summary document."""
+
+    simulation: Simulation
+    scenario: Scenario
+    flows: pl.DataFrame
+    summary: dict
+
+
+def run(
+    scenario: str = "baseline",
+    start: str | None = None,
+    end: str | None = None,
+    states: list[str] | str | None = None,
+    seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> RunResult:
+    """Simulate a scenario for the period (inclusive months) and states."""
+    if seed < 0:
+        raise UserError(f"--seed: {seed} must be a non-negative integer")
+    s, e = periods.parse_period(start, end)
+    chosen = parse_states(",".join(states) if isinstance(states, list) else states)
+    scn = resolve(scenario)
+    inputs = compile_inputs(scn, s, e, chosen)
+    sim = simulate(inputs, seed, progress)
+    table = flows(sim)
+    doc = summary_document(sim, scn.name, scn.digest(), chosen, table)
+    return RunResult(simulation=sim, scenario=scn, flows=table, summary=doc)

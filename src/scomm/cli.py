@@ -1,0 +1,161 @@
+"""The command line: parse, call the library, print. See ../shared/CONTRACT.md."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from scomm.errors import UserError
+
+app = typer.Typer(
+    name="scomm",
+    help="Secure Communities as code: simulate, compare and audit the S-Comm pipeline.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+
+Scenario = Annotated[str, typer.Option("--scenario", help="Scenario name or YAML file.")]
+Start = Annotated[str | None, typer.Option("--start", help="First month, YYYY-MM.")]
+End = Annotated[str | None, typer.Option("--end", help="Last month, YYYY-MM.")]
+States = Annotated[str | None, typer.Option("--states", help="USPS codes, e.g. NY,CA.")]
+Seed = Annotated[int, typer.Option("--seed", help="Random seed.")]
+Out = Annotated[Path | None, typer.Option("--out", help="Write summary.json and flows here.")]
+Json = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+
+
+def emit_json(doc: dict) -> None:
+    """Print exactly one JSON document on stdout."""
+    sys.stdout.write(json.dumps(doc, indent=2, sort_keys=False) + "\n")
+
+
+@app.command()
+def run(
+    scenario: Scenario = "baseline",
+    start: Start = None,
+    end: End = None,
+    states: States = None,
+    seed: Seed = 0,
+    out: Out = None,
+    json_: Json = False,
+) -> None:
+    """Simulate the pipeline for the period and places."""
+    from scomm.report.console import print_summary
+    from scomm.runner import run_with_progress, write_run
+
+    result = run_with_progress(
+        err, scenario=scenario, start=start, end=end, states=states, seed=seed
+    )
+    if out is not None:
+        write_run(result, out)
+        err.print(f"results written to [bold]{out}[/bold] (summary.json, flows.parquet)")
+    if json_:
+        emit_json(result.summary)
+    else:
+        print_summary(result.summary)
+
+
+@app.command()
+def compare(
+    a: Annotated[str, typer.Argument(help="First scenario (name or file).")],
+    b: Annotated[str, typer.Argument(help="Second scenario (name or file).")],
+    start: Start = None,
+    end: End = None,
+    states: States = None,
+    seed: Seed = 0,
+    out: Out = None,
+    json_: Json = False,
+) -> None:
+    """Run two scenarios on the same random numbers; print both and their difference."""
+    from scomm.compare import compare_runs, write_compare
+    from scomm.report.console import print_compare
+    from scomm.runner import run_with_progress
+
+    ra = run_with_progress(err, scenario=a, start=start, end=end, states=states, seed=seed)
+    rb = run_with_progress(err, scenario=b, start=start, end=end, states=states, seed=seed)
+    doc = compare_runs(ra, rb)
+    if out is not None:
+        write_compare(doc, ra, rb, out)
+    if json_:
+        emit_json(doc)
+    else:
+        print_compare(doc)
+
+
+@app.command()
+def scenarios(json_: Json = False) -> None:
+    """List the named scenarios: name and one-sentence description."""
+    from scomm.scenario import packaged, scenario_names
+
+    rows = [(n, packaged(n).description) for n in scenario_names()]
+    if json_:
+        emit_json({"scenarios": [{"name": n, "description": d} for n, d in rows]})
+        return
+    width = max(len(n) for n, _ in rows)
+    for name, description in rows:
+        typer.echo(f"{name:<{width}}  {description}")
+
+
+@app.command()
+def params(
+    date: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default today).")] = None,
+    county: Annotated[str | None, typer.Option("--county", help="5-digit county FIPS.")] = None,
+    state: Annotated[str | None, typer.Option("--state", help="USPS state code.")] = None,
+    scenario: Scenario = "baseline",
+    json_: Json = False,
+) -> None:
+    """The rules in force on a date for a place, each with value, unit and citation."""
+    from scomm.params_view import rules_in_force
+    from scomm.report.console import print_params
+
+    doc = rules_in_force(date=date, county=county, state=state, scenario=scenario)
+    if json_:
+        emit_json(doc)
+    else:
+        print_params(doc)
+
+
+def _register_subcommands() -> None:
+    """Sub-command groups that live beside their library code."""
+    if importlib.util.find_spec("scomm.records.cli") is None:
+        return
+    from scomm.records.cli import app as records_app
+
+    app.add_typer(records_app, name="records", help="Load, validate and summarise ICE records.")
+
+
+_register_subcommands()
+
+
+def _error_line(message: str) -> None:
+    """One line on stderr: ``scomm: error: <message>``."""
+    sys.stderr.write("scomm: error: " + " ".join(message.split()) + "\n")
+
+
+def main() -> None:
+    """Entry point: user errors exit 2 with one line; bugs exit 1 with a traceback."""
+    try:
+        app(standalone_mode=False)
+    except UserError as exc:
+        _error_line(str(exc))
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        sys.exit(130)
+    except Exception as exc:  # click usage errors come here too
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            _error_line(exc.format_message())
+            sys.exit(2)
+        traceback.print_exc()
+        sys.exit(1)

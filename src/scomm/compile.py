@@ -1,0 +1,176 @@
+"""Compile a scenario into arrays of the rules in force, month by month.
+
+Rules in force on the first day of a month apply to the whole month; the one exception
+is a county's S-Comm activation, prorated by day (a county activated on the 27th of a
+31-day month submits the last 5/31 of that month's bookings).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from scomm import periods
+from scomm.jurisdictions.counties import counties
+from scomm.jurisdictions.laws import Law
+from scomm.population import Composition, bookings, composition
+from scomm.rules.categories import CHARGE_KEYS, LEVEL_KEYS, STATUS_KEYS, Charge, Level
+from scomm.scenario import Scenario
+
+N_LEVELS, N_CHARGES = len(Level), len(Charge)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything the engine needs, as arrays over (county, month, ...)."""
+
+    months: np.ndarray  # month indices of the simulated period
+    county_mask: np.ndarray  # counties in the selected states
+    bookings: np.ndarray  # (county, month) int64
+    active_from: np.ndarray  # (county, month) month fraction when interoperability starts
+    composition: Composition
+    p_match: np.ndarray  # (month, status)
+    p_removable: np.ndarray  # (month, status)
+    level_cdf: np.ndarray  # (month, lawful/undocumented, level)
+    charge_cdf: np.ndarray  # (month, charge)
+    male: np.ndarray  # (month,)
+    p_detainer: np.ndarray  # (month, level)
+    traffic_deferred: np.ndarray  # (month,) bool
+    minor_factor: np.ndarray  # (month,)
+    policy: np.ndarray  # (county, month) index into policy_masks
+    policy_masks: np.ndarray  # (policy, level, charge) bool: may the jail honour?
+    base_compliance: np.ndarray  # (month,)
+    p_transfer: np.ndarray  # (month,)
+    p_removal: np.ndarray  # (month, level)
+    detention_mean: np.ndarray  # (month,)
+    p_summary: np.ndarray  # (month,)
+    p_counsel: np.ndarray  # (month,)
+
+
+def _series(scn: Scenario, name: str, days: list[dt.date], keys: list[str] | None = None):
+    p = scn.params[name]
+    if keys is None:
+        return np.array([float(p.at(d)) for d in days])
+    return np.array([[float(p.at(d, k)) for k in keys] for d in days])
+
+
+def _cdf(shares: np.ndarray) -> np.ndarray:
+    total = shares.sum(axis=-1, keepdims=True)
+    cdf = np.cumsum(shares, axis=-1) / total
+    cdf[..., -1] = 1.0
+    return cdf
+
+
+def _activation(scn: Scenario, months: np.ndarray, days: list[dt.date]) -> np.ndarray:
+    """Month fraction from which each county submits prints (1.0 = not at all)."""
+    cty = counties()
+    act = np.array([(a - dt.date(2000, 1, 1)).days for a in cty.activation])
+    starts = np.array([(d - dt.date(2000, 1, 1)).days for d in days])
+    lengths = np.array([periods.days_in(int(m)) for m in months])
+    frac = np.clip((act[:, None] - starts[None, :]) / lengths[None, :], 0.0, 1.0)
+    on = np.array([bool(scn.params.at("program.interoperability", d)) for d in days])
+    frac = np.where(on[None, :], frac, 1.0)
+    for ov in scn.place_overrides:
+        if ov.name != "program.interoperability":
+            continue
+        place = np.isin(cty.state, ov.states) | np.isin(cty.fips, ov.counties)
+        when = np.array([ov.start <= d and (ov.until is None or d <= ov.until) for d in days])
+        forced = 1.0 if not ov.value else frac
+        frac = np.where(place[:, None] & when[None, :], forced, frac)
+    for law in scn.laws:
+        if law.effect != "withdraw_interoperability":
+            continue
+        place = np.array([law.binds_place(s, f) for s, f in zip(cty.state, cty.fips, strict=True)])
+        when = np.array([law.in_force(d) for d in days])
+        frac = np.where(place[:, None] & when[None, :], 1.0, frac)
+    return frac
+
+
+def law_mask(law: Law) -> np.ndarray:
+    """(level, charge) → may a jail bound by this law honour a detainer?"""
+    if law.effect == "decline_all" or (law.effect == "honor_only_if" and law.judicial_warrant):
+        return np.zeros((N_LEVELS, N_CHARGES), dtype=bool)
+    if law.effect != "honor_only_if":
+        return np.ones((N_LEVELS, N_CHARGES), dtype=bool)
+    lv = np.isin(LEVEL_KEYS, law.levels)
+    ch = np.isin(CHARGE_KEYS, law.charges)
+    return lv[:, None] | ch[None, :]
+
+
+def _policies(scn: Scenario, days: list[dt.date]) -> tuple[np.ndarray, np.ndarray]:
+    """Per county-month policy index and the table of honour masks it points into."""
+    cty = counties()
+    masks = [np.ones((N_LEVELS, N_CHARGES), dtype=bool)]
+    index: dict[tuple[str, ...], int] = {(): 0}
+    policy = np.zeros((len(cty.fips), len(days)), dtype=np.int16)
+    detainer_laws = [
+        lw for lw in scn.laws if lw.effect in ("honor_only_if", "decline_all", "require_compliance")
+    ]
+    places = {
+        lw.id: np.array([lw.binds_place(s, f) for s, f in zip(cty.state, cty.fips, strict=True)])
+        for lw in detainer_laws
+    }
+    for j, d in enumerate(days):
+        live = [lw for lw in detainer_laws if lw.in_force(d)]
+        if not live:
+            continue
+        member = np.stack([places[lw.id] for lw in live], axis=1)
+        combos: dict[tuple[bool, ...], list[int]] = {}
+        for i, row in enumerate(map(tuple, member)):
+            if any(row):
+                combos.setdefault(row, []).append(i)
+        for row, rows in combos.items():
+            laws = [lw for lw, on in zip(live, row, strict=True) if on]
+            key = tuple(lw.id for lw in laws)
+            if key not in index:
+                index[key] = len(masks)
+                masks.append(_combine(laws))
+            policy[rows, j] = index[key]
+    return policy, np.stack(masks)
+
+
+def _combine(laws: list[Law]) -> np.ndarray:
+    """A state law requiring compliance overrides local limits that took effect before it."""
+    mandates = [lw.effective for lw in laws if lw.effect == "require_compliance"]
+    latest_mandate = max(mandates) if mandates else None
+    mask = np.ones((N_LEVELS, N_CHARGES), dtype=bool)
+    for lw in laws:
+        if latest_mandate is not None and lw.effective <= latest_mandate:
+            continue
+        mask &= law_mask(lw)
+    return mask
+
+
+def compile_inputs(scn: Scenario, start: int, end: int, states: list[str]) -> Inputs:
+    """Arrays of the rules in force for each month of [start, end] in the given states."""
+    months = np.arange(start, end + 1)
+    days = [periods.first_day(int(m)) for m in months]
+    cty = counties()
+    lawful = _series(scn, "population.criminal_history_lawful", days, LEVEL_KEYS)
+    undoc = _series(scn, "population.criminal_history_undocumented", days, LEVEL_KEYS)
+    policy, masks = _policies(scn, days)
+    return Inputs(
+        months=months,
+        county_mask=np.isin(cty.state, states),
+        bookings=bookings(scn.params, months),
+        active_from=_activation(scn, months, days),
+        composition=composition(scn.params, months),
+        p_match=_series(scn, "match.ident_probability", days, STATUS_KEYS),
+        p_removable=_series(scn, "status.deemed_removable", days, STATUS_KEYS),
+        level_cdf=_cdf(np.stack([lawful, undoc], axis=1)),
+        charge_cdf=_cdf(_series(scn, "population.arrest_charge", days, CHARGE_KEYS)),
+        male=_series(scn, "population.male_share", days),
+        p_detainer=_series(scn, "detainer.probability", days, LEVEL_KEYS),
+        traffic_deferred=_series(scn, "detainer.traffic_only_deferred", days).astype(bool),
+        minor_factor=_series(scn, "detainer.minor_offense_factor", days),
+        policy=policy,
+        policy_masks=masks,
+        base_compliance=_series(scn, "jail.base_compliance", days),
+        p_transfer=_series(scn, "custody.transfer_probability", days),
+        p_removal=_series(scn, "removal.probability", days, LEVEL_KEYS),
+        detention_mean=_series(scn, "removal.detention_days_mean", days),
+        p_summary=_series(scn, "removal.summary_share", days),
+        p_counsel=_series(scn, "removal.represented_share", days),
+    )

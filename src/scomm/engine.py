@@ -1,0 +1,169 @@
+"""The engine: runs the rules stage after stage over the cohort that reaches each stage,
+and owns the random numbers (counter-based, keyed by seed, stage and entity).
+
+Bookings only enter as counts until the IDENT match; the match is drawn per submitted
+booking (one uniform each); every later stage runs on the matched cohort alone.
+An entity is a booking, keyed by (absolute month, county, index in the county-month),
+so a person's draws are the same in every scenario, period and chunking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from scomm import periods
+from scomm.compile import Inputs
+from scomm.rng import Stage, entity_keys, uniforms
+from scomm.rules import biometrics, custody, detainer, jail, level, match, removal, status
+from scomm.rules.categories import Status
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """One row per matched submission, with every stage's outcome."""
+
+    county: np.ndarray  # county index
+    month: np.ndarray  # position in Inputs.months
+    key: np.ndarray  # entity key (uint64)
+    status: np.ndarray
+    hispanic: np.ndarray
+    male: np.ndarray
+    level: np.ndarray
+    charge: np.ndarray
+    removable: np.ndarray
+    detainer: np.ndarray
+    honored: np.ndarray
+    book_in: np.ndarray
+    removed: np.ndarray  # removal completed by the end of the period
+    detention_days: np.ndarray  # days in ICE custody (0 where not booked in)
+    summary: np.ndarray  # removed without a hearing before an immigration judge
+    represented: np.ndarray  # had counsel before an immigration judge
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """Counts by county-month for the first stages, and the matched cohort."""
+
+    inputs: Inputs
+    submissions: np.ndarray  # (county, month)
+    cohort: Cohort
+    seed: int
+
+
+def _match_month(inputs: Inputs, j: int, seed: int, counties: np.ndarray):
+    """Draw IDENT matches among one month's submissions; return matched rows."""
+    n = inputs.bookings[counties, j]
+    subs = biometrics.submissions_count(n, inputs.active_from[counties, j])
+    take = subs > 0
+    counties, n, subs = counties[take], n[take], subs[take]
+    empty = np.zeros(0, dtype=np.int64)
+    if len(counties) == 0:
+        return empty, empty, np.zeros(0, dtype=np.int8)
+    first = n - subs
+    total = int(subs.sum())
+    seg_start = np.repeat(np.cumsum(subs) - subs, subs)
+    index = np.arange(total, dtype=np.int64) - seg_start + np.repeat(first, subs)
+    cidx = np.repeat(counties, subs)
+    keys = entity_keys(np.full(total, inputs.months[j]), cidx, index)
+    u = uniforms(seed, Stage.MATCH, keys)
+    shares = inputs.composition.status[counties, j]
+    p_c = match.match_probability(shares, inputs.p_match[j])
+    p = np.repeat(p_c, subs)
+    hit = u < p
+    cdf = match.matched_status_cdf(shares, inputs.p_match[j])
+    rows = np.repeat(np.arange(len(counties)), subs)[hit]
+    st = match.draw_category(u[hit] / p[hit], cdf[rows])
+    return cidx[hit], keys[hit], st
+
+
+def simulate(
+    inputs: Inputs, seed: int = 0, progress: Callable[[int, int], None] | None = None
+) -> Simulation:
+    """Run every stage for the period and places in ``inputs``; ``progress(done, total)``
+    is called after each month."""
+    chosen = np.flatnonzero(inputs.county_mask)
+    n_months = len(inputs.months)
+    submissions = np.zeros_like(inputs.bookings)
+    submissions[chosen] = biometrics.submissions_count(
+        inputs.bookings[chosen], inputs.active_from[chosen]
+    )
+    parts = []
+    for j in range(n_months):
+        parts.append((j, *_match_month(inputs, j, seed, chosen)))
+        if progress is not None:
+            progress(j + 1, n_months)
+    county = np.concatenate([p[1] for p in parts]).astype(np.int32)
+    key = np.concatenate([p[2] for p in parts]).astype(np.uint64)
+    st = np.concatenate([p[3] for p in parts]).astype(np.int8)
+    month = np.concatenate([np.full(len(p[1]), p[0], dtype=np.int32) for p in parts])
+    cohort = _downstream(inputs, seed, county, month, key, st)
+    return Simulation(inputs=inputs, submissions=submissions, cohort=cohort, seed=seed)
+
+
+def _downstream(inputs: Inputs, seed: int, county, month, key, st) -> Cohort:
+    """Every stage after the match, on the matched cohort."""
+
+    def u(stage: Stage) -> np.ndarray:
+        return uniforms(seed, stage, key)
+
+    hisp_p = inputs.composition.hispanic[county, month, st]
+    hispanic = u(Stage.HISPANIC) < hisp_p
+    male = u(Stage.SEX) < inputs.male[month]
+    group = (st >= Status.UNDOCUMENTED_PRIOR).astype(np.intp)
+    lvl = level.offense_level(inputs.level_cdf[month, group], u(Stage.LEVEL))
+    chg = level.arrest_charge(inputs.charge_cdf[month], u(Stage.CHARGE))
+    removable = status.deemed_removable(
+        inputs.p_removable[month], st, u(Stage.STATUS_DETERMINATION)
+    )
+    p_det = detainer.detainer_probability(
+        lvl,
+        chg,
+        inputs.p_detainer[month],
+        inputs.traffic_deferred[month],
+        inputs.minor_factor[month],
+    )
+    lodged = detainer.lodged(removable, p_det, u(Stage.DETAINER))
+    allows = inputs.policy_masks[inputs.policy[county, month], lvl, chg]
+    held = jail.honored(lodged, allows, inputs.base_compliance[month], u(Stage.COMPLIANCE))
+    book_in = custody.booked_into_ice(held, inputs.p_transfer[month], u(Stage.TRANSFER))
+    eventually = removal.removed(book_in, inputs.p_removal[month], lvl, u(Stage.REMOVAL))
+    days = np.where(
+        book_in, removal.detention_days(inputs.detention_mean[month], u(Stage.DETENTION_DAYS)), 0.0
+    )
+    removed = eventually & _completed_in_period(inputs, month, key, days)
+    summary = removal.summary_removal(removed, inputs.p_summary[month], u(Stage.SUMMARY_REMOVAL))
+    heard = book_in & ~summary
+    counsel = removal.represented(heard, inputs.p_counsel[month], u(Stage.REPRESENTATION))
+    return Cohort(
+        county=county,
+        month=month,
+        key=key,
+        status=st,
+        hispanic=hispanic,
+        male=male,
+        level=lvl,
+        charge=chg,
+        removable=removable,
+        detainer=lodged,
+        honored=held,
+        book_in=book_in,
+        removed=removed,
+        detention_days=days,
+        summary=summary,
+        represented=counsel,
+    )
+
+
+def _completed_in_period(inputs: Inputs, month, key, days) -> np.ndarray:
+    """True where release from ICE detention falls before the end of the period.
+
+    A booking sits at the middle of its month (a uniform spread would need the
+    county-month size); detention starts then and lasts ``days``.
+    """
+    lengths = np.array([periods.days_in(int(m)) for m in inputs.months], dtype=np.float64)
+    start_day = np.concatenate([[0.0], np.cumsum(lengths)[:-1]])
+    t = start_day[month] + lengths[month] / 2 + days
+    return t <= lengths.sum()

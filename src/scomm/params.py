@@ -1,0 +1,222 @@
+"""Parameters as data: one cited YAML file per parameter, values keyed by effective date.
+
+A parameter file looks like::
+
+    description: Probability that a submission matches an IDENT record, by status.
+    unit: probability
+    breakdown: status            # optional: the keys of a mapping value
+    values:
+      2008-10-27:
+        value: {undocumented_prior: 0.9, lpr: 0.6}
+        citation: {title: ..., url: https://..., date: 2012-07-01}
+        assumption: why this number, where no source gives it   # optional
+        calibrated: the §2 target it was fitted to              # optional
+
+Its name is its path below ``parameters/`` with dots (``rules/match/probability``
+becomes ``rules.match.probability``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from scomm.errors import UserError
+
+Unit = Literal[
+    "probability",
+    "share",
+    "ratio",
+    "multiplier",
+    "count",
+    "persons_per_year",
+    "per_1000_persons_per_year",
+    "days",
+    "months",
+    "usd",
+    "usd_per_day",
+    "flag",
+]
+BOUNDED_UNITS = {"probability", "share"}
+
+PARAMETER_ROOT = resources.files("scomm") / "parameters"
+
+
+class Citation(BaseModel):
+    """Where a value comes from: a document's title, address and date."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(min_length=3)
+    url: str
+    date: dt.date
+    locator: str | None = None  # table, page or section within the document
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if not (v.startswith(("http://", "https://")) or v.startswith("docs/")):
+            raise ValueError("url must be http(s):// or a docs/ page of this repository")
+        return v
+
+
+Scalar = float | int | bool
+Value = Scalar | dict[str, Scalar]
+
+
+class Entry(BaseModel):
+    """One dated value of a parameter with its citation."""
+
+    model_config = ConfigDict(extra="forbid")
+    value: Value
+    citation: Citation
+    assumption: str | None = None
+    calibrated: str | None = None
+    note: str | None = None
+
+
+class Parameter(BaseModel):
+    """A parameter: description, unit, optional breakdown and dated values."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    description: str = Field(min_length=10)
+    unit: Unit
+    breakdown: str | None = None
+    values: dict[dt.date, Entry]
+
+    @model_validator(mode="after")
+    def _check(self) -> Parameter:
+        if not self.values:
+            raise ValueError("values: at least one dated value is required")
+        for when, entry in self.values.items():
+            numbers = entry.value.values() if isinstance(entry.value, dict) else [entry.value]
+            if isinstance(entry.value, dict) and self.breakdown is None:
+                raise ValueError(f"values.{when}: a mapping value needs a breakdown")
+            for v in numbers:
+                if self.unit == "flag" and not isinstance(v, bool):
+                    raise ValueError(f"values.{when}: unit flag takes true/false, got {v!r}")
+                if self.unit in BOUNDED_UNITS and not 0 <= float(v) <= 1:
+                    raise ValueError(f"values.{when}: a {self.unit} must lie in [0, 1], got {v}")
+                if self.unit != "flag" and float(v) < 0:
+                    raise ValueError(f"values.{when}: must not be negative, got {v}")
+        return self
+
+    def entry_at(self, when: dt.date) -> tuple[dt.date, Entry] | None:
+        """The entry in force on ``when`` (the latest one dated on or before it)."""
+        best = None
+        for start in sorted(self.values):
+            if start <= when:
+                best = start
+        return None if best is None else (best, self.values[best])
+
+    def at(self, when: dt.date, key: str | None = None) -> Any:
+        """The value in force on ``when``; with ``key``, that key of a mapping value."""
+        found = self.entry_at(when)
+        if found is None:
+            raise KeyError(f"parameter {self.name} has no value on {when}")
+        value = found[1].value
+        if key is None:
+            return value
+        if not isinstance(value, dict):
+            return value
+        if key in value:
+            return value[key]
+        if "default" in value:
+            return value["default"]
+        raise KeyError(f"parameter {self.name} has no key {key!r} on {when}")
+
+
+def _format_error(path: str, err: ValidationError) -> str:
+    first = err.errors()[0]
+    loc = ".".join(p.isoformat() if isinstance(p, dt.date) else str(p) for p in first["loc"])
+    return f"{path}: field {loc or '(top)'}: {first['msg']}"
+
+
+def parse_parameter(name: str, text: str, origin: str) -> Parameter:
+    """Parse one parameter file's text; a bad file raises UserError naming the field."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise UserError(f"{origin}: not valid YAML ({exc.__class__.__name__})") from None
+    if not isinstance(raw, dict):
+        raise UserError(f"{origin}: expected a mapping with description, unit and values")
+    values = raw.get("values")
+    if isinstance(values, dict):
+        for key in values:
+            if not isinstance(key, dt.date):
+                raise UserError(f"{origin}: field values: {key!r} is not a date (YYYY-MM-DD)")
+    try:
+        return Parameter(name=name, **raw)
+    except ValidationError as err:
+        raise UserError(_format_error(origin, err)) from None
+    except TypeError as err:
+        raise UserError(f"{origin}: {err}") from None
+
+
+@dataclass(frozen=True)
+class ParameterSet:
+    """All parameters, by dotted name."""
+
+    params: Mapping[str, Parameter]
+
+    def __getitem__(self, name: str) -> Parameter:
+        try:
+            return self.params[name]
+        except KeyError:
+            raise KeyError(f"unknown parameter {name!r}") from None
+
+    def at(self, name: str, when: dt.date, key: str | None = None) -> Any:
+        """The value of ``name`` in force on ``when``."""
+        return self[name].at(when, key)
+
+    def names(self) -> list[str]:
+        """Sorted parameter names."""
+        return sorted(self.params)
+
+    def digest(self) -> str:
+        """sha256 over every parameter's resolved content (for scenario hashes)."""
+        blob = json.dumps(
+            {k: v.model_dump(mode="json") for k, v in sorted(self.params.items())},
+            sort_keys=True,
+        )
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    def with_overrides(self, overrides: Mapping[str, Parameter]) -> ParameterSet:
+        """A copy with some parameters replaced."""
+        merged = dict(self.params)
+        merged.update(overrides)
+        return ParameterSet(merged)
+
+
+def _iter_files(root: Any, prefix: tuple[str, ...] = ()) -> Iterable[tuple[str, Any]]:
+    for child in sorted(root.iterdir(), key=lambda c: c.name):
+        if child.is_dir():
+            yield from _iter_files(child, (*prefix, child.name))
+        elif child.name.endswith(".yaml"):
+            yield ".".join((*prefix, child.name.removesuffix(".yaml"))), child
+
+
+def load_tree(root: Path | None = None) -> ParameterSet:
+    """Load and validate every parameter file below ``root`` (default: the package's)."""
+    base = PARAMETER_ROOT if root is None else Path(root)
+    params = {}
+    for name, file in _iter_files(base):
+        origin = f"parameters/{name.replace('.', '/')}.yaml" if root is None else str(file)
+        params[name] = parse_parameter(name, file.read_text(encoding="utf-8"), origin)
+    return ParameterSet(params)
+
+
+@cache
+def default_parameters() -> ParameterSet:
+    """The package's parameter tree, loaded once."""
+    return load_tree()

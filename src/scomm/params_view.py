@@ -1,0 +1,123 @@
+"""`scomm params`: the rules in force on a date for a place, with their citations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from scomm.errors import UserError
+from scomm.jurisdictions.counties import counties, parse_states, state_names
+from scomm.jurisdictions.laws import Law, all_laws
+from scomm.periods import parse_date
+from scomm.scenario import Scenario, resolve
+
+
+def _place(county: str | None, state: str | None) -> tuple[str, list[int]]:
+    """A label and the county positions of the place (all counties when none given)."""
+    cty = counties()
+    if county is not None:
+        i = cty.index_of(county)
+        st = cty.state[i]
+        if state is not None and state.upper() != st:
+            raise UserError(f"--county: {county} is in {st}, not {state.upper()}")
+        return f"{cty.table['name'][i]} County, {st} ({county})", [i]
+    if state is not None:
+        st = parse_states(state)[0]
+        idx = [i for i, s in enumerate(cty.state) if s == st]
+        return f"{state_names()[st]} ({st})", idx
+    return "the United States (all states and DC)", list(range(len(cty.fips)))
+
+
+def _binds(law: Law, idx: list[int]) -> bool:
+    cty = counties()
+    return any(law.binds_place(cty.state[i], cty.fips[i]) for i in idx)
+
+
+def _law_row(law: Law, scn: Scenario) -> dict:
+    applied = law in scn.laws
+    if applied:
+        status = "in force"
+    else:
+        status = "in force on paper; not applied in this scenario"
+        if law.note:
+            status += f" ({law.note})"
+    return {
+        "id": law.id,
+        "title": law.title,
+        "summary": law.summary,
+        "agency": law.agency,
+        "effect": law.effect,
+        "effective": law.effective.isoformat(),
+        "ends": law.ends.isoformat() if law.ends else None,
+        "status": status,
+        "citation": law.citation.model_dump(mode="json"),
+    }
+
+
+def _interoperability(scn: Scenario, day: dt.date, idx: list[int]) -> list[str]:
+    cty = counties()
+    on = bool(scn.params.at("program.interoperability", day))
+    acts = [cty.activation[i] for i in idx]
+    active = [a <= day for a in acts]
+    for ov in scn.place_overrides:
+        if (
+            ov.name == "program.interoperability"
+            and ov.start <= day
+            and (ov.until is None or day <= ov.until)
+        ):
+            for k, i in enumerate(idx):
+                if cty.state[i] in ov.states or cty.fips[i] in ov.counties:
+                    active[k] = bool(ov.value) and active[k]
+    for law in scn.laws:
+        if law.effect == "withdraw_interoperability" and law.in_force(day):
+            for k, i in enumerate(idx):
+                if law.binds_place(cty.state[i], cty.fips[i]):
+                    active[k] = False
+    n_on = sum(active) if on else 0
+    lines = [
+        f"S-Comm (IDENT/IAFIS interoperability) active in {n_on} of {len(idx)} counties"
+        + (f"; first activation here {min(acts).isoformat()}" if acts else "")
+    ]
+    if len(idx) == 1:
+        lines.append(f"county activation date: {acts[0].isoformat()}")
+    return lines
+
+
+def rules_in_force(
+    date: str | None, county: str | None, state: str | None, scenario: str = "baseline"
+) -> dict:
+    """Parameters, laws and interoperability status in force on ``date`` for the place."""
+    day = parse_date(date) if date else dt.date.today()
+    label, idx = _place(county, state)
+    scn = resolve(scenario)
+    laws = [
+        _law_row(lw, scn)
+        for lw in (*all_laws(), *(lw for lw in scn.laws if lw not in all_laws()))
+        if lw.in_force(day) and _binds(lw, idx)
+    ]
+    params = []
+    for name in scn.params.names():
+        p = scn.params[name]
+        found = p.entry_at(day)
+        if found is None:
+            continue
+        start, entry = found
+        params.append(
+            {
+                "name": name,
+                "description": p.description,
+                "unit": p.unit,
+                "value": entry.value,
+                "in_force_since": start.isoformat(),
+                "citation": entry.citation.model_dump(mode="json"),
+                "assumption": entry.assumption,
+                "calibrated": entry.calibrated,
+            }
+        )
+    return {
+        "date": day.isoformat(),
+        "place": label,
+        "scenario": scn.name,
+        "place_status": _interoperability(scn, day, idx),
+        "laws": laws,
+        "parameters": params,
+    }

@@ -1,0 +1,1 @@
+"""Presenting results: the console, briefs, charts and maps."""

@@ -1,0 +1,89 @@
+"""Counter-based random numbers keyed by (seed, stage, entity).
+
+Every uniform is a pure function of its key, so a booking's draw at a stage is the
+same whatever the chunking, the worker count, or the scenario: counterfactuals run on
+common random numbers and differ from the baseline only where a rule differs.
+
+The generator is SplitMix64 used as a counter-based generator (Steele, Lea & Flood,
+"Fast splittable pseudorandom number generators", OOPSLA 2014): the uniform for an
+entity key k in the stream of (seed, stage) is the SplitMix64 output at position k of
+a stream whose state starts at a constant derived from (seed, stage). The test-suite
+checks uniformity and independence between stages and between neighbouring keys.
+"""
+
+from __future__ import annotations
+
+import enum
+
+import numpy as np
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
+_TO_UNIT = 2.0**-53
+
+
+class Stage(enum.IntEnum):
+    """The pipeline stages that draw random numbers (their values are part of the key)."""
+
+    MATCH = 1
+    HISPANIC = 2
+    SEX = 3
+    LEVEL = 4
+    CHARGE = 5
+    STATUS_DETERMINATION = 6
+    DETAINER = 7
+    COMPLIANCE = 8
+    TRANSFER = 9
+    REMOVAL = 10
+    DETENTION_DAYS = 11
+    SUMMARY_REMOVAL = 12
+    REPRESENTATION = 13
+    PRETEXT = 14
+    PRETEXT_MATCH = 15
+    USC_CHILDREN = 16
+
+
+def _fmix(x: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser, in place on a uint64 array."""
+    tmp = x >> _S30
+    x ^= tmp
+    x *= _M1
+    np.right_shift(x, _S27, out=tmp)
+    x ^= tmp
+    x *= _M2
+    np.right_shift(x, _S31, out=tmp)
+    x ^= tmp
+    return x
+
+
+def stream_key(seed: int, stage: int) -> np.uint64:
+    """The 64-bit stream constant of a (seed, stage) pair."""
+    s = np.array([(seed & 0xFFFFFFFF) << 8 | (stage & 0xFF)], dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        return _fmix(s * _GOLDEN + _GOLDEN)[0]
+
+
+def uniforms(seed: int, stage: int, keys: np.ndarray) -> np.ndarray:
+    """One uniform in [0, 1) per entity key (uint64), for this seed and stage."""
+    x = np.array(keys, dtype=np.uint64, copy=True)
+    with np.errstate(over="ignore"):
+        x *= _GOLDEN
+        x += stream_key(seed, stage)
+        _fmix(x)
+    x >>= np.uint64(11)
+    out = x.astype(np.float64)
+    out *= _TO_UNIT
+    return out
+
+
+# Entity keys: (month index, county index, booking index) packed into 64 bits.
+MONTH_BITS, COUNTY_BITS, INDEX_BITS = 12, 12, 40
+
+
+def entity_keys(month: np.ndarray, county: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """Pack (month index, county index, booking index within the county-month) into uint64."""
+    m = np.asarray(month, dtype=np.uint64) << np.uint64(COUNTY_BITS + INDEX_BITS)
+    c = np.asarray(county, dtype=np.uint64) << np.uint64(INDEX_BITS)
+    return m | c | np.asarray(index, dtype=np.uint64)

@@ -1,0 +1,42 @@
+"""Running with a progress bar on stderr, and writing a run's outputs atomically."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from scomm.api import RunResult, run
+from scomm.io import atomic_dir
+
+
+def run_with_progress(console: Console, **kwargs) -> RunResult:
+    """``scomm.api.run`` with a rich progress bar (months simulated) on ``console``."""
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} months"),
+        TimeElapsedColumn(),
+    )
+    label = f"simulating {kwargs.get('scenario', 'baseline')}"
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def tick(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return run(progress=tick, **kwargs)
+
+
+def summary_bytes(doc: dict) -> bytes:
+    """The canonical serialisation of a summary document (byte-identical across runs)."""
+    return (json.dumps(doc, indent=2) + "\n").encode()
+
+
+def write_run(result: RunResult, out: Path) -> None:
+    """summary.json and flows.parquet (zstd), written atomically into ``out``."""
+    with atomic_dir(Path(out)) as tmp:
+        (tmp / "summary.json").write_bytes(summary_bytes(result.summary))
+        result.flows.write_parquet(tmp / "flows.parquet", compression="zstd")

@@ -1,0 +1,253 @@
+"""Scenarios as files: a base, dated parameter overrides for chosen places and periods,
+and laws switched on, off or added. Validated before anything runs.
+
+    name: ny-optout-honored
+    description: One sentence.
+    base: baseline
+    parameters:
+      - name: program.interoperability
+        from: 2011-06-01
+        until: 2014-12-31          # optional
+        states: [NY]               # optional (only for place-varying parameters)
+        value: false
+        note: why
+    laws:
+      enable: [ny-optout-2011]     # laws with in_history: false that take effect here
+      disable: [ca-trust-act]
+      add: [ {a law mapping, see jurisdictions/laws.py} ]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from scomm.errors import UserError
+from scomm.jurisdictions.counties import counties
+from scomm.jurisdictions.laws import Law, all_laws, parse_law
+from scomm.params import Citation, Entry, Parameter, ParameterSet, default_parameters
+
+PLACE_PARAMETERS = {"program.interoperability"}
+
+
+class Override(BaseModel):
+    """A parameter's value replaced from one date to another, optionally in some places."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    name: str
+    start: dt.date = Field(alias="from")
+    until: dt.date | None = None
+    states: list[str] = Field(default_factory=list)
+    counties: list[str] = Field(default_factory=list)
+    value: Any
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _dates(self) -> Override:
+        if self.until is not None and self.until < self.start:
+            raise ValueError(f"until: {self.until} is before from {self.start}")
+        return self
+
+
+class LawChanges(BaseModel):
+    """Laws enabled, disabled or added by a scenario."""
+
+    model_config = ConfigDict(extra="forbid")
+    enable: list[str] = Field(default_factory=list)
+    disable: list[str] = Field(default_factory=list)
+    add: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class Pretext(BaseModel):
+    """Pretextual arrests: extra low-level arrests of Hispanic residents (metrics issue)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    counties: list[str] = Field(default_factory=list)
+    states: list[str] = Field(default_factory=list)
+    start: dt.date = Field(alias="from")
+    until: dt.date | None = None
+    rate: float = Field(ge=0, le=5)
+
+
+class ScenarioFile(BaseModel):
+    """The on-disk form of a scenario."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    description: str = Field(min_length=10)
+    base: str | None = None
+    parameters: list[Override] = Field(default_factory=list)
+    laws: LawChanges = Field(default_factory=LawChanges)
+    pretext: list[Pretext] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A resolved scenario: the parameter set, place overrides and the laws in effect."""
+
+    name: str
+    description: str
+    params: ParameterSet
+    place_overrides: tuple[Override, ...]
+    laws: tuple[Law, ...]
+    pretext: tuple[Pretext, ...] = field(default=())
+    source: str = "packaged"
+
+    def digest(self) -> str:
+        """sha256 of everything that determines results."""
+        blob = json.dumps(
+            {
+                "params": self.params.digest(),
+                "place": [o.model_dump(mode="json") for o in self.place_overrides],
+                "laws": [lw.model_dump(mode="json") for lw in self.laws],
+                "pretext": [p.model_dump(mode="json") for p in self.pretext],
+            },
+            sort_keys=True,
+        )
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _scenario_dir() -> Any:
+    return resources.files("scomm") / "scenarios"
+
+
+def scenario_names() -> list[str]:
+    """Names of the packaged scenarios."""
+    return sorted(
+        f.name.removesuffix(".yaml") for f in _scenario_dir().iterdir() if f.name.endswith(".yaml")
+    )
+
+
+def _read_file(name_or_path: str) -> tuple[dict, str]:
+    path = Path(name_or_path)
+    if name_or_path.endswith((".yaml", ".yml")) or path.exists():
+        if not path.is_file():
+            raise UserError(f"--scenario: file {name_or_path!r} does not exist")
+        text, origin = path.read_text("utf-8"), str(path)
+    else:
+        f = _scenario_dir() / f"{name_or_path}.yaml"
+        if not f.is_file():
+            raise UserError(
+                f"--scenario: unknown scenario {name_or_path!r}; known: "
+                + ", ".join(scenario_names())
+            )
+        text, origin = f.read_text("utf-8"), f"scenarios/{name_or_path}.yaml"
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise UserError(f"{origin}: not valid YAML ({exc.__class__.__name__})") from None
+    if not isinstance(raw, dict):
+        raise UserError(f"{origin}: expected a mapping with name, description, base")
+    return raw, origin
+
+
+def _validate(raw: dict, origin: str) -> ScenarioFile:
+    try:
+        return ScenarioFile(**raw)
+    except ValidationError as err:
+        first = err.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"]) or "(top)"
+        value = first.get("input")
+        shown = f" (value {value!r})" if isinstance(value, str | int | float) else ""
+        raise UserError(f"{origin}: field {loc}: {first['msg']}{shown}") from None
+
+
+def _apply_override(param: Parameter, ov: Override, origin: str) -> Parameter:
+    """Replace a parameter's values between ov.start and ov.until (national overrides)."""
+    probe = dict(param.values)
+    citation = Citation(title=f"scenario {origin}", url="docs/scenarios.md", date=ov.start)
+    note = ov.note or f"scenario override from {origin}"
+    resume = None
+    if ov.until is not None:
+        after = ov.until + dt.timedelta(days=1)
+        found = param.entry_at(after)
+        resume = (after, found[1]) if found else None
+    kept = {d: e for d, e in probe.items() if d < ov.start or (ov.until and d > ov.until)}
+    kept[ov.start] = Entry(value=ov.value, citation=citation, note=note)
+    if resume and resume[0] not in kept:
+        kept[resume[0]] = resume[1]
+    try:
+        return Parameter(**{**param.model_dump(exclude={"values"}), "values": kept})
+    except ValidationError as err:
+        msg = err.errors()[0]["msg"]
+        raise UserError(f"{origin}: parameter {ov.name}: value {ov.value!r}: {msg}") from None
+
+
+def _check_places(ov: Override | Pretext, origin: str) -> None:
+    known_states = set(counties().states())
+    known_fips = set(counties().fips.tolist())
+    for s in ov.states:
+        if s not in known_states:
+            raise UserError(f"{origin}: field states: {s!r} is not a USPS state code")
+    for c in ov.counties:
+        if c not in known_fips:
+            raise UserError(f"{origin}: field counties: {c!r} is not a known county FIPS code")
+
+
+def resolve(name_or_path: str, _seen: tuple[str, ...] = ()) -> Scenario:
+    """Load, validate and resolve a scenario (by packaged name or file path)."""
+    raw, origin = _read_file(name_or_path)
+    spec = _validate(raw, origin)
+    if spec.base is None:
+        params, place, laws, pretext = default_parameters(), (), list(all_laws()), ()
+        laws = [lw for lw in laws if lw.in_history]
+    else:
+        if spec.base in _seen or spec.base == spec.name:
+            raise UserError(f"{origin}: field base: {spec.base!r} makes a cycle")
+        parent = resolve(spec.base, (*_seen, spec.name))
+        params, place, laws = parent.params, parent.place_overrides, list(parent.laws)
+        pretext = parent.pretext
+    catalogue = {lw.id: lw for lw in all_laws()}
+    for law_id in spec.laws.enable:
+        if law_id not in catalogue:
+            raise UserError(f"{origin}: field laws.enable: unknown law {law_id!r}")
+        if catalogue[law_id] not in laws:
+            laws.append(catalogue[law_id])
+    for law_id in spec.laws.disable:
+        if law_id not in catalogue:
+            raise UserError(f"{origin}: field laws.disable: unknown law {law_id!r}")
+        laws = [lw for lw in laws if lw.id != law_id]
+    for i, raw_law in enumerate(spec.laws.add):
+        laws.append(parse_law(raw_law, f"{origin}: laws.add[{i}]"))
+    overrides: dict[str, Parameter] = {}
+    place_list = list(place)
+    for ov in spec.parameters:
+        if ov.name not in params.params:
+            raise UserError(f"{origin}: field parameters.name: unknown parameter {ov.name!r}")
+        _check_places(ov, origin)
+        if ov.states or ov.counties:
+            if ov.name not in PLACE_PARAMETERS:
+                raise UserError(
+                    f"{origin}: parameter {ov.name}: places are only allowed for "
+                    + ", ".join(sorted(PLACE_PARAMETERS))
+                )
+            place_list.append(ov)
+            continue
+        current = overrides.get(ov.name, params[ov.name])
+        overrides[ov.name] = _apply_override(current, ov, origin)
+    for p in spec.pretext:
+        _check_places(p, origin)
+    return Scenario(
+        name=spec.name,
+        description=spec.description,
+        params=params.with_overrides(overrides),
+        place_overrides=tuple(place_list),
+        laws=tuple(sorted(laws, key=lambda lw: (lw.effective, lw.id))),
+        pretext=(*pretext, *spec.pretext),
+        source=origin,
+    )
+
+
+@cache
+def packaged(name: str) -> Scenario:
+    """A packaged scenario, resolved once."""
+    return resolve(name)

@@ -1,0 +1,125 @@
+"""Flows and the summary document (../shared/CONTRACT.md) from a simulation."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from scomm import __version__, periods
+from scomm.engine import Simulation
+from scomm.jurisdictions.counties import counties
+from scomm.rules.categories import CITIZEN_STATUSES, Level
+
+STAGES = (
+    "bookings",
+    "submissions",
+    "ident_matches",
+    "detainers",
+    "detainers_honored",
+    "ice_book_ins",
+    "removals",
+    "removals_convicted",
+    "removals_level1",
+    "removals_level2",
+    "removals_level3",
+    "removals_noncriminal",
+    "us_citizens_detained",
+)
+
+
+def _cohort_counts(sim: Simulation) -> dict[str, np.ndarray]:
+    """(county, month) counts of every cohort stage."""
+    c = sim.cohort
+    shape = sim.inputs.bookings.shape
+    flat = c.county.astype(np.int64) * shape[1] + c.month
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(flat[mask], minlength=shape[0] * shape[1]).reshape(shape)
+
+    citizen = np.isin(c.status, CITIZEN_STATUSES)
+    out = {
+        "ident_matches": count(np.ones(len(flat), dtype=bool)),
+        "detainers": count(c.detainer),
+        "detainers_honored": count(c.honored),
+        "ice_book_ins": count(c.book_in),
+        "removals": count(c.removed),
+        "removals_convicted": count(c.removed & (c.level != Level.NONCRIMINAL)),
+        "us_citizens_detained": count(citizen & (c.honored | c.book_in)),
+    }
+    for lv in Level:
+        out[f"removals_{lv.name.lower()}"] = count(c.removed & (c.level == lv))
+    return out
+
+
+def flows(sim: Simulation) -> pl.DataFrame:
+    """Long table: state, county_fips, month, stage, count (selected counties only)."""
+    inp = sim.inputs
+    chosen = np.flatnonzero(inp.county_mask)
+    arrays = {"bookings": inp.bookings, "submissions": sim.submissions, **_cohort_counts(sim)}
+    cty = counties()
+    labels = [periods.month_label(int(m)) for m in inp.months]
+    n_m = len(labels)
+    frames = []
+    for stage in STAGES:
+        values = arrays[stage][chosen]
+        frames.append(
+            pl.DataFrame(
+                {
+                    "state": np.repeat(cty.state[chosen], n_m),
+                    "county_fips": np.repeat(cty.fips[chosen], n_m),
+                    "month": np.tile(labels, len(chosen)),
+                    "stage": stage,
+                    "count": values.reshape(-1).astype(np.int64),
+                }
+            )
+        )
+    return pl.concat(frames)
+
+
+def _totals(row: dict[str, int]) -> dict:
+    return {
+        "bookings": row["bookings"],
+        "submissions": row["submissions"],
+        "ident_matches": row["ident_matches"],
+        "detainers": row["detainers"],
+        "detainers_honored": row["detainers_honored"],
+        "ice_book_ins": row["ice_book_ins"],
+        "removals": row["removals"],
+        "removals_convicted": row["removals_convicted"],
+        "removals_by_level": {lv.name.lower(): row[f"removals_{lv.name.lower()}"] for lv in Level},
+        "us_citizens_detained": row["us_citizens_detained"],
+    }
+
+
+def totals_by_state(table: pl.DataFrame) -> tuple[dict, dict]:
+    """(national totals, {state: totals}) from a flows table."""
+    wide = table.group_by("state", "stage").agg(pl.col("count").sum())
+    by_state: dict[str, dict] = {}
+    for state in sorted(wide["state"].unique().to_list()):
+        part = wide.filter(pl.col("state") == state)
+        row = dict(zip(part["stage"].to_list(), part["count"].to_list(), strict=True))
+        by_state[state] = _totals({s: int(row.get(s, 0)) for s in STAGES})
+    national = table.group_by("stage").agg(pl.col("count").sum())
+    row = dict(zip(national["stage"].to_list(), national["count"].to_list(), strict=True))
+    return _totals({s: int(row.get(s, 0)) for s in STAGES}), by_state
+
+
+def summary_document(
+    sim: Simulation, scenario: str, scenario_hash: str, states: list[str], table: pl.DataFrame
+) -> dict:
+    """The contract's summary document (metrics are added by scomm.metrics)."""
+    totals, by_state = totals_by_state(table)
+    months = sim.inputs.months
+    return {
+        "scomm_version": __version__,
+        "scenario": scenario,
+        "scenario_hash": scenario_hash,
+        "seed": sim.seed,
+        "period": {
+            "start": periods.month_label(int(months[0])),
+            "end": periods.month_label(int(months[-1])),
+        },
+        "states": states,
+        "totals": totals,
+        "by_state": by_state,
+    }
