@@ -1,0 +1,151 @@
+"""Open an input file lazily: hash it, read its header, pick the adapter, check for truncation."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from scomm.errors import UserError
+from scomm.records import adapters
+from scomm.records.clean import clean_name
+
+CSV_SUFFIXES = (".csv", ".txt", ".tsv", ".psv", ".csv.gz", ".txt.gz", ".tsv.gz", ".psv.gz")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+ROW = "__source_row"
+
+
+@dataclass
+class Opened:
+    """A scanned input: the LazyFrame (cleaned column names + ``__source_row``) and facts."""
+
+    path: Path
+    label: str
+    kind: str  # csv | parquet
+    sha256: str
+    size: int
+    adapter: adapters.Adapter
+    frame: pl.LazyFrame
+    schema: dict[str, pl.DataType]
+    columns_raw: list[str]
+
+
+def sha256_of(path: Path) -> str:
+    """sha256 of the file's bytes, read in 1 MiB blocks."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _kind(path: Path) -> str:
+    name = path.name.lower()
+    if name.endswith(PARQUET_SUFFIXES):
+        return "parquet"
+    if name.endswith(CSV_SUFFIXES):
+        return "csv"
+    raise UserError(f"{path}: unsupported file type; expected .csv, .csv.gz, .txt or .parquet")
+
+
+def _text_head_tail(path: Path) -> tuple[str, str, bool]:
+    """First line, last 64 KiB and whether the text ends with a newline (gzip-aware)."""
+    label = path.name
+    if path.name.lower().endswith(".gz"):
+        try:
+            with gzip.open(path, "rb") as fh:
+                first = fh.readline()
+                tail = first
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    tail = (tail + block)[-(1 << 16) :]
+        except (EOFError, OSError, zlib.error) as exc:
+            raise UserError(
+                f"{label}: the gzip stream is damaged or ends early ({exc}); "
+                "the file is truncated or corrupt"
+            ) from None
+    else:
+        with path.open("rb") as fh:
+            first = fh.readline()
+            fh.seek(0, io.SEEK_END)
+            size = fh.tell()
+            fh.seek(max(0, size - (1 << 16)))
+            tail = fh.read()
+    try:
+        head_text = first.decode("utf-8-sig")
+        tail_text = tail.decode("utf-8", errors="replace")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{label}: header is not UTF-8 text ({exc})") from None
+    return head_text.rstrip("\r\n"), tail_text, tail_text.endswith("\n")
+
+
+def _separator(header: str) -> str:
+    counts = {sep: header.count(sep) for sep in ("|", "\t", ",")}
+    return max(counts, key=lambda s: counts[s]) if any(counts.values()) else ","
+
+
+def _check_not_truncated(label: str, header: list[str], tail: str, sep: str) -> None:
+    lines = [ln for ln in tail.splitlines() if ln.strip()]
+    fields = next(csv.reader([lines[-1]], delimiter=sep)) if lines else []
+    if len(lines) <= 1 and fields == header:
+        raise UserError(f"{label}: the file has a header but no records")
+    if len(fields) < len(header):
+        where = "it ends mid-row" if not tail.endswith("\n") else "its last row is short"
+        raise UserError(
+            f"{label}: last row has {len(fields)} of {len(header)} fields; {where}, so the file "
+            "looks truncated (expected a complete final row)"
+        )
+
+
+def open_input(path: Path, fmt: str = "auto") -> Opened:
+    """Scan one input lazily and choose its adapter (``fmt`` = auto or an adapter name)."""
+    path = Path(path)
+    label = path.name
+    if not path.is_file():
+        raise UserError(f"{path}: no such file")
+    if fmt not in adapters.FORMATS:
+        raise UserError(f"--format {fmt!r}: expected one of {', '.join(adapters.FORMATS)}")
+    kind = _kind(path)
+    size = path.stat().st_size
+    if size == 0:
+        raise UserError(f"{label}: the file is empty")
+    if kind == "csv":
+        head, tail, _ = _text_head_tail(path)
+        sep = _separator(head)
+        raw_cols = next(csv.reader([head], delimiter=sep))
+        _check_not_truncated(label, raw_cols, tail, sep)
+        lf = pl.scan_csv(
+            path, separator=sep, infer_schema=False, quote_char='"', raise_if_empty=True
+        )
+        offset = 2
+    else:
+        try:
+            lf = pl.scan_parquet(path)
+            raw_cols = lf.collect_schema().names()
+        except (pl.exceptions.PolarsError, OSError) as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise UserError(
+                f"{label}: not a readable Parquet file ({first}); the file is truncated or corrupt"
+            ) from None
+        offset = 1
+    cleaned = [clean_name(c) for c in raw_cols]
+    dupes = sorted({c for c in cleaned if cleaned.count(c) > 1})
+    if dupes:
+        raise UserError(f"{label}: column names repeat after cleaning: {', '.join(dupes)}")
+    if fmt == "auto":
+        adapter = adapters.detect(label, cleaned)
+    else:
+        adapter = adapters.BY_NAME[fmt]
+        adapters.check(label, adapter, cleaned)
+    lf = lf.rename(dict(zip(raw_cols, cleaned, strict=True)), strict=False)
+    lf = lf.with_row_index(ROW, offset=offset)
+    try:
+        schema = dict(lf.collect_schema())
+    except pl.exceptions.PolarsError as exc:
+        raise UserError(f"{label}: cannot be read ({str(exc).splitlines()[0]})") from None
+    return Opened(path, label, kind, sha256_of(path), size, adapter, lf, schema, raw_cols)
