@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -218,5 +219,11 @@ def load_tree(root: Path | None = None) -> ParameterSet:
 
 @cache
 def default_parameters() -> ParameterSet:
-    """The package's parameter tree, loaded once."""
+    """The parameter tree, loaded once: the package's, or the folder named by the
+    environment variable SCOMM_PARAMETERS (a user's edited copy of the tree)."""
+    custom = os.environ.get("SCOMM_PARAMETERS")
+    if custom:
+        if not Path(custom).is_dir():
+            raise UserError(f"SCOMM_PARAMETERS: {custom!r} is not a folder of parameter files")
+        return load_tree(Path(custom))
     return load_tree()
