@@ -5,6 +5,6 @@ Entry points: ``load`` (files → canonical Parquet + manifest), ``run_validatio
 model) and ``suppress`` (small-cell suppression for any table of counts).
 """
 
-from scomm.records.load import load, run_validation
+from scomm.records.loader import load, run_validation
 
 __all__ = ["load", "run_validation"]
