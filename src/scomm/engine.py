@@ -59,9 +59,8 @@ def _match_month(inputs: Inputs, j: int, seed: int, counties: np.ndarray):
     subs = biometrics.submissions_count(n, inputs.active_from[counties, j])
     take = subs > 0
     counties, n, subs = counties[take], n[take], subs[take]
-    empty = np.zeros(0, dtype=np.int64)
     if len(counties) == 0:
-        return empty, empty, np.zeros(0, dtype=np.int8)
+        return np.zeros(0, np.int64), np.zeros(0, np.uint64), np.zeros(0, np.int8)
     first = n - subs
     total = int(subs.sum())
     seg_start = np.repeat(np.cumsum(subs) - subs, subs)
@@ -95,9 +94,9 @@ def simulate(
         parts.append((j, *_match_month(inputs, j, seed, chosen)))
         if progress is not None:
             progress(j + 1, n_months)
-    county = np.concatenate([p[1] for p in parts]).astype(np.int32)
-    key = np.concatenate([p[2] for p in parts]).astype(np.uint64)
-    st = np.concatenate([p[3] for p in parts]).astype(np.int8)
+    county = np.concatenate([p[1] for p in parts], dtype=np.int32, casting="same_kind")
+    key = np.concatenate([p[2] for p in parts], dtype=np.uint64, casting="no")
+    st = np.concatenate([p[3] for p in parts], dtype=np.int8, casting="same_kind")
     month = np.concatenate([np.full(len(p[1]), p[0], dtype=np.int32) for p in parts])
     cohort = _downstream(inputs, seed, county, month, key, st)
     return Simulation(inputs=inputs, submissions=submissions, cohort=cohort, seed=seed)

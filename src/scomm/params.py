@@ -149,6 +149,8 @@ def parse_parameter(name: str, text: str, origin: str) -> Parameter:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise UserError(f"{origin}: not valid YAML ({exc.__class__.__name__})") from None
+    except ValueError as exc:  # YAML reads 2010-13-01 as a date and fails
+        raise UserError(f"{origin}: field values: a key is not a date ({exc})") from None
     if not isinstance(raw, dict):
         raise UserError(f"{origin}: expected a mapping with description, unit and values")
     values = raw.get("values")

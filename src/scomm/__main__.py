@@ -1,0 +1,5 @@
+"""`python -m scomm` is the `scomm` command."""
+
+from scomm.cli import main
+
+main()

@@ -1,0 +1,87 @@
+"""The command line keeps to ../shared/CONTRACT.md."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+KEYS = {
+    "scomm_version",
+    "scenario",
+    "scenario_hash",
+    "seed",
+    "period",
+    "states",
+    "totals",
+    "by_state",
+}
+
+
+def test_run_json_prints_exactly_one_summary_document(cli):
+    res = cli("run", "--states", "NY", "--start", "2011-01", "--end", "2011-12", "--json")
+    assert res.returncode == 0, res.stderr
+    doc = json.loads(res.stdout)
+    assert set(doc) >= KEYS
+    assert doc["period"] == {"start": "2011-01", "end": "2011-12"}
+    assert doc["states"] == ["NY"] and set(doc["by_state"]) == {"NY"}
+    t = doc["totals"]
+    assert set(t["removals_by_level"]) == {"level1", "level2", "level3", "noncriminal"}
+    assert t["submissions"] > 0
+
+
+def test_run_out_writes_summary_and_flows(cli, tmp_path):
+    out = tmp_path / "out"
+    res = cli("run", "--states", "DE", "--start", "2011-01", "--end", "2011-03", "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["flows.parquet", "summary.json"]
+    assert json.loads((out / "summary.json").read_text())["states"] == ["DE"]
+
+
+@pytest.mark.parametrize(
+    ("args", "culprit"),
+    [
+        (["--states", "XX"], "'XX'"),
+        (["--start", "2008-13"], "2008-13"),
+        (["--start", "2012-01", "--end", "2011-01"], "before"),
+        (["--scenario", "no-such-scenario"], "no-such-scenario"),
+        (["--seed", "-1"], "--seed"),
+        (["--start", "1999-01"], "supported range"),
+    ],
+    ids=[
+        "unknown state",
+        "malformed month",
+        "end before start",
+        "unknown scenario",
+        "negative seed",
+        "out of range",
+    ],
+)
+def test_bad_input_exits_2_with_one_line_and_no_output(cli, tmp_path, args, culprit):
+    out = tmp_path / "out"
+    res = cli("run", *args, "--out", str(out), "--json")
+    assert res.returncode == 2
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("scomm: error:"), res.stderr
+    assert culprit in lines[0]
+    assert res.stdout == "" and not out.exists()
+
+
+def test_scenarios_lists_name_and_description(cli):
+    res = cli("scenarios")
+    assert res.returncode == 0
+    first = res.stdout.splitlines()[0].split(maxsplit=1)
+    assert len(first) == 2 and len(first[1]) > 10
+
+
+def test_params_json_cites_every_rule(cli):
+    res = cli("params", "--date", "2011-08-06", "--state", "NY", "--json")
+    assert res.returncode == 0, res.stderr
+    doc = json.loads(res.stdout)
+    assert doc["parameters"] and all(p["citation"]["url"] for p in doc["parameters"])
+    assert any("active in" in line for line in doc["place_status"])
+
+
+def test_params_rejects_an_unknown_county(cli):
+    res = cli("params", "--county", "99999")
+    assert res.returncode == 2 and "99999" in res.stderr
