@@ -1,0 +1,25 @@
+"""Generated documentation stays in step with the code and data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scomm.report.parameter_docs import render
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def test_parameter_reference_is_current():
+    """Regenerate with: .venv/bin/python -m scomm.report.parameter_docs > docs/parameters.md"""
+    assert (DOCS / "parameters.md").read_text() == render() + "\n"
+
+
+def test_every_docs_link_in_a_citation_points_at_an_existing_page():
+    from scomm.params import default_parameters
+
+    params = default_parameters()
+    for name in params.names():
+        for entry in params[name].values.values():
+            url = entry.citation.url
+            if url.startswith("docs/"):
+                assert (DOCS.parent / url.split("#")[0]).exists(), f"{name}: {url}"
