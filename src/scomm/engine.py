@@ -10,6 +10,7 @@ so a person's draws are the same in every scenario, period and chunking.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,8 +18,10 @@ import numpy as np
 from scomm import periods
 from scomm.compile import Inputs
 from scomm.rng import Stage, entity_keys, uniforms
-from scomm.rules import biometrics, custody, detainer, jail, level, match, removal, status
+from scomm.rules import biometrics, custody, detainer, jail, level, match, pretext, removal, status
 from scomm.rules.categories import Status
+
+THREADS = 2
 
 
 @dataclass(frozen=True)
@@ -61,28 +64,30 @@ def _match_month(inputs: Inputs, j: int, seed: int, counties: np.ndarray):
     counties, n, subs = counties[take], n[take], subs[take]
     if len(counties) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.uint64), np.zeros(0, np.int8)
-    first = n - subs
     total = int(subs.sum())
-    seg_start = np.repeat(np.cumsum(subs) - subs, subs)
-    index = np.arange(total, dtype=np.int64) - seg_start + np.repeat(first, subs)
-    cidx = np.repeat(counties, subs)
-    keys = entity_keys(np.full(total, inputs.months[j]), cidx, index)
+    # keys of a county's submitted bookings run from key(month, county, first) upwards
+    base = entity_keys(np.full(len(counties), inputs.months[j]), counties, n - subs)
+    offset = np.arange(total, dtype=np.uint64)
+    offset -= np.repeat((np.cumsum(subs) - subs).astype(np.uint64), subs)
+    keys = np.repeat(base, subs)
+    keys += offset
     u = uniforms(seed, Stage.MATCH, keys)
     shares = inputs.composition.status[counties, j]
     p_c = match.match_probability(shares, inputs.p_match[j])
-    p = np.repeat(p_c, subs)
-    hit = u < p
+    row = np.repeat(np.arange(len(counties), dtype=np.int32), subs)
+    hit = np.flatnonzero(u < p_c[row])
+    row = row[hit]
     cdf = match.matched_status_cdf(shares, inputs.p_match[j])
-    rows = np.repeat(np.arange(len(counties)), subs)[hit]
-    st = match.draw_category(u[hit] / p[hit], cdf[rows])
-    return cidx[hit], keys[hit], st
+    st = match.draw_category(u[hit] / p_c[row], cdf[row])
+    return counties[row], keys[hit], st
 
 
 def simulate(
     inputs: Inputs, seed: int = 0, progress: Callable[[int, int], None] | None = None
 ) -> Simulation:
     """Run every stage for the period and places in ``inputs``; ``progress(done, total)``
-    is called after each month."""
+    is called after each month. Months are matched on two threads (NumPy releases the
+    GIL); the result does not depend on it, since every draw is keyed."""
     chosen = np.flatnonzero(inputs.county_mask)
     n_months = len(inputs.months)
     submissions = np.zeros_like(inputs.bookings)
@@ -90,30 +95,82 @@ def simulate(
         inputs.bookings[chosen], inputs.active_from[chosen]
     )
     parts = []
-    for j in range(n_months):
-        parts.append((j, *_match_month(inputs, j, seed, chosen)))
-        if progress is not None:
-            progress(j + 1, n_months)
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        months = pool.map(lambda j: (j, *_match_month(inputs, j, seed, chosen)), range(n_months))
+        for done, part in enumerate(months, start=1):
+            parts.append(part)
+            if progress is not None:
+                progress(done, n_months)
     county = np.concatenate([p[1] for p in parts], dtype=np.int32, casting="same_kind")
     key = np.concatenate([p[2] for p in parts], dtype=np.uint64, casting="no")
     st = np.concatenate([p[3] for p in parts], dtype=np.int8, casting="same_kind")
     month = np.concatenate([np.full(len(p[1]), p[0], dtype=np.int32) for p in parts])
-    cohort = _downstream(inputs, seed, county, month, key, st)
+    pre_subs, *pre_rows = _pretext_matches(inputs, seed)
+    submissions += pre_subs
+    pretextual = np.repeat([False, True], [len(county), len(pre_rows[0])])
+    county, month, key, st = (
+        np.concatenate([a, b]) for a, b in zip((county, month, key, st), pre_rows, strict=True)
+    )
+    cohort = _downstream(inputs, seed, county, month, key, st, pretextual)
     return Simulation(inputs=inputs, submissions=submissions, cohort=cohort, seed=seed)
 
 
-def _downstream(inputs: Inputs, seed: int, county, month, key, st) -> Cohort:
-    """Every stage after the match, on the matched cohort."""
+# Pretextual bookings are numbered from here within their county-month, so their keys
+# never meet a real booking's and every real booking keeps its draws.
+PRETEXT_INDEX = 1 << 39
+
+
+def pretext_bookings(inputs: Inputs, seed: int) -> np.ndarray:
+    """Pretextual bookings (county, month) in the selected counties: a whole number drawn
+    from each county-month's expected count (``Stage.PRETEXT``, keyed by county-month)."""
+    out = np.zeros_like(inputs.bookings)
+    c, j = np.nonzero(inputs.county_mask[:, None] & (inputs.pretext > 0))
+    if len(c):
+        keys = entity_keys(inputs.months[j], c, np.zeros(len(c), dtype=np.int64))
+        u = uniforms(seed, Stage.PRETEXT, keys)
+        out[c, j] = pretext.extra_bookings(inputs.pretext[c, j], u)
+    return out
+
+
+def _pretext_matches(inputs: Inputs, seed: int):
+    """Submissions (county, month) and IDENT matches (county, month, key, status) among
+    pretextual bookings, drawn on ``Stage.PRETEXT_MATCH``: each is a Hispanic resident,
+    so the status mix is that of the county-month's Hispanic bookings."""
+    n = pretext_bookings(inputs, seed)
+    subs = biometrics.submissions_count(n, inputs.active_from)
+    c, j = np.nonzero(subs)
+    s = subs[c, j]
+    index = np.arange(int(s.sum()), dtype=np.int64) - np.repeat(np.cumsum(s) - s, s)
+    index += np.repeat(n[c, j] - s, s) + PRETEXT_INDEX
+    row = np.repeat(np.arange(len(c)), s)
+    keys = entity_keys(inputs.months[j[row]], c[row], index)
+    comp = inputs.composition
+    shares = pretext.hispanic_status_shares(comp.status[c, j], comp.hispanic[c, j])
+    p = (shares * inputs.p_match[j]).sum(axis=1)[row]
+    u = uniforms(seed, Stage.PRETEXT_MATCH, keys)
+    hit = np.flatnonzero(u < p)
+    cdf = match.matched_status_cdf(shares, inputs.p_match[j])[row[hit]]
+    st = match.draw_category(u[hit] / p[hit], cdf)
+    rows = row[hit]
+    return subs, c[rows].astype(np.int32), j[rows].astype(np.int32), keys[hit], st
+
+
+def _downstream(inputs: Inputs, seed: int, county, month, key, st, pretextual) -> Cohort:
+    """Every stage after the match, on the matched cohort (``pretextual`` marks the rows
+    of pretextual bookings: Hispanic, arrested on a minor charge)."""
 
     def u(stage: Stage) -> np.ndarray:
         return uniforms(seed, stage, key)
 
     hisp_p = inputs.composition.hispanic[county, month, st]
-    hispanic = u(Stage.HISPANIC) < hisp_p
+    hispanic = (u(Stage.HISPANIC) < hisp_p) | pretextual
     male = u(Stage.SEX) < inputs.male[month]
     group = (st >= Status.UNDOCUMENTED_PRIOR).astype(np.intp)
     lvl = level.offense_level(inputs.level_cdf[month, group], u(Stage.LEVEL))
     chg = level.arrest_charge(inputs.charge_cdf[month], u(Stage.CHARGE))
+    if pretextual.any():
+        u_pre = uniforms(seed, Stage.PRETEXT, key[pretextual])
+        chg[pretextual] = pretext.minor_charge(inputs.charge_cdf[month[pretextual]], u_pre)
     removable = status.deemed_removable(
         inputs.p_removable[month], st, u(Stage.STATUS_DETERMINATION)
     )
@@ -123,6 +180,8 @@ def _downstream(inputs: Inputs, seed: int, county, month, key, st) -> Cohort:
         inputs.p_detainer[month],
         inputs.traffic_deferred[month],
         inputs.minor_factor[month],
+        unauthorized=group.astype(bool),
+        laken_riley_share=inputs.laken_riley[month],
     )
     lodged = detainer.lodged(removable, p_det, u(Stage.DETAINER))
     allows = inputs.policy_masks[inputs.policy[county, month], lvl, chg]

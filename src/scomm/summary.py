@@ -6,7 +6,7 @@ import numpy as np
 import polars as pl
 
 from scomm import __version__, periods
-from scomm.engine import Simulation
+from scomm.engine import Simulation, pretext_bookings
 from scomm.jurisdictions.counties import counties
 from scomm.rules.categories import CITIZEN_STATUSES, Level
 
@@ -55,25 +55,28 @@ def flows(sim: Simulation) -> pl.DataFrame:
     """Long table: state, county_fips, month, stage, count (selected counties only)."""
     inp = sim.inputs
     chosen = np.flatnonzero(inp.county_mask)
-    arrays = {"bookings": inp.bookings, "submissions": sim.submissions, **_cohort_counts(sim)}
+    booked = inp.bookings + pretext_bookings(inp, sim.seed)
+    arrays = {"bookings": booked, "submissions": sim.submissions, **_cohort_counts(sim)}
     cty = counties()
-    labels = [periods.month_label(int(m)) for m in inp.months]
-    n_m = len(labels)
-    frames = []
-    for stage in STAGES:
-        values = arrays[stage][chosen]
-        frames.append(
-            pl.DataFrame(
-                {
-                    "state": np.repeat(cty.state[chosen], n_m),
-                    "county_fips": np.repeat(cty.fips[chosen], n_m),
-                    "month": np.tile(labels, len(chosen)),
-                    "stage": stage,
-                    "count": values.reshape(-1).astype(np.int64),
-                }
-            )
-        )
-    return pl.concat(frames)
+    n_m = len(inp.months)
+    rows = np.repeat(np.arange(len(chosen)), n_m)
+    cols = np.tile(np.arange(n_m), len(chosen))
+    labels = pl.Series([periods.month_label(int(m)) for m in inp.months])
+    wide = pl.DataFrame(
+        {
+            "state": pl.Series(cty.state[chosen]).gather(rows),
+            "county_fips": pl.Series(cty.fips[chosen]).gather(rows),
+            "month": labels.gather(cols),
+            **{s: arrays[s][chosen].reshape(-1).astype(np.int64) for s in STAGES},
+        }
+    )
+    long = wide.unpivot(
+        on=list(STAGES),
+        index=["state", "county_fips", "month"],
+        variable_name="stage",
+        value_name="count",
+    )
+    return long
 
 
 def _totals(row: dict[str, int]) -> dict:
