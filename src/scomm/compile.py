@@ -16,6 +16,7 @@ from scomm import periods
 from scomm.jurisdictions.counties import counties
 from scomm.jurisdictions.laws import Law
 from scomm.population import Composition, bookings, composition
+from scomm.rules import pretext
 from scomm.rules.categories import CHARGE_KEYS, LEVEL_KEYS, STATUS_KEYS, Charge, Level
 from scomm.scenario import Scenario
 
@@ -47,6 +48,7 @@ class Inputs:
     detention_mean: np.ndarray  # (month,)
     p_summary: np.ndarray  # (month,)
     p_counsel: np.ndarray  # (month,)
+    pretext: np.ndarray  # (county, month) expected pretextual bookings (scenario ``pretext``)
 
 
 def _series(scn: Scenario, name: str, days: list[dt.date], keys: list[str] | None = None):
@@ -143,6 +145,19 @@ def _combine(laws: list[Law]) -> np.ndarray:
     return mask
 
 
+def _pretext(scn: Scenario, days: list[dt.date], comp: Composition, n: np.ndarray) -> np.ndarray:
+    """Expected pretextual bookings per county-month: each scenario ``pretext`` entry adds
+    ``rate`` × the county-month's Hispanic bookings in its places and months."""
+    out = np.zeros(n.shape)
+    cty = counties()
+    for p in scn.pretext:
+        place = np.isin(cty.state, p.states) | np.isin(cty.fips, p.counties)
+        when = np.array([p.start <= d and (p.until is None or d <= p.until) for d in days])
+        h = pretext.hispanic_share(comp.status, comp.hispanic)
+        out += np.where(place[:, None] & when[None, :], p.rate * h * n, 0.0)
+    return out
+
+
 def compile_inputs(scn: Scenario, start: int, end: int, states: list[str]) -> Inputs:
     """Arrays of the rules in force for each month of [start, end] in the given states."""
     months = np.arange(start, end + 1)
@@ -151,12 +166,14 @@ def compile_inputs(scn: Scenario, start: int, end: int, states: list[str]) -> In
     lawful = _series(scn, "population.criminal_history_lawful", days, LEVEL_KEYS)
     undoc = _series(scn, "population.criminal_history_undocumented", days, LEVEL_KEYS)
     policy, masks = _policies(scn, days)
+    n = bookings(scn.params, months)
+    comp = composition(scn.params, months)
     return Inputs(
         months=months,
         county_mask=np.isin(cty.state, states),
-        bookings=bookings(scn.params, months),
+        bookings=n,
         active_from=_activation(scn, months, days),
-        composition=composition(scn.params, months),
+        composition=comp,
         p_match=_series(scn, "match.ident_probability", days, STATUS_KEYS),
         p_removable=_series(scn, "status.deemed_removable", days, STATUS_KEYS),
         level_cdf=_cdf(np.stack([lawful, undoc], axis=1)),
@@ -173,4 +190,5 @@ def compile_inputs(scn: Scenario, start: int, end: int, states: list[str]) -> In
         detention_mean=_series(scn, "removal.detention_days_mean", days),
         p_summary=_series(scn, "removal.summary_share", days),
         p_counsel=_series(scn, "removal.represented_share", days),
+        pretext=_pretext(scn, days, comp, n),
     )
