@@ -10,6 +10,7 @@ so a person's draws are the same in every scenario, period and chunking.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +20,8 @@ from scomm.compile import Inputs
 from scomm.rng import Stage, entity_keys, uniforms
 from scomm.rules import biometrics, custody, detainer, jail, level, match, pretext, removal, status
 from scomm.rules.categories import Status
+
+THREADS = 2
 
 
 @dataclass(frozen=True)
@@ -61,28 +64,30 @@ def _match_month(inputs: Inputs, j: int, seed: int, counties: np.ndarray):
     counties, n, subs = counties[take], n[take], subs[take]
     if len(counties) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.uint64), np.zeros(0, np.int8)
-    first = n - subs
     total = int(subs.sum())
-    seg_start = np.repeat(np.cumsum(subs) - subs, subs)
-    index = np.arange(total, dtype=np.int64) - seg_start + np.repeat(first, subs)
-    cidx = np.repeat(counties, subs)
-    keys = entity_keys(np.full(total, inputs.months[j]), cidx, index)
+    # keys of a county's submitted bookings run from key(month, county, first) upwards
+    base = entity_keys(np.full(len(counties), inputs.months[j]), counties, n - subs)
+    offset = np.arange(total, dtype=np.uint64)
+    offset -= np.repeat((np.cumsum(subs) - subs).astype(np.uint64), subs)
+    keys = np.repeat(base, subs)
+    keys += offset
     u = uniforms(seed, Stage.MATCH, keys)
     shares = inputs.composition.status[counties, j]
     p_c = match.match_probability(shares, inputs.p_match[j])
-    p = np.repeat(p_c, subs)
-    hit = u < p
+    row = np.repeat(np.arange(len(counties), dtype=np.int32), subs)
+    hit = np.flatnonzero(u < p_c[row])
+    row = row[hit]
     cdf = match.matched_status_cdf(shares, inputs.p_match[j])
-    rows = np.repeat(np.arange(len(counties)), subs)[hit]
-    st = match.draw_category(u[hit] / p[hit], cdf[rows])
-    return cidx[hit], keys[hit], st
+    st = match.draw_category(u[hit] / p_c[row], cdf[row])
+    return counties[row], keys[hit], st
 
 
 def simulate(
     inputs: Inputs, seed: int = 0, progress: Callable[[int, int], None] | None = None
 ) -> Simulation:
     """Run every stage for the period and places in ``inputs``; ``progress(done, total)``
-    is called after each month."""
+    is called after each month. Months are matched on two threads (NumPy releases the
+    GIL); the result does not depend on it, since every draw is keyed."""
     chosen = np.flatnonzero(inputs.county_mask)
     n_months = len(inputs.months)
     submissions = np.zeros_like(inputs.bookings)
@@ -90,10 +95,12 @@ def simulate(
         inputs.bookings[chosen], inputs.active_from[chosen]
     )
     parts = []
-    for j in range(n_months):
-        parts.append((j, *_match_month(inputs, j, seed, chosen)))
-        if progress is not None:
-            progress(j + 1, n_months)
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        months = pool.map(lambda j: (j, *_match_month(inputs, j, seed, chosen)), range(n_months))
+        for done, part in enumerate(months, start=1):
+            parts.append(part)
+            if progress is not None:
+                progress(done, n_months)
     county = np.concatenate([p[1] for p in parts], dtype=np.int32, casting="same_kind")
     key = np.concatenate([p[2] for p in parts], dtype=np.uint64, casting="no")
     st = np.concatenate([p[3] for p in parts], dtype=np.int8, casting="same_kind")
@@ -173,6 +180,8 @@ def _downstream(inputs: Inputs, seed: int, county, month, key, st, pretextual) -
         inputs.p_detainer[month],
         inputs.traffic_deferred[month],
         inputs.minor_factor[month],
+        unauthorized=group.astype(bool),
+        laken_riley_share=inputs.laken_riley[month],
     )
     lodged = detainer.lodged(removable, p_det, u(Stage.DETAINER))
     allows = inputs.policy_masks[inputs.policy[county, month], lvl, chg]

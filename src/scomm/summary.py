@@ -58,23 +58,25 @@ def flows(sim: Simulation) -> pl.DataFrame:
     booked = inp.bookings + pretext_bookings(inp, sim.seed)
     arrays = {"bookings": booked, "submissions": sim.submissions, **_cohort_counts(sim)}
     cty = counties()
-    labels = [periods.month_label(int(m)) for m in inp.months]
-    n_m = len(labels)
-    frames = []
-    for stage in STAGES:
-        values = arrays[stage][chosen]
-        frames.append(
-            pl.DataFrame(
-                {
-                    "state": np.repeat(cty.state[chosen], n_m),
-                    "county_fips": np.repeat(cty.fips[chosen], n_m),
-                    "month": np.tile(labels, len(chosen)),
-                    "stage": stage,
-                    "count": values.reshape(-1).astype(np.int64),
-                }
-            )
-        )
-    return pl.concat(frames)
+    n_m = len(inp.months)
+    rows = np.repeat(np.arange(len(chosen)), n_m)
+    cols = np.tile(np.arange(n_m), len(chosen))
+    labels = pl.Series([periods.month_label(int(m)) for m in inp.months])
+    wide = pl.DataFrame(
+        {
+            "state": pl.Series(cty.state[chosen]).gather(rows),
+            "county_fips": pl.Series(cty.fips[chosen]).gather(rows),
+            "month": labels.gather(cols),
+            **{s: arrays[s][chosen].reshape(-1).astype(np.int64) for s in STAGES},
+        }
+    )
+    long = wide.unpivot(
+        on=list(STAGES),
+        index=["state", "county_fips", "month"],
+        variable_name="stage",
+        value_name="count",
+    )
+    return long
 
 
 def _totals(row: dict[str, int]) -> dict:
