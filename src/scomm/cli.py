@@ -123,6 +123,45 @@ def params(
         print_params(doc)
 
 
+@app.command()
+def sweep(
+    scenarios: Annotated[
+        str, typer.Option("--scenarios", help="Names or YAML files, A,B,...; differences vs A.")
+    ],
+    replicates: Annotated[
+        int, typer.Option("--replicates", help="Replicates per scenario; r uses seed S + r.")
+    ],
+    start: Start = None,
+    end: End = None,
+    states: States = None,
+    seed: Seed = 0,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Local Dask worker processes.")
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="A running Dask scheduler, tcp://HOST:PORT.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write results.parquet and summary.json here.")
+    ] = None,
+    json_: Json = False,
+) -> None:
+    """Monte Carlo replicates of scenarios on Dask: intervals and paired differences."""
+    from scomm import sweep as sw
+
+    names = tuple(s.strip() for s in scenarios.split(",") if s.strip())
+    plan = sw.plan(sw.SweepSpec(names, replicates, seed, start, end, states))
+    rows = sw.execute(plan, workers=workers, scheduler=scheduler, console=err)
+    doc = sw.summarise(plan, rows)
+    if out is not None:
+        sw.write(out, sw.results_table(rows), doc)
+        err.print(f"results written to [bold]{out}[/bold] (results.parquet, summary.json)")
+    if json_:
+        emit_json(doc)
+    else:
+        Console().print(*sw.render(doc))
+
+
 def _register_subcommands() -> None:
     """Sub-command groups that live beside their library code."""
     if importlib.util.find_spec("scomm.records.cli") is None:

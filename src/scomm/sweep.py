@@ -1,0 +1,348 @@
+"""Monte Carlo sweeps on Dask distributed: scenarios × replicates, with intervals.
+
+Each task is one (scenario, replicate) run: ``scomm.api.run`` with seed S + r, returning
+the run's measures (every total, and every numeric ``value`` under ``metrics``) as a small
+dict. Replicate r of every scenario uses seed S + r, so scenarios are compared on common
+random numbers, and the random numbers of a replicate do not depend on the number of
+workers, the scheduler, or the order in which tasks finish: results are sorted by
+(scenario, replicate) before anything is summarised.
+
+Outputs (written atomically): ``results.parquet``, one row per scenario × replicate ×
+measure; ``summary.json``, per measure and scenario the mean, the 2.5–97.5 percentiles of
+the replicates and a normal-approximation 95% interval of the mean, and the same for the
+paired differences of every scenario against the first (same seeds, replicate by replicate).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import os
+import statistics
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from scomm import __version__, periods
+from scomm.errors import UserError
+from scomm.io import atomic_dir
+from scomm.jurisdictions.counties import parse_states
+from scomm.runner import summary_bytes
+from scomm.scenario import resolve
+
+SEED_LIMIT = 2**32  # the generator keys streams on the low 32 bits of the seed (scomm.rng)
+WORKER_TIMEOUT = 60  # seconds to wait for a scheduler's first worker
+Z95 = statistics.NormalDist().inv_cdf(0.975)
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """What to run: scenarios (names or files) × replicates, over one period and place."""
+
+    scenarios: tuple[str, ...]
+    replicates: int
+    seed: int = 0
+    start: str | None = None
+    end: str | None = None
+    states: str | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A validated sweep: resolved scenario names and hashes, parsed period and states."""
+
+    spec: SweepSpec
+    names: tuple[str, ...]  # the scenarios' own names (labels in the outputs)
+    sources: tuple[str, ...]  # what each task resolves (packaged name or absolute path)
+    hashes: tuple[str, ...]
+    period: tuple[str, str]
+    states: tuple[str, ...]
+
+
+def plan(spec: SweepSpec) -> Plan:
+    """Validate everything before any worker starts; bad input raises UserError."""
+    if not spec.scenarios:
+        raise UserError("--scenarios: expected one or more scenario names or files, e.g. baseline")
+    if spec.replicates < 1:
+        raise UserError(f"--replicates: {spec.replicates} must be at least 1")
+    if spec.seed < 0 or spec.seed + spec.replicates > SEED_LIMIT:
+        raise UserError(
+            f"--seed: seeds {spec.seed}..{spec.seed + spec.replicates - 1} must lie in "
+            f"0..{SEED_LIMIT - 1} (the random-number streams are keyed on 32 bits)"
+        )
+    s, e = periods.parse_period(spec.start, spec.end)
+    states = parse_states(spec.states)
+    names, sources, hashes = [], [], []
+    for given in spec.scenarios:
+        scn = resolve(given)
+        if scn.name in names:
+            raise UserError(f"--scenarios: scenario {scn.name!r} is given twice")
+        names.append(scn.name)
+        sources.append(given if scn.source.startswith("scenarios/") else str(Path(given).resolve()))
+        hashes.append(scn.digest())
+    return Plan(
+        spec=spec,
+        names=tuple(names),
+        sources=tuple(sources),
+        hashes=tuple(hashes),
+        period=(periods.month_label(s), periods.month_label(e)),
+        states=tuple(states),
+    )
+
+
+def measures(summary: dict) -> dict[str, float]:
+    """Every total (``totals.<name>[.<key>]``) and every numeric metric value
+    (``metrics.<path>``, and ``metrics.<path>.<key>`` for a value broken down by key)."""
+    out: dict[str, float] = {}
+    _numeric_leaves(summary["totals"], "totals", out)
+    _metric_values(summary.get("metrics", {}), "metrics", out)
+    return out
+
+
+def _numeric_leaves(node: Any, path: str, out: dict[str, float]) -> None:
+    if isinstance(node, dict):
+        for key, child in node.items():
+            _numeric_leaves(child, f"{path}.{key}", out)
+    elif isinstance(node, int | float) and not isinstance(node, bool) and math.isfinite(node):
+        out[path] = float(node)
+
+
+def _metric_values(node: Any, path: str, out: dict[str, float]) -> None:
+    if not isinstance(node, dict):
+        return
+    if "value" in node:
+        _numeric_leaves(node["value"], path, out)
+        return
+    for key, child in node.items():
+        _metric_values(child, f"{path}.{key}", out)
+
+
+def run_replicate(source: str, seed: int, start: str, end: str, states: list[str]) -> dict:
+    """One task: a run's scenario hash and measures (small, picklable)."""
+    from scomm.api import run
+
+    result = run(scenario=source, start=start, end=end, states=states, seed=seed)
+    return {"scenario_hash": result.summary["scenario_hash"], "measures": measures(result.summary)}
+
+
+@contextlib.contextmanager
+def _client(workers: int, scheduler: str | None) -> Iterator[Any]:
+    """A Dask client on a new LocalCluster, or on the scheduler at ``scheduler``."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    if scheduler is None:
+        with (
+            LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            ) as cluster,
+            Client(cluster) as client,
+        ):
+            yield client
+        return
+    timeout = dask.config.get("distributed.comm.timeouts.connect")
+    try:
+        client = Client(scheduler, timeout=timeout)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise UserError(
+            f"--scheduler: cannot reach a Dask scheduler at {scheduler!r} within {timeout} "
+            f"({exc.__class__.__name__}; the limit is Dask's distributed.comm.timeouts.connect)"
+        ) from None
+    with client:
+        try:
+            client.wait_for_workers(1, timeout=WORKER_TIMEOUT)
+        except TimeoutError:
+            raise UserError(
+                f"--scheduler: no worker joined the scheduler at {scheduler!r} within "
+                f"{WORKER_TIMEOUT} s"
+            ) from None
+        yield client
+
+
+def execute(
+    p: Plan,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    console: Console | None = None,
+) -> list[dict]:
+    """Run every (scenario, replicate) task on Dask; results sorted by scenario then replicate,
+    each ``{"scenario", "replicate", "seed", "measures"}``."""
+    from distributed import as_completed
+
+    if workers is not None and scheduler is not None:
+        raise UserError("--workers: give either --workers or --scheduler, not both")
+    if workers is not None and workers < 1:
+        raise UserError(f"--workers: {workers} must be at least 1")
+    n_tasks = len(p.names) * p.spec.replicates
+    n_workers = workers or max(1, min(os.cpu_count() or 1, n_tasks))
+    start, end = p.period
+    jobs = [(i, r) for i in range(len(p.names)) for r in range(p.spec.replicates)]
+    done: dict[tuple[int, int], dict] = {}
+    with _client(n_workers, scheduler) as client:
+        futures = {
+            client.submit(
+                run_replicate, p.sources[i], p.spec.seed + r, start, end, list(p.states)
+            ): (i, r)
+            for i, r in jobs
+        }
+        columns = (
+            TextColumn("[bold]sweep"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("runs"),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns, console=console or Console(stderr=True), transient=True) as bar:
+            task = bar.add_task("sweep", total=n_tasks)
+            for fut in as_completed(futures):
+                done[futures[fut]] = fut.result()
+                bar.advance(task)
+    out = []
+    for i, r in jobs:
+        got = done[(i, r)]
+        if got["scenario_hash"] != p.hashes[i]:
+            raise UserError(
+                f"--scenarios: workers resolved scenario {p.names[i]!r} differently from this "
+                "client (another scomm version or scenario file?)"
+            )
+        out.append(
+            {
+                "scenario": p.names[i],
+                "replicate": r,
+                "seed": p.spec.seed + r,
+                "measures": got["measures"],
+            }
+        )
+    return out
+
+
+def results_table(rows: list[dict]) -> pl.DataFrame:
+    """One row per scenario × replicate × measure, in run order."""
+    flat = [
+        (row["scenario"], row["replicate"], row["seed"], name, value)
+        for row in rows
+        for name, value in row["measures"].items()
+    ]
+    schema = {
+        "scenario": pl.String,
+        "replicate": pl.Int32,
+        "seed": pl.Int64,
+        "measure": pl.String,
+        "value": pl.Float64,
+    }
+    return pl.DataFrame(flat, schema=schema, orient="row")
+
+
+def describe(values: np.ndarray) -> dict:
+    """Mean, standard deviation, 2.5–97.5 percentiles of the values, and a normal-
+    approximation 95% interval of the mean (None with a single value)."""
+    n = len(values)
+    mean = float(values.mean())
+    sd = float(values.std(ddof=1)) if n > 1 else None
+    half = Z95 * sd / math.sqrt(n) if sd is not None else None
+    return {
+        "n": n,
+        "mean": mean,
+        "sd": sd,
+        "p2_5": float(np.percentile(values, 2.5)),
+        "p97_5": float(np.percentile(values, 97.5)),
+        "mean_ci95": [mean - half, mean + half] if half is not None else None,
+    }
+
+
+def _by_measure(rows: list[dict], scenario: str) -> dict[str, dict[int, float]]:
+    out: dict[str, dict[int, float]] = {}
+    for row in rows:
+        if row["scenario"] == scenario:
+            for name, value in row["measures"].items():
+                out.setdefault(name, {})[row["replicate"]] = value
+    return out
+
+
+def summarise(p: Plan, rows: list[dict]) -> dict:
+    """The sweep's summary document."""
+    per = {name: _by_measure(rows, name) for name in p.names}
+    scenarios = {
+        name: {m: describe(np.array(list(v.values()))) for m, v in per[name].items()}
+        for name in p.names
+    }
+    first = p.names[0]
+    differences = []
+    for name in p.names[1:]:
+        diff = {}
+        for m, b in per[name].items():
+            a = per[first].get(m, {})
+            reps = [r for r in b if r in a]
+            if reps:
+                diff[m] = describe(np.array([b[r] - a[r] for r in reps]))
+        differences.append({"a": first, "b": name, "measures": diff})
+    return {
+        "scomm_version": __version__,
+        "kind": "sweep",
+        "scenarios": [
+            {"name": n, "scenario_hash": h} for n, h in zip(p.names, p.hashes, strict=True)
+        ],
+        "replicates": p.spec.replicates,
+        "seeds": {"first": p.spec.seed, "last": p.spec.seed + p.spec.replicates - 1},
+        "period": {"start": p.period[0], "end": p.period[1]},
+        "states": list(p.states),
+        "intervals": {
+            "p2_5/p97_5": "2.5th and 97.5th percentiles of the replicates",
+            "mean_ci95": "mean ± 1.96 × sd / sqrt(n): normal-approximation 95% interval of the mean",
+            "differences": "b − a replicate by replicate on the same seed (common random numbers)",
+        },
+        "by_scenario": scenarios,
+        "differences": differences,
+    }
+
+
+def write(out: Path, table: pl.DataFrame, doc: dict) -> None:
+    """results.parquet and summary.json, atomically."""
+    with atomic_dir(Path(out)) as tmp:
+        table.write_parquet(tmp / "results.parquet", compression="zstd")
+        (tmp / "summary.json").write_bytes(summary_bytes(doc))
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "–"
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.4g}"
+
+
+def _span(lo: float | None, hi: float | None) -> str:
+    return "–" if lo is None or hi is None else f"{_fmt(lo)} … {_fmt(hi)}"
+
+
+def render(doc: dict) -> list[Table]:
+    """Terminal tables: each scenario's measures, then each paired difference, with the
+    95% interval of the mean and the 2.5–97.5 percentiles of the replicates."""
+    head = (
+        f"{doc['replicates']} replicates (seeds {doc['seeds']['first']}..{doc['seeds']['last']}), "
+        f"{doc['period']['start']}..{doc['period']['end']}"
+    )
+    parts = [(s["name"], doc["by_scenario"][s["name"]]) for s in doc["scenarios"]]
+    parts += [(f"{d['b']} − {d['a']} (paired)", d["measures"]) for d in doc["differences"]]
+    tables = []
+    for title, stats in parts:
+        table = Table(title=f"{title}: {head}")
+        table.add_column("measure", no_wrap=True)
+        for label in ("mean", "95% CI of mean", "2.5–97.5%"):
+            table.add_column(label, justify="right", no_wrap=True)
+        for name, s in stats.items():
+            ci = s["mean_ci95"] or [None, None]
+            table.add_row(name, _fmt(s["mean"]), _span(*ci), _span(s["p2_5"], s["p97_5"]))
+        tables.append(table)
+    return tables
