@@ -162,6 +162,39 @@ def sweep(
         Console().print(*sw.render(doc))
 
 
+@app.command()
+def brief(
+    state: Annotated[str | None, typer.Option("--state", help="USPS state code.")] = None,
+    county: Annotated[str | None, typer.Option("--county", help="5-digit county FIPS.")] = None,
+    scenario: Scenario = "baseline",
+    compare_with: Annotated[
+        str | None, typer.Option("--compare", help="A second scenario to compare with.")
+    ] = None,
+    start: Start = None,
+    end: End = None,
+    seed: Seed = 0,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the HTML brief and PNGs.")] = Path(
+        "out"
+    ),
+) -> None:
+    """A self-contained HTML brief (charts, maps, metrics, numbered sources) and PNG charts."""
+    from scomm.report.brief import write_brief
+
+    path = write_brief(out, state, county, scenario, compare_with, start, end, seed)
+    err.print(f"brief written to [bold]{path}[/bold] (charts beside it as PNG)")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+) -> None:
+    """The local dashboard and its JSON API (http://HOST:PORT/)."""
+    from scomm.web.server import serve as run_server
+
+    run_server(host, port)
+
+
 def _register_subcommands() -> None:
     """Sub-command groups that live beside their library code."""
     if importlib.util.find_spec("scomm.records.cli") is None:

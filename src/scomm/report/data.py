@@ -1,0 +1,410 @@
+"""What a brief shows, computed from runs: the place, the funnel, removals by ICE level over
+time, county values for the maps, the policy eras, the metrics, an optional scenario
+comparison, and the numbered sources behind each number."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from scomm import periods
+from scomm.api import RunResult
+from scomm.compare import compare_runs
+from scomm.errors import UserError
+from scomm.jurisdictions.counties import counties, state_names
+from scomm.report.sources import GEOMETRY_SOURCE, Sources, data_refs, parameter_refs
+from scomm.summary import totals_by_state
+
+FUNNEL = (
+    ("bookings", "Jail bookings"),
+    ("submissions", "Fingerprints checked against DHS IDENT"),
+    ("ident_matches", "IDENT matches"),
+    ("detainers", "ICE detainers lodged"),
+    ("detainers_honored", "Detainers honoured by the jail"),
+    ("ice_book_ins", "Booked into ICE custody"),
+    ("removals", "Removals completed in the period"),
+)
+EXTRA = (
+    ("removals_convicted", "Removals of people with a criminal conviction"),
+    ("us_citizens_detained", "U.S. citizens held on a detainer or in ICE custody"),
+)
+LEVELS = (
+    ("level1", "Level 1"),
+    ("level2", "Level 2"),
+    ("level3", "Level 3"),
+    ("noncriminal", "No conviction"),
+)
+# Which parameters (by name prefix) drive each stage of the funnel.
+STAGE_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "bookings": ("population.jail_admissions",),
+    "submissions": ("program.",),
+    "ident_matches": ("match.", "population."),
+    "detainers": ("status.", "detainer.", "population.criminal_history", "population.arrest"),
+    "detainers_honored": ("jail.",),
+    "ice_book_ins": ("custody.",),
+    "removals": ("removal.",),
+    "removals_convicted": ("removal.", "population.criminal_history"),
+    "us_citizens_detained": ("match.", "status.", "jail.", "custody."),
+}
+# Parameters whose changes mark a policy era on the time chart.
+ERA_PREFIXES = ("program.", "detainer.", "jail.", "custody.")
+
+
+@dataclass(frozen=True)
+class Place:
+    """A state, or one county (whose state is simulated for the map)."""
+
+    state: str
+    county: str | None
+    label: str
+
+    @property
+    def slug(self) -> str:
+        """A short name for files: the USPS code or the county FIPS."""
+        return self.county or self.state
+
+
+def resolve_place(state: str | None, county: str | None) -> Place:
+    """Exactly one of --state / --county; unknown codes raise UserError."""
+    if (state is None) == (county is None):
+        raise UserError("--state/--county: give exactly one (e.g. --state NY or --county 36061)")
+    cty = counties()
+    if county is not None:
+        i = cty.index_of(county)
+        st = str(cty.state[i])
+        name = cty.table["name"][i]
+        return Place(st, county, f"{name} County, {state_names()[st]}")
+    st = (state or "").strip().upper()
+    if st not in cty.states():
+        raise UserError(f"--state: {state!r} is not a USPS state code (e.g. NY, CA, DC)")
+    return Place(st, None, state_names()[st])
+
+
+@dataclass(frozen=True)
+class Era:
+    """A dated policy change inside the period."""
+
+    date: str
+    label: str
+    refs: list[int]
+    mark: str = ""  # the letter that marks it on the chart
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    """One metric of the summary's ``metrics`` section, ready to print."""
+
+    group: str
+    name: str
+    value: str
+    unit: str
+    definition: str
+    interval: str
+    refs: list[int]
+
+
+@dataclass(frozen=True)
+class StageRow:
+    """One funnel stage: its count, the sources behind it, and (when comparing) B and B − A."""
+
+    key: str
+    label: str
+    value: int
+    refs: list[int]
+    other: int | None = None
+
+    @property
+    def change(self) -> int | None:
+        """B − A, when comparing."""
+        return None if self.other is None else self.other - self.value
+
+
+@dataclass
+class BriefData:
+    """Everything a brief (or the dashboard's place page) shows."""
+
+    place: Place
+    scenario: str
+    scenario_description: str
+    compare_scenario: str | None
+    compare_description: str | None
+    period: dict[str, str]
+    seed: int
+    funnel: list[StageRow]
+    extras: list[StageRow]
+    levels: list[StageRow]
+    monthly: list[dict[str, Any]]
+    counties: list[dict[str, Any]]
+    eras: list[Era]
+    metrics: list[MetricRow]
+    metrics_note: str | None
+    metric_changes: list[MetricRow]
+    sources: Sources
+    map_refs: list[int]
+    scenario_hash: str
+    compare_doc: dict | None = None
+
+
+def _place_flows(result: RunResult, place: Place) -> pl.DataFrame:
+    table = result.flows.filter(pl.col("state") == place.state)
+    if place.county is not None:
+        table = table.filter(pl.col("county_fips") == place.county)
+    return table
+
+
+def place_totals(result: RunResult, place: Place) -> dict:
+    """The contract's totals for the place (a state's or one county's)."""
+    return totals_by_state(_place_flows(result, place))[0]
+
+
+def _flat(totals: dict) -> dict[str, int]:
+    out = {k: v for k, v in totals.items() if not isinstance(v, dict)}
+    out.update({k: v for k, v in totals["removals_by_level"].items()})
+    return out
+
+
+def _monthly(result: RunResult, place: Place) -> list[dict[str, Any]]:
+    """Removals by ICE level and month for the place (long rows)."""
+    labels = dict(LEVELS)
+    stages = [f"removals_{k}" for k, _ in LEVELS]
+    wide = (
+        _place_flows(result, place)
+        .filter(pl.col("stage").is_in(stages))
+        .group_by("month", "stage")
+        .agg(pl.col("count").sum())
+        .sort("month", "stage")
+    )
+    return [
+        {"month": m, "level": labels[s.removeprefix("removals_")], "removals": int(n)}
+        for m, s, n in wide.iter_rows()
+    ]
+
+
+def _county_rows(result: RunResult, place: Place) -> list[dict[str, Any]]:
+    """Per county of the state: name, activation date, population and the period's counts."""
+    cty = counties().table.filter(pl.col("state") == place.state)
+    wide = (
+        result.flows.filter(pl.col("state") == place.state)
+        .group_by("county_fips", "stage")
+        .agg(pl.col("count").sum())
+        .pivot(on="stage", index="county_fips", values="count")
+    )
+    rows = []
+    for r in cty.join(wide, on="county_fips", how="left").iter_rows(named=True):
+        pop = int(r["population"])
+        det = int(r.get("detainers") or 0)
+        rows.append(
+            {
+                "fips": r["county_fips"],
+                "name": r["name"],
+                "activation": r["activation_date"],
+                "population": pop,
+                "bookings": int(r.get("bookings") or 0),
+                "detainers": det,
+                "removals": int(r.get("removals") or 0),
+                "detainers_per_100k": round(det / pop * 1e5, 1) if pop else 0.0,
+                "selected": r["county_fips"] == place.county,
+            }
+        )
+    return rows
+
+
+def _short(title: str, limit: int = 90) -> str:
+    """A citation title cut at a word boundary."""
+    title = " ".join(title.split())
+    return title if len(title) <= limit else title[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def _eras(result: RunResult, place: Place, sources: Sources) -> list[Era]:
+    """Dated changes of the program and detainer rules, and the laws binding the place,
+    that fall inside the period (from the parameter tree and the scenario's laws)."""
+    s, e = _period_days(result)
+    found: dict[dt.date, Era] = {}
+
+    def note(day: dt.date, label: str, citation: dict[str, Any], what: str) -> None:
+        n = sources.add_citation(citation, what)
+        era = found.setdefault(day, Era(day.isoformat(), label, []))
+        if n not in era.refs:
+            era.refs.append(n)
+
+    params = result.scenario.params
+    for name in params.names():
+        if not name.startswith(ERA_PREFIXES):
+            continue
+        for day, entry in sorted(params[name].values.items()):
+            if s < day <= e:
+                note(day, _short(entry.citation.title), entry.citation.model_dump(), name)
+    fips = place.county or ""
+    for law in result.scenario.laws:
+        if s < law.effective <= e and law.binds_place(place.state, fips):
+            note(law.effective, _short(law.title), law.citation.model_dump(), f"law {law.id}")
+    return [
+        Era(found[d].date, found[d].label, found[d].refs, _letter(i))
+        for i, d in enumerate(sorted(found))
+    ]
+
+
+def _letter(i: int) -> str:
+    """A, B, ..., Z, AA, AB, ..."""
+    return _letter(i // 26 - 1) + chr(65 + i % 26) if i >= 26 else chr(65 + i)
+
+
+def _period_days(result: RunResult) -> tuple[dt.date, dt.date]:
+    months = result.simulation.inputs.months
+    last = int(months[-1])
+    return periods.first_day(int(months[0])), periods.first_day(last + 1) - dt.timedelta(days=1)
+
+
+def _stage_rows(
+    keys: tuple[tuple[str, str], ...], values: dict, other: dict | None, refs: dict
+) -> list[StageRow]:
+    return [
+        StageRow(k, label, int(values[k]), refs.get(k, []), None if other is None else other[k])
+        for k, label in keys
+    ]
+
+
+def format_value(value: Any, unit: str | None = None) -> str:
+    """A metric value as a staffer reads it: thousands separators, percentages, dollars."""
+    if isinstance(value, bool) or value is None:
+        return "—" if value is None else ("yes" if value else "no")
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {format_value(v, unit)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(format_value(v, unit) for v in value)
+    if not isinstance(value, int | float):
+        return str(value)
+    u = (unit or "").lower()
+    if u in ("share", "probability", "proportion", "fraction"):
+        return f"{value * 100:.1f}%"
+    if u.startswith("usd") or u in ("dollars", "$"):
+        return f"${value:,.0f}"
+    if isinstance(value, int) or float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.3g}" if abs(value) < 100 else f"{value:,.0f}"
+
+
+def _interval(m: dict) -> str:
+    iv = m.get("interval")
+    if iv is None:
+        return ""
+    if isinstance(iv, list | tuple) and len(iv) == 2:
+        return f"{format_value(iv[0], m.get('unit'))} – {format_value(iv[1], m.get('unit'))}"
+    if isinstance(iv, dict):
+        return "; ".join(f"{k}: {format_value(v, m.get('unit'))}" for k, v in iv.items())
+    return str(iv)
+
+
+def _iter_metrics(doc: Any, path: tuple[str, ...] = ()):
+    """(group path, name, metric) for every mapping that carries a ``value``."""
+    if not isinstance(doc, dict):
+        return
+    for key, item in doc.items():
+        if isinstance(item, dict) and "value" in item:
+            yield ".".join(path) or "metrics", key, item
+        elif isinstance(item, dict):
+            yield from _iter_metrics(item, (*path, key))
+
+
+def _metric_sources(m: dict) -> list[Any]:
+    src = m.get("sources", m.get("source", []))
+    return src if isinstance(src, list) else [src]
+
+
+def metric_rows(metrics: dict | None, sources: Sources) -> list[MetricRow]:
+    """Flatten a summary's ``metrics`` section (whatever groups it holds) into rows."""
+    rows = []
+    for group, name, m in _iter_metrics(metrics or {}):
+        refs = sorted({sources.add_any(s, f"metric {group}.{name}") for s in _metric_sources(m)})
+        rows.append(
+            MetricRow(
+                group=group.replace("_", " "),
+                name=name.replace("_", " "),
+                value=format_value(m.get("value"), m.get("unit")),
+                unit=str(m.get("unit") or ""),
+                definition=str(m.get("definition") or ""),
+                interval=_interval(m),
+                refs=refs,
+            )
+        )
+    return rows
+
+
+def _place_metrics(summary: dict, place: Place) -> tuple[dict | None, str | None]:
+    state_doc = summary.get("by_state", {}).get(place.state, {})
+    metrics = state_doc.get("metrics") or summary.get("metrics")
+    if not metrics:
+        return None, (
+            "This version of the model does not yet compute the oversight metrics (the "
+            "summary document has no metrics section), so none are shown."
+        )
+    if place.county is not None:
+        return metrics, (
+            f"Metrics are computed for the whole of {state_names()[place.state]}; "
+            "the model does not yet report them county by county."
+        )
+    return metrics, None
+
+
+def build(result: RunResult, place: Place, other: RunResult | None = None) -> BriefData:
+    """The brief's content for ``place`` from a run (and a comparison run on the same
+    random numbers, when given)."""
+    sources = Sources()
+    start, end = _period_days(result)
+    params = result.scenario.params
+    ca = ("ca_jail_bookings_monthly.csv",) if place.state == "CA" else ()
+    refs: dict[str, list[int]] = {}
+    for key, prefixes in STAGE_PARAMETERS.items():
+        found = parameter_refs(sources, params, prefixes, start, end)
+        if key == "bookings":
+            found += data_refs(sources, ("counties.csv", *ca))
+        if key == "submissions":
+            found += data_refs(sources, ("counties.csv",))
+        refs[key] = sorted(set(found))
+    for key, _ in LEVELS:
+        refs[key] = refs["removals_convicted"]
+    totals = _flat(place_totals(result, place))
+    other_totals = _flat(place_totals(other, place)) if other is not None else None
+    map_refs = sorted(
+        {
+            *data_refs(sources, ("counties.csv",)),
+            sources.add(**GEOMETRY_SOURCE, supports="maps"),
+            *refs["detainers"],
+        }
+    )
+    eras = _eras(result, place, sources)
+    metrics, note = _place_metrics(result.summary, place)
+    rows = metric_rows(metrics, sources)
+    compare_doc = compare_runs(result, other) if other is not None else None
+    changes = []
+    if compare_doc is not None and "metrics" in compare_doc["difference"]:
+        changes = metric_rows(compare_doc["difference"]["metrics"], sources)
+    for law in result.scenario.laws:
+        binds = law.binds_place(place.state, place.county or "")
+        if binds and law.effective <= end and (law.ends is None or law.ends >= start):
+            sources.add_citation(law.citation.model_dump(), f"law {law.id}")
+    return BriefData(
+        place=place,
+        scenario=result.scenario.name,
+        scenario_description=result.scenario.description,
+        compare_scenario=other.scenario.name if other is not None else None,
+        compare_description=other.scenario.description if other is not None else None,
+        period=result.summary["period"],
+        seed=result.summary["seed"],
+        funnel=_stage_rows(FUNNEL, totals, other_totals, refs),
+        extras=_stage_rows(EXTRA, totals, other_totals, refs),
+        levels=_stage_rows(LEVELS, totals, other_totals, refs),
+        monthly=_monthly(result, place),
+        counties=_county_rows(result, place),
+        eras=eras,
+        metrics=rows,
+        metrics_note=note,
+        metric_changes=changes,
+        sources=sources,
+        map_refs=map_refs,
+        scenario_hash=result.summary["scenario_hash"],
+        compare_doc=compare_doc,
+    )

@@ -1,0 +1,1 @@
+"""The local dashboard and JSON API (`scomm serve`)."""

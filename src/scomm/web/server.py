@@ -1,0 +1,12 @@
+"""`scomm serve`: the dashboard on uvicorn, bound to 127.0.0.1 unless told otherwise."""
+
+from __future__ import annotations
+
+import uvicorn
+
+from scomm.web.app import create_app
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Run the dashboard until interrupted."""
+    uvicorn.run(create_app(), host=host, port=port, log_level="info")
