@@ -1,0 +1,68 @@
+"""'Follow one booking' explains each person exactly as the engine decided them."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from scomm.api import run
+from scomm.errors import UserError
+from scomm.rules.categories import LEVEL_KEYS, STATUS_KEYS
+from scomm.web.app import create_app
+from scomm.web.follow import candidates, explain
+
+
+@pytest.fixture(scope="module")
+def result():
+    return run(states="RI", start="2010-01", end="2011-12")
+
+
+def test_case_every_explained_person_matches_the_engines_cohort(result):
+    c = result.simulation.cohort
+    rows = candidates(result, "44007")
+    assert len(rows) > 20
+    for row in rows:
+        out = explain(result, int(row))["outcome"]
+        assert out["status"] == STATUS_KEYS[c.status[row]]
+        assert out["level"] == LEVEL_KEYS[c.level[row]]
+        assert out["removable"] == bool(c.removable[row])
+        assert out["detainer"] == bool(c.detainer[row])
+        assert out["honored"] == bool(c.honored[row])
+        assert out["book_in"] == bool(c.book_in[row])
+        assert out["removed"] == bool(c.removed[row])
+        assert out["detention_days"] == pytest.approx(float(c.detention_days[row]), abs=0.06)
+
+
+def test_case_each_decided_stage_shows_its_draw_probability_rule_and_citation(result):
+    (row,) = candidates(result, "44007", "removed")[:1]
+    doc = explain(result, int(row))
+    assert doc["outcome"]["removed"]
+    for step in doc["steps"]:
+        assert step["rule"]["function"].startswith("scomm.rules.")
+        assert step["rule"]["says"]
+        for p in step["parameters"]:
+            assert p["citation"]["title"] and p["citation"]["date"]
+        if step["probability"] is not None:
+            assert 0.0 <= step["draw"] < 1.0
+            assert step["passed"] == (step["draw"] < step["probability"]) or step["stage"] in (
+                "Removal",
+                "Hearing before an immigration judge",
+            )
+
+
+def test_case_the_outcome_filter_keeps_only_people_who_reached_that_stage(result):
+    c = result.simulation.cohort
+    assert all(c.detainer[r] for r in candidates(result, "44007", "detainer"))
+    assert all(c.removed[r] for r in candidates(result, "44007", "removed"))
+    with pytest.raises(UserError, match="outcome"):
+        candidates(result, "44007", "deported")
+
+
+def test_api_follow_walks_a_person_and_counts_the_candidates():
+    client = TestClient(create_app())
+    r = client.get("/api/follow?county=44007&start=2010-01&end=2011-12&outcome=detainer&person=1")
+    assert r.status_code == 200
+    doc = r.json()
+    assert doc["person"] == 1 and doc["people"] >= 2
+    assert doc["outcome"]["detainer"]
+    assert client.get("/api/follow?county=99999").status_code == 422
