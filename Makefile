@@ -22,11 +22,11 @@ demo: $(STAMP)
 	$(BIN)/scomm run --out out/demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 test: $(STAMP) system-deps
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 bench: $(STAMP)
