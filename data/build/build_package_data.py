@@ -100,6 +100,14 @@ JAILS_SRC = Source(
     "no LICENSE file in the source repository; the underlying JPS data are public California "
     "government statistics",
 )
+CENSUS_SRC = Source(
+    "fbi_cius_table10_county_agencies",
+    "data/raw/fbi_cius_table10_county_agencies",
+    "SOURCES.md",
+    "U.S. Census Bureau, 2016 cartographic boundary county file (attributes), with full county "
+    "names, as packaged in github avinashkz/us-county-crime-visualization",
+    "U.S. government work; the source repository is BSD-3-Clause",
+)
 REFERENCE_SRC = Source(
     "reference_activation",
     "reference/data",
@@ -146,7 +154,13 @@ REFERENCE = Input(
     "securecommunities.dta in github asadlasad/vargasnunezetal_2026_pnas, reduced to one row per "
     "county (the activation date)",
 )
-INPUTS = (FACTS, COUNTY_AOR, AOR_DEMOG, HHADAH, JAILS, REFERENCE)
+CENSUS_NAMES = Input(
+    CENSUS_SRC,
+    "county_name_fips_codes.csv",
+    "github avinashkz/us-county-crime-visualization @ 33ac190c7894ed3b31b6e7efae2032cf7ef28b06, "
+    "data/codes.csv (renamed, no values changed)",
+)
+INPUTS = (FACTS, COUNTY_AOR, AOR_DEMOG, HHADAH, JAILS, REFERENCE, CENSUS_NAMES)
 
 # 50 states + DC: FIPS PUB 5-2 codes, USPS abbreviations, names. Cross-checked below against the
 # facts file (FIPS prefix vs USPS code) and county_aor.csv (state name after the comma).
@@ -171,6 +185,38 @@ STATES = (
 )  # fmt: skip
 
 NAME_FIXES = {"35013": ("Doña Ana", "garbled bytes 0xEB 0xB1 for 'ñ' in county_facts.csv")}
+
+# Census LSAD code -> legal suffix after NAME (county-level LSAD codes of the Census files).
+LSAD_SUFFIX = {
+    "00": "", "03": "City and Borough", "04": "Borough", "05": "Census Area", "06": "County",
+    "12": "Municipality", "13": "Municipio", "15": "Parish", "25": "city",
+}  # fmt: skip
+
+# Facts-file counties with no row in the Census 2016 county file: the code changed in 2015. The
+# successor's `city` is 'NA' there, so the full name is given here (checked against its NAME).
+FULL_NAME_SUCCESSOR = {
+    "02270": ("02158", "Kusilvak Census Area", "Wade Hampton Census Area was renamed Kusilvak "
+                                               "Census Area (02158) in 2015, same area"),
+    "46113": ("46102", "Oglala Lakota County", "Shannon County was renamed Oglala Lakota County "
+                                               "(46102) in 2015, same area"),
+}  # fmt: skip
+
+# Census-file rows whose `city` is wrong. Each new value is checked against the row's NAME and
+# LSAD and against county_aor.csv.
+FULL_NAME_FIXES = {
+    "02195": ("Petersburg Borough", "city is the old Petersburg Census Area; the row's NAME "
+                                    "('petersburg') with LSAD 04 (Borough) and county_aor.csv "
+                                    "give Petersburg Borough (incorporated 2013)"),
+    "22059": ("LaSalle Parish", "city has the old spelling 'La Salle'; the row's NAME ('lasalle') "
+                                "and county_aor.csv give LaSalle Parish"),
+    "27111": ("Otter Tail County", "city is 'Todd County', another county (27153); the row's "
+                                   "NAME is 'otter tail' with LSAD 06 (County)"),
+    "27165": ("Watonwan County", "city (and state code) is 'NA'; the row's NAME is 'watonwan' "
+                                 "with LSAD 06 (County)"),
+    "35013": ("Doña Ana County", "mis-encoded 'ñ' in city: 'Do±a Ana County' (of the UTF-8 bytes "
+                                 "C3 B1, only B1 kept, read as Latin-1 '±'); the row's NAME is "
+                                 "'doña ana'"),
+}  # fmt: skip
 
 # Facts-file counties that the reference activation file lists under an older code.
 ACTIVATION_PREDECESSOR = {
@@ -378,11 +424,67 @@ def read_counties(facts: list[dict[str, str]], fixes: list[dict[str, str]]) -> l
     return counties
 
 
+def add_full_names(
+    counties: list[dict],
+    census: list[dict[str, str]],
+    aor_names: dict[str, str],
+    fixes: list[dict[str, str]],
+) -> None:
+    """Set each county's ``full_name`` from the Census file's ``city`` (explicit fixes only).
+
+    Every full name must equal the Census row's NAME plus its LSAD suffix (case aside) and the
+    county name in county_aor.csv, so a wrong ``city`` cannot pass unnoticed.
+    """
+    by_geoid: dict[str, dict[str, str]] = {}
+    for row in census:
+        geoid = row["GEOID"].zfill(5)  # stored without leading zeros for states 01-09
+        if geoid != row["STATEFP"] + row["COUNTYFP"] or geoid in by_geoid:
+            raise ValueError(f"county_name_fips_codes.csv: GEOID {row['GEOID']} bad or repeated")
+        by_geoid[geoid] = row
+    in_model = {c["county_fips"] for c in counties}
+    if not set(FULL_NAME_FIXES) | set(FULL_NAME_SUCCESSOR) <= in_model:
+        raise ValueError("FULL_NAME_FIXES / FULL_NAME_SUCCESSOR name a county not in the model")
+    state_names = {usps: name for _, usps, name in STATES}
+
+    for c in counties:
+        fips = c["county_fips"]
+        code, row = fips, by_geoid.get(fips)
+        if fips in FULL_NAME_SUCCESSOR:
+            if row is not None:
+                raise ValueError(f"{fips} is in the Census file; drop its successor entry")
+            code, full, why = FULL_NAME_SUCCESSOR[fips]
+            row = by_geoid[code]
+            fixes.append(
+                fix("counties", fips, "full_name", "", full,
+                    f"no row for {fips} in the Census 2016 county file; {why}; name of {code} "
+                    f"from its NAME and LSAD there (its city is {row['city']!r})")
+            )  # fmt: skip
+        elif row is None:
+            raise ValueError(f"{fips} {c['name']}: no row in the Census county file")
+        elif fips in FULL_NAME_FIXES:
+            full, why = FULL_NAME_FIXES[fips]
+            fixes.append(fix("counties", fips, "full_name", row["city"], full, why))
+        else:
+            full = row["city"]
+            if row["code"] != c["state"]:
+                raise ValueError(f"county_name_fips_codes.csv: {fips}: state {row['code']!r}")
+        expected = f"{row['NAME']} {LSAD_SUFFIX[row['LSAD']]}".strip().lower()
+        if full.lower() != expected:
+            raise ValueError(f"{fips}: full name {full!r}, but NAME + LSAD give {expected!r}")
+        if fips in FULL_NAME_FIXES and row["city"].lower() == expected:
+            raise ValueError(f"{fips}: city {row['city']!r} is right; drop its fix")
+        stated = f"{full}, {state_names[c['state']]}".lower()
+        if aor_names[code] != stated:
+            raise ValueError(f"{fips}: full name {full!r}, county_aor.csv {aor_names[code]!r}")
+        c["full_name"] = full
+
+
 def build_counties(
     facts: list[dict[str, str]],
     reference: list[dict[str, str]],
     hhadah: list[dict[str, str]],
     county_aor: list[dict[str, str]],
+    census: list[dict[str, str]],
 ) -> tuple[list[dict], list[dict], list[dict]]:
     """Return (counties, disagreements, fixes)."""
     fixes: list[dict[str, str]] = []
@@ -392,6 +494,7 @@ def build_counties(
     usps = {fips: code for fips, code, _ in STATES}
 
     counties = read_counties(facts, fixes)
+    add_full_names(counties, census, {r["geoid"]: r["name"] for r in county_aor}, fixes)
     in_model = {c["county_fips"] for c in counties}
     if {c["state"] for c in counties} != set(usps.values()):
         raise ValueError("county_facts.csv: not every state + DC has a county")
@@ -576,6 +679,10 @@ COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
                                     "date_secure; FIPS mappings in fixes.csv)"),
         ("activation_month_hhadah", "month", "activation month YYYY-MM from the hhadah source; "
                                              "empty if absent there"),
+        ("full_name", "string", "official name with its legal suffix ('Autauga County', "
+                                "'Anchorage Municipality', 'Bristol city'): city in the Census "
+                                "2016 county file, matched on GEOID; renamed codes and bad "
+                                "entries in fixes.csv"),
     ),
     "activation_disagreements.csv": (
         ("county_fips", "string", "5-digit county FIPS code"),
@@ -624,7 +731,8 @@ COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
 DESCRIPTIONS = {
     "counties.csv": "One row per U.S. county (50 states + DC) in the Census QuickFacts file: "
     "population, Hispanic and foreign-born shares, ICE AOR and Secure Communities activation "
-    "date (reference) with the second source's month alongside.",
+    "date (reference) with the second source's month alongside, and the official full county "
+    "name from the Census 2016 county file.",
     "activation_disagreements.csv": "Every county where the hhadah activation month differs from "
     "the reference date's month or is missing. Recorded, not dropped: counties.csv keeps the "
     "reference date.",
@@ -640,9 +748,9 @@ DESCRIPTIONS = {
 }
 
 FILE_INPUTS = {
-    "counties.csv": (FACTS, REFERENCE, HHADAH, COUNTY_AOR),
+    "counties.csv": (FACTS, REFERENCE, HHADAH, COUNTY_AOR, CENSUS_NAMES),
     "activation_disagreements.csv": (FACTS, REFERENCE, HHADAH),
-    "fixes.csv": (FACTS, REFERENCE, HHADAH, COUNTY_AOR),
+    "fixes.csv": (FACTS, REFERENCE, HHADAH, COUNTY_AOR, CENSUS_NAMES),
     "ca_jail_bookings_monthly.csv": (JAILS, FACTS),
     "aor_population.csv": (AOR_DEMOG, COUNTY_AOR),
     "state_codes.csv": (FACTS, COUNTY_AOR),
@@ -694,7 +802,7 @@ def build(shared: Path | None, out: Path) -> None:
     county_aor = rows(raw[COUNTY_AOR])
     states = build_state_codes(facts, county_aor)
     counties, disagreements, fixes = build_counties(
-        facts, rows(raw[REFERENCE]), rows(raw[HHADAH]), county_aor
+        facts, rows(raw[REFERENCE]), rows(raw[HHADAH]), county_aor, rows(raw[CENSUS_NAMES])
     )
     ca = {c["county_fips"] for c in counties if c["state"] == "CA"}
     bookings = build_jail_bookings(rows(raw[JAILS]), ca)

@@ -53,6 +53,44 @@ def test_county_count_and_unique_fips():
     assert counties()["35013"]["name"] == "Doña Ana"
 
 
+def test_every_county_has_its_full_official_name():
+    # Case: every county has its full official name; e.g. 51019 is Bedford County, 02020 Anchorage
+    # Municipality, 35013 Doña Ana County, 11001 District of Columbia.
+    assert list(table("counties.csv")[0])[-1] == "full_name"  # appended: old readers keep working
+    expected = {
+        "51019": "Bedford County",
+        "02020": "Anchorage Municipality",
+        "35013": "Doña Ana County",
+        "11001": "District of Columbia",
+        "01001": "Autauga County",
+        "02110": "Juneau City and Borough",
+        "02195": "Petersburg Borough",
+        "02270": "Kusilvak Census Area",  # Wade Hampton, renamed in 2015
+        "46113": "Oglala Lakota County",  # Shannon, renamed in 2015
+        "22071": "Orleans Parish",
+        "22059": "LaSalle Parish",
+        "27111": "Otter Tail County",  # the Census file's city says 'Todd County'
+        "51520": "Bristol city",
+        "24510": "Baltimore city",
+        "32510": "Carson City",
+    }
+    for fips, name in expected.items():
+        assert counties()[fips]["full_name"] == name, fips
+    suffixes = (" County", " Parish", " Borough", " Census Area", " Municipality", " city")
+    renamed = {"02270", "46113", "22059"}  # their fixes.csv rows explain the new name
+    for fips, c in counties().items():
+        full = c["full_name"]
+        assert full == full.strip() and "  " not in full and full != "NA", fips
+        assert full.isascii() or fips == "35013", fips  # no mis-encoded bytes
+        assert full.endswith(suffixes) or fips in {"11001", "32510"}, fips
+        assert full.startswith(c["name"]) or fips in renamed, fips  # name is a truncated form
+        if c["state"] == "VA" and fips >= "51500":  # Virginia independent cities
+            assert full.endswith(" city"), fips
+    fixed = {f["key"]: f["old_value"] for f in table("fixes.csv") if f["field"] == "full_name"}
+    assert set(fixed) == renamed | {"35013", "27111", "27165", "02195"}
+    assert {k for k, old in fixed.items() if not old} == {"02270", "46113"}  # not in Census file
+
+
 def test_populations_positive_and_shares_in_unit_interval():
     for c in counties().values():
         assert int(c["population"]) > 0 and int(c["population_2010"]) > 0
