@@ -50,6 +50,25 @@ def _scenario(name: str, field: str = "scenario") -> str:
     return name
 
 
+def _county_options(state: str | None) -> list[tuple[str, str]]:
+    """(FIPS, name) of the state's counties, for the county picker."""
+    cty = counties()
+    st = (state or "").upper()
+    return [
+        (str(f), f"{n} County")
+        for f, n, s in zip(cty.fips, cty.table["name"], cty.state, strict=True)
+        if s == st
+    ]
+
+
+def _in_state(county: str | None, state: str | None) -> str | None:
+    """The county, when it lies in the chosen state (a county left over from another state's
+    page is dropped, so changing the state alone shows that state)."""
+    if not county or not state:
+        return county or None
+    return county if any(f == county for f, _ in _county_options(state)) else None
+
+
 def _readable(exc: RequestValidationError) -> str:
     parts = []
     for e in exc.errors():
@@ -231,14 +250,31 @@ def create_app(max_entries: int = 8, max_running: int = 2, wait_seconds: float =
         }
         if not state and not county:
             form["state"] = state = "NY"
+        county = _in_state(county, state)
+        form["county"] = county
         try:
-            place = resolve_place(state if not county else None, county or None)
+            place = resolve_place(state if not county else None, county)
             a = simulate(scenario, start, end, place.state, seed)
             b = simulate(compare, start, end, place.state, seed) if compare else None
             data = build(a, place, b)
         except UserError as exc:
-            return page("place.html", 422, active="place", form=form, error=str(exc), b=None)
-        return page("place.html", active="place", form=form, b=data, svg=svgs(data))
+            return page(
+                "place.html",
+                422,
+                active="place",
+                form=form,
+                error=str(exc),
+                b=None,
+                county_options=[],
+            )
+        return page(
+            "place.html",
+            active="place",
+            form=form,
+            b=data,
+            svg=svgs(data),
+            county_options=_county_options(data.place.state),
+        )
 
     @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
     def compare_page(
@@ -252,15 +288,31 @@ def create_app(max_entries: int = 8, max_running: int = 2, wait_seconds: float =
     ) -> HTMLResponse:
         if not state and not county:
             state = "NY"
-        form = {"a": a, "b": b, "state": state, "county": county or "", "start": start, "end": end}
+        county = _in_state(county, state)
+        form = {"a": a, "b": b, "state": state, "county": county, "start": start, "end": end}
         try:
-            place = resolve_place(state if not county else None, county or None)
+            place = resolve_place(state if not county else None, county)
             ra = simulate(a, start, end, place.state, seed)
             rb = simulate(b, start, end, place.state, seed)
             data = build(ra, place, rb)
         except UserError as exc:
-            return page("compare.html", 422, active="compare", form=form, error=str(exc), b=None)
-        return page("compare.html", active="compare", form=form, b=data, svg=svgs(data))
+            return page(
+                "compare.html",
+                422,
+                active="compare",
+                form=form,
+                error=str(exc),
+                b=None,
+                county_options=[],
+            )
+        return page(
+            "compare.html",
+            active="compare",
+            form=form,
+            b=data,
+            svg=svgs(data),
+            county_options=_county_options(data.place.state),
+        )
 
     @app.get("/follow", response_class=HTMLResponse, include_in_schema=False)
     def follow_page(

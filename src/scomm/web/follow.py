@@ -14,6 +14,7 @@ from scomm.api import RunResult
 from scomm.engine import Cohort
 from scomm.errors import UserError
 from scomm.jurisdictions.counties import counties
+from scomm.report.data import format_value
 from scomm.rng import Stage, uniforms
 from scomm.rules import biometrics, custody, detainer, jail, level, match, removal, status
 from scomm.rules.categories import CHARGE_KEYS, LEVEL_KEYS, STATUS_KEYS, Status
@@ -58,6 +59,7 @@ def _param(result: RunResult, name: str, day: dt.date, key: str | None = None) -
         "name": name,
         "key": key,
         "value": value,
+        "shown": _shown(value, p.unit),
         "unit": p.unit,
         "in_force_since": since.isoformat(),
         "citation": entry.citation.model_dump(mode="json"),
@@ -65,8 +67,17 @@ def _param(result: RunResult, name: str, day: dt.date, key: str | None = None) -
     }
 
 
+def _shown(value: Any, unit: str) -> str:
+    """A parameter value as a reader sees it (percentages, readable keys)."""
+    if isinstance(value, dict):
+        return "; ".join(
+            f"{k.replace('_', ' ')}: {format_value(v, unit)}" for k, v in value.items()
+        )
+    return format_value(value, unit)
+
+
 def _rule(fn: Any) -> dict:
-    doc = (fn.__doc__ or "").strip().split("\n\n")[0]
+    doc = (fn.__doc__ or "").strip().split("\n\n")[0].replace("``", "")
     return {"function": f"{fn.__module__}.{fn.__name__}", "says": " ".join(doc.split())}
 
 
