@@ -40,6 +40,7 @@ class Inputs:
     p_detainer: np.ndarray  # (month, level)
     traffic_deferred: np.ndarray  # (month,) bool
     minor_factor: np.ndarray  # (month,)
+    laken_riley: np.ndarray  # (month,) theft-type share with a mandatory detainer (2025 Act)
     policy: np.ndarray  # (county, month) index into policy_masks
     policy_masks: np.ndarray  # (policy, level, charge) bool: may the jail honour?
     base_compliance: np.ndarray  # (month,)
@@ -182,6 +183,7 @@ def compile_inputs(scn: Scenario, start: int, end: int, states: list[str]) -> In
         p_detainer=_series(scn, "detainer.probability", days, LEVEL_KEYS),
         traffic_deferred=_series(scn, "detainer.traffic_only_deferred", days).astype(bool),
         minor_factor=_series(scn, "detainer.minor_offense_factor", days),
+        laken_riley=_series(scn, "detainer.laken_riley_share", days),
         policy=policy,
         policy_masks=masks,
         base_compliance=_series(scn, "jail.base_compliance", days),

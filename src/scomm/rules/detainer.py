@@ -9,6 +9,11 @@ parameter. Two categorical exclusions apply on top:
   offense is a minor traffic charge until convicted;
 * the 21 Dec 2012 guidance: detainers restricted for people arrested only for minor
   misdemeanors or traffic offenses without a conviction.
+
+One categorical mandate applies from 29 Jan 2025: under the Laken Riley Act DHS must issue a
+detainer for an unauthorized person charged with burglary, theft, larceny or shoplifting. The
+model has no theft flag, so a share of misdemeanor and felony charges (a cited parameter) is
+theft-type: p becomes share + (1 - share) * p for those arrestees.
 """
 
 from __future__ import annotations
@@ -24,18 +29,26 @@ def detainer_probability(
     p_by_level: np.ndarray,
     traffic_deferred: np.ndarray,
     minor_factor: np.ndarray,
+    unauthorized: np.ndarray | None = None,
+    laken_riley_share: np.ndarray | float = 0.0,
 ) -> np.ndarray:
     """Per-person detainer probability; p_by_level is (person, level), the rest per person.
 
     ``traffic_deferred``: the 2012 traffic rule is in force; ``minor_factor``: the multiplier
-    on non-criminal minor-charge arrestees (1 = no restriction).
+    on non-criminal minor-charge arrestees (1 = no restriction); ``unauthorized``: the person
+    is unlawfully present; ``laken_riley_share``: the theft-type share of misdemeanor and
+    felony charges that the Laken Riley Act makes mandatory (0 before 29 Jan 2025).
     """
     p = np.take_along_axis(p_by_level, level[:, None].astype(np.intp), axis=1)[:, 0]
     noncriminal = level == Level.NONCRIMINAL
     traffic_only = noncriminal & (charge == Charge.TRAFFIC) & traffic_deferred
     minor = noncriminal & (charge != Charge.FELONY)
     p = np.where(minor, p * minor_factor, p)
-    return np.where(traffic_only, 0.0, p)
+    p = np.where(traffic_only, 0.0, p)
+    if unauthorized is None:
+        return p
+    mandated = unauthorized & (charge != Charge.TRAFFIC)
+    return np.where(mandated, laken_riley_share + (1.0 - laken_riley_share) * p, p)
 
 
 def lodged(removable: np.ndarray, p: np.ndarray, u: np.ndarray) -> np.ndarray:
