@@ -14,7 +14,8 @@ from and until when, and on what conditions a jail may honour a detainer:
 * ``effect: informational``: in force, shown by ``scomm params``, no modelled effect.
 
 ``in_history: false`` marks events that did not change what happened (the baseline
-ignores them; scenarios may switch them on).
+ignores them; scenarios may switch them on); ``overridden_by`` names the law that stopped
+one taking effect (ICE's termination of all MOAs for the state opt-outs).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from scomm.errors import UserError
+from scomm.jurisdictions.counties import counties
 from scomm.params import Citation
 from scomm.rules.categories import CHARGE_KEYS, LEVEL_KEYS
 
@@ -65,6 +67,7 @@ class Law(BaseModel):
     charges: list[str] = Field(default_factory=list)
     judicial_warrant: bool = False
     in_history: bool = True
+    overridden_by: str | None = None  # id of the law that stopped it taking effect
     citation: Citation
     note: str | None = None
 
@@ -78,6 +81,9 @@ class Law(BaseModel):
                 raise ValueError(f"charges: {ch!r} is not one of {CHARGE_KEYS}")
         if self.ends is not None and self.ends < self.effective:
             raise ValueError(f"ends: {self.ends} is before effective {self.effective}")
+        b = self.binds
+        if not (b.all_states or b.states or b.counties):
+            raise ValueError("binds: name states, counties or all_states: true")
         return self
 
     def in_force(self, day: dt.date) -> bool:
@@ -89,17 +95,71 @@ class Law(BaseModel):
         b = self.binds
         return b.all_states or state in b.states or county in b.counties
 
+    def binds_label(self) -> str:
+        """Whom the law binds, in words."""
+        b = self.binds
+        if b.all_states:
+            return "all states and DC"
+        parts = [", ".join(b.states)] if b.states else []
+        if b.counties:
+            parts.append("counties " + ", ".join(b.counties))
+        return "; ".join(parts)
+
+    def conditions(self) -> str:
+        """When a jail bound by the law honours a detainer, in words."""
+        if self.effect == "decline_all":
+            return "declines every detainer"
+        if self.effect == "require_compliance":
+            return "jails must honour detainers (overrides earlier local limits)"
+        if self.effect == "withdraw_interoperability":
+            return "fingerprints not checked against IDENT where it takes effect"
+        if self.effect == "informational":
+            return "no modelled effect"
+        names = {"level1": "Level 1", "level2": "Level 2", "level3": "Level 3"}
+        levels = [names.get(lv, "non-criminal") for lv in self.levels]
+        who = [f"people at ICE {' or '.join(levels)}"] if levels else []
+        if self.charges:
+            who.append(f"people charged with a {' or '.join(self.charges)}")
+        text = "honoured only for " + (", or ".join(who) if who else "no one")
+        if self.judicial_warrant:
+            text = "honoured only with a judicial warrant (ICE brings none), and then " + text
+        return text
+
+
+def load_yaml(text: str, origin: str) -> object:
+    """Parse YAML text; a syntax error raises UserError naming the file."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise UserError(f"{origin}: not valid YAML ({exc.__class__.__name__})") from None
+
 
 def parse_law(raw: object, origin: str) -> Law:
     """Validate one law mapping; errors name the file and field."""
     if not isinstance(raw, dict):
         raise UserError(f"{origin}: expected a mapping describing a law")
     try:
-        return Law(**raw)
+        law = Law(**raw)
     except ValidationError as err:
         first = err.errors()[0]
         loc = ".".join(str(p) for p in first["loc"]) or "(top)"
         raise UserError(f"{origin}: field {loc}: {first['msg']}") from None
+    _check_places(law, origin)
+    return law
+
+
+def _check_places(law: Law, origin: str) -> None:
+    """Every state and county a law binds must exist."""
+    cty = counties()
+    known_states, known_fips = set(cty.states()), set(cty.fips.tolist())
+    for s in law.binds.states:
+        if s not in known_states:
+            raise UserError(f"{origin}: field binds.states: {s!r} is not a USPS state code")
+    for c in law.binds.counties:
+        if c not in known_fips:
+            raise UserError(
+                f"{origin}: field binds.counties: {c!r} is not a known county FIPS code"
+            )
 
 
 @cache
@@ -109,5 +169,15 @@ def all_laws() -> tuple[Law, ...]:
     laws = []
     for f in sorted(folder.iterdir(), key=lambda p: p.name):
         if f.name.endswith(".yaml"):
-            laws.append(parse_law(yaml.safe_load(f.read_text("utf-8")), f"laws/{f.name}"))
+            origin = f"laws/{f.name}"
+            law = parse_law(load_yaml(f.read_text("utf-8"), origin), origin)
+            if law.id != f.name.removesuffix(".yaml"):
+                raise UserError(f"{origin}: field id: {law.id!r} differs from the file name")
+            laws.append(law)
+    ids = {lw.id for lw in laws}
+    for lw in laws:
+        if lw.overridden_by is not None and lw.overridden_by not in ids:
+            raise UserError(
+                f"laws/{lw.id}.yaml: field overridden_by: unknown law {lw.overridden_by!r}"
+            )
     return tuple(sorted(laws, key=lambda lw: (lw.effective, lw.id)))
