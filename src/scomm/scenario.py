@@ -9,7 +9,7 @@ and laws switched on, off or added. Validated before anything runs.
         from: 2011-06-01
         until: 2014-12-31          # optional
         states: [NY]               # optional (only for place-varying parameters)
-        value: false
+        value: false               # or scale: 0.5 / {level3: 0.5}: multiply the values in force
         note: why
     laws:
       enable: [ny-optout-2011]     # laws with in_history: false that take effect here
@@ -40,7 +40,8 @@ PLACE_PARAMETERS = {"program.interoperability"}
 
 
 class Override(BaseModel):
-    """A parameter's value replaced from one date to another, optionally in some places."""
+    """A parameter's value replaced (``value``) or multiplied (``scale``) from one date to
+    another, optionally in some places."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
     name: str
@@ -48,13 +49,19 @@ class Override(BaseModel):
     until: dt.date | None = None
     states: list[str] = Field(default_factory=list)
     counties: list[str] = Field(default_factory=list)
-    value: Any
+    value: Any = None
+    scale: float | dict[str, float] | None = None
     note: str | None = None
 
     @model_validator(mode="after")
-    def _dates(self) -> Override:
+    def _check(self) -> Override:
         if self.until is not None and self.until < self.start:
             raise ValueError(f"until: {self.until} is before from {self.start}")
+        if len({"value", "scale"} & self.model_fields_set) != 1:
+            raise ValueError("give exactly one of value or scale")
+        factors = self.scale.values() if isinstance(self.scale, dict) else [self.scale]
+        if self.scale is not None and any(f < 0 for f in factors):
+            raise ValueError(f"scale: {self.scale} must not be negative")
         return self
 
 
@@ -76,6 +83,12 @@ class Pretext(BaseModel):
     start: dt.date = Field(alias="from")
     until: dt.date | None = None
     rate: float = Field(ge=0, le=5)
+
+    @model_validator(mode="after")
+    def _dates(self) -> Pretext:
+        if self.until is not None and self.until < self.start:
+            raise ValueError(f"until: {self.until} is before from {self.start}")
+        return self
 
 
 class ScenarioFile(BaseModel):
@@ -158,28 +171,74 @@ def _validate(raw: dict, origin: str) -> ScenarioFile:
         loc = ".".join(str(p) for p in first["loc"]) or "(top)"
         value = first.get("input")
         shown = f" (value {value!r})" if isinstance(value, str | int | float) else ""
-        raise UserError(f"{origin}: field {loc}: {first['msg']}{shown}") from None
+        msg = first["msg"].removeprefix("Value error, ")
+        raise UserError(f"{origin}: field {loc}: {msg}{shown}") from None
+
+
+def _check_keys(param: Parameter, ov: Override, origin: str) -> None:
+    """A mapping parameter's override names exactly its keys; a scale names some of them."""
+    keys = set()
+    for entry in param.values.values():
+        if isinstance(entry.value, dict):
+            keys |= set(entry.value)
+    where = f"{origin}: parameter {ov.name}"
+    if "scale" in ov.model_fields_set:
+        if param.unit == "flag":
+            raise UserError(f"{where}: scale: a flag parameter cannot be scaled; give a value")
+        if isinstance(ov.scale, dict) and not set(ov.scale) <= keys:
+            raise UserError(f"{where}: scale: unknown keys {sorted(set(ov.scale) - keys)}")
+        return
+    if keys and (not isinstance(ov.value, dict) or set(ov.value) != keys):
+        got = sorted(ov.value) if isinstance(ov.value, dict) else repr(ov.value)
+        raise UserError(f"{where}: value: expected a mapping with keys {sorted(keys)}, got {got}")
+    if not keys and isinstance(ov.value, dict):
+        raise UserError(f"{where}: value: expected a single {param.unit}, got a mapping")
+
+
+def _scaled(value: Any, scale: float | dict[str, float]) -> Any:
+    """``value`` times ``scale`` (per key for a mapping; unnamed keys keep their value)."""
+    if not isinstance(scale, dict):
+        scale = dict.fromkeys(value, scale) if isinstance(value, dict) else {"": scale}
+    if isinstance(value, dict):
+        return {k: v * scale.get(k, 1.0) for k, v in value.items()}
+    return value * scale.get("", 1.0)
 
 
 def _apply_override(param: Parameter, ov: Override, origin: str) -> Parameter:
-    """Replace a parameter's values between ov.start and ov.until (national overrides)."""
-    probe = dict(param.values)
+    """Replace (``value``) or multiply (``scale``) a parameter's values from ov.start to
+    ov.until (national overrides); the value in force after ov.until resumes."""
+    _check_keys(param, ov, origin)
     citation = Citation(title=f"scenario {origin}", url="docs/scenarios.md", date=ov.start)
     note = ov.note or f"scenario override from {origin}"
-    resume = None
+
+    def inside(d: dt.date) -> bool:
+        return ov.start <= d and (ov.until is None or d <= ov.until)
+
+    kept = {d: e for d, e in param.values.items() if not inside(d)}
     if ov.until is not None:
         after = ov.until + dt.timedelta(days=1)
         found = param.entry_at(after)
-        resume = (after, found[1]) if found else None
-    kept = {d: e for d, e in probe.items() if d < ov.start or (ov.until and d > ov.until)}
-    kept[ov.start] = Entry(value=ov.value, citation=citation, note=note)
-    if resume and resume[0] not in kept:
-        kept[resume[0]] = resume[1]
+        if found and after not in kept:
+            kept[after] = found[1]
+    if "scale" in ov.model_fields_set:
+        at_start = param.entry_at(ov.start)
+        if at_start is None:
+            raise UserError(f"{origin}: parameter {ov.name}: no value in force on {ov.start}")
+        window = {ov.start: at_start[1]} | {d: e for d, e in param.values.items() if inside(d)}
+        for d, e in window.items():
+            kept[d] = Entry(
+                value=_scaled(e.value, ov.scale),
+                citation=citation,
+                note=f"{note} (x {ov.scale} of: {e.citation.title})",
+            )
+    else:
+        kept[ov.start] = Entry(value=ov.value, citation=citation, note=note)
     try:
         return Parameter(**{**param.model_dump(exclude={"values"}), "values": kept})
     except ValidationError as err:
-        msg = err.errors()[0]["msg"]
-        raise UserError(f"{origin}: parameter {ov.name}: value {ov.value!r}: {msg}") from None
+        msg = err.errors()[0]["msg"].removeprefix("Value error, ")
+        shown = ov.value if "value" in ov.model_fields_set else f"scale {ov.scale}"
+        raise UserError(f"{origin}: parameter {ov.name}: {shown!r}: {msg}") from None
 
 
 def _check_places(ov: Override | Pretext, origin: str) -> None:
@@ -203,6 +262,11 @@ def resolve(name_or_path: str, _seen: tuple[str, ...] = ()) -> Scenario:
     else:
         if spec.base in _seen or spec.base == spec.name:
             raise UserError(f"{origin}: field base: {spec.base!r} makes a cycle")
+        if spec.base not in scenario_names() and not Path(spec.base).is_file():
+            raise UserError(
+                f"{origin}: field base: unknown scenario {spec.base!r}; known: "
+                + ", ".join(scenario_names())
+            )
         parent = resolve(spec.base, (*_seen, spec.name))
         params, place, laws = parent.params, parent.place_overrides, list(parent.laws)
         pretext = parent.pretext
@@ -229,6 +293,10 @@ def resolve(name_or_path: str, _seen: tuple[str, ...] = ()) -> Scenario:
                 raise UserError(
                     f"{origin}: parameter {ov.name}: places are only allowed for "
                     + ", ".join(sorted(PLACE_PARAMETERS))
+                )
+            if not isinstance(ov.value, bool):
+                raise UserError(
+                    f"{origin}: parameter {ov.name}: value {ov.value!r}: expected true or false"
                 )
             place_list.append(ov)
             continue
