@@ -32,25 +32,42 @@ def _binds(law: Law, idx: list[int]) -> bool:
     return any(law.binds_place(cty.state[i], cty.fips[i]) for i in idx)
 
 
+def _cite(law: Law) -> str:
+    c = law.citation
+    return f"{c.title} ({c.date.isoformat()}) {c.url}"
+
+
 def _law_row(law: Law, scn: Scenario) -> dict:
-    applied = law in scn.laws
-    if applied:
-        status = "in force"
+    if law not in scn.laws:
+        status = "on paper only, not applied in this scenario"
+    elif law.effect == "informational":
+        status = "in force, informational"
     else:
-        status = "in force on paper; not applied in this scenario"
-        if law.note:
-            status += f" ({law.note})"
+        status = "in force"
     return {
         "id": law.id,
         "title": law.title,
         "summary": law.summary,
+        "binds": law.binds_label(),
         "agency": law.agency,
         "effect": law.effect,
+        "conditions": law.conditions(),
         "effective": law.effective.isoformat(),
         "ends": law.ends.isoformat() if law.ends else None,
+        "applied": law in scn.laws,
         "status": status,
+        "note": law.note,
         "citation": law.citation.model_dump(mode="json"),
     }
+
+
+def _not_applied(law: Law, day: dt.date) -> str:
+    """Why a state's withdrawal did not stop S-Comm there, citing what overrode it."""
+    line = f"{law.title} did not take effect in this scenario"
+    overrider = {lw.id: lw for lw in all_laws()}.get(law.overridden_by or "")
+    if overrider is not None and overrider.in_force(day):
+        return f"{line}: {overrider.title}; source: {_cite(overrider)}"
+    return f"{line} (see its note)"
 
 
 def _interoperability(scn: Scenario, day: dt.date, idx: list[int]) -> list[str]:
@@ -79,6 +96,14 @@ def _interoperability(scn: Scenario, day: dt.date, idx: list[int]) -> list[str]:
     ]
     if len(idx) == 1:
         lines.append(f"county activation date: {acts[0].isoformat()}")
+    lines += [
+        _not_applied(law, day)
+        for law in all_laws()
+        if law.effect == "withdraw_interoperability"
+        and law not in scn.laws
+        and law.in_force(day)
+        and _binds(law, idx)
+    ]
     return lines
 
 
@@ -111,6 +136,7 @@ def rules_in_force(
                 "citation": entry.citation.model_dump(mode="json"),
                 "assumption": entry.assumption,
                 "calibrated": entry.calibrated,
+                "note": entry.note,
             }
         )
     return {

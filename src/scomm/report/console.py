@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 out = Console()
@@ -61,18 +64,45 @@ def print_compare(doc: dict) -> None:
 
 
 def print_params(doc: dict) -> None:
-    """Rules in force: parameters, place status and laws, with citations."""
-    out.print(f"[bold]Rules in force on {doc['date']} for {doc['place']}[/bold]")
+    """Rules in force, grouped as place status, laws and parameters, each with its source."""
+    out.print(
+        f"[bold]Rules in force on {doc['date']} for {escape(doc['place'])}[/bold]"
+        f" (scenario {escape(doc['scenario'])})"
+    )
+    out.print("\n[bold]Place status[/bold]")
     for line in doc.get("place_status", []):
-        out.print(f"• {line}")
-    table = Table(show_lines=False)
-    for col in ("rule", "value", "unit", "source"):
-        table.add_column(col, overflow="fold")
-    for rule in doc["laws"]:
-        table.add_row(rule["title"], rule["status"], rule["effect"], _cite(rule["citation"]))
+        _item(line)
+    out.print(f"\n[bold]Laws and policies[/bold] ({len(doc['laws'])})")
+    for law in doc["laws"]:
+        since = f"since {law['effective']}" + (f", until {law['ends']}" if law["ends"] else "")
+        _item(f"{law['title']} ({law['status']}; {since})", bold=True)
+        _item(f"binds {law['binds']}: {law['conditions']}", 1)
+        if law.get("note") and not law["applied"]:
+            _item(f"note: {law['note']}", 1)
+        _item(f"source: {_cite(law['citation'])}", 1)
+    out.print(f"\n[bold]Parameters[/bold] ({len(doc['parameters'])})")
     for p in doc["parameters"]:
-        table.add_row(p["name"], _value(p["value"]), p["unit"], _cite(p["citation"]))
-    out.print(table)
+        value = _value(p["value"])
+        _item(f"{p['name']} = {value} {p['unit']} (since {p['in_force_since']})", bold=True)
+        _item(p["description"], 1)
+        _item(f"source: {_cite(p['citation'])}", 1)
+        if p.get("assumption"):
+            _item(f"assumption: {p['assumption']}", 1)
+
+
+def _item(text: str, depth: int = 0, bold: bool = False) -> None:
+    """A bullet (depth 0) or an indented detail line, wrapped inside its indent."""
+    pad = " " * (2 + 4 * depth)
+    first = pad + ("• " if depth == 0 else "")
+    wrapped = textwrap.fill(
+        text,
+        width=max(out.width, 60),
+        initial_indent=first,
+        subsequent_indent=pad + "  ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    out.print(f"[bold]{escape(wrapped)}[/bold]" if bold else escape(wrapped), highlight=False)
 
 
 def _value(v) -> str:
