@@ -36,6 +36,14 @@ def test_case_a_county_is_named_with_its_real_name_and_state():
     assert (place.state, place.label, place.slug) == ("NY", "New York County, New York", "36061")
 
 
+@pytest.mark.parametrize(
+    ("fips", "label"),
+    [("22071", "Orleans Parish, Louisiana"), ("51760", "Richmond city, Virginia")],
+)
+def test_case_parishes_and_independent_cities_keep_their_legal_names(fips, label):
+    assert D.resolve_place(None, fips).label == label
+
+
 def test_state_funnel_is_the_summary_documents_totals(ny):
     b = D.build(ny, D.resolve_place("NY", None))
     totals = ny.summary["by_state"]["NY"]

@@ -62,6 +62,11 @@ class Place:
     label: str
 
     @property
+    def state_name(self) -> str:
+        """The state's full name."""
+        return state_names()[self.state]
+
+    @property
     def slug(self) -> str:
         """A short name for files: the USPS code or the county FIPS."""
         return self.county or self.state
@@ -75,8 +80,7 @@ def resolve_place(state: str | None, county: str | None) -> Place:
     if county is not None:
         i = cty.index_of(county)
         st = str(cty.state[i])
-        name = cty.table["name"][i]
-        return Place(st, county, f"{name} County, {state_names()[st]}")
+        return Place(st, county, f"{cty.table['full_name'][i]}, {state_names()[st]}")
     st = (state or "").strip().upper()
     if st not in cty.states():
         raise UserError(f"--state: {state!r} is not a USPS state code (e.g. NY, CA, DC)")
@@ -199,7 +203,7 @@ def _county_rows(result: RunResult, place: Place) -> list[dict[str, Any]]:
         rows.append(
             {
                 "fips": r["county_fips"],
-                "name": r["name"],
+                "name": r["full_name"],
                 "activation": r["activation_date"],
                 "population": pop,
                 "bookings": int(r.get("bookings") or 0),

@@ -55,8 +55,8 @@ def _county_options(state: str | None) -> list[tuple[str, str]]:
     cty = counties()
     st = (state or "").upper()
     return [
-        (str(f), f"{n} County")
-        for f, n, s in zip(cty.fips, cty.table["name"], cty.state, strict=True)
+        (str(f), str(n))
+        for f, n, s in zip(cty.fips, cty.table["full_name"], cty.state, strict=True)
         if s == st
     ]
 
@@ -192,7 +192,7 @@ def create_app(max_entries: int = 8, max_running: int = 2, wait_seconds: float =
             }
             for f, n, s, a, p in zip(
                 t["county_fips"],
-                t["name"],
+                t["full_name"],
                 t["state"],
                 t["activation_date"],
                 t["population"],

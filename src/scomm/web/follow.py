@@ -126,7 +126,7 @@ def explain(result: RunResult, row: int) -> dict:
         _step(
             "Fingerprints sent to DHS",
             biometrics.submitted,
-            f"{cty.table['name'][ci]} County's jails were connected to IDENT on "
+            f"{cty.table['full_name'][ci]}'s jails were connected to IDENT on "
             f"{activation.isoformat()}, so these prints were checked.",
             True,
             parameters=[_param(result, "program.interoperability", day)],
@@ -342,7 +342,7 @@ def explain(result: RunResult, row: int) -> dict:
     }
     return {
         "county": str(cty.fips[ci]),
-        "county_name": f"{cty.table['name'][ci]} County, {cty.state[ci]}",
+        "county_name": f"{cty.table['full_name'][ci]}, {cty.state[ci]}",
         "month": periods.month_label(int(inp.months[j])),
         "entity_key": int(c.key[row]),
         "seed": seed,
