@@ -127,23 +127,32 @@ class Adapter:
     def build(
         self, lf: pl.LazyFrame, schema: dict[str, pl.DataType], keep: list[str] | None = None
     ) -> pl.LazyFrame:
-        """Canonical columns plus ``_raw_*`` helpers (and ``keep``) from a scanned input."""
+        """Canonical columns plus ``_raw_*`` helpers (and ``keep``) from a scanned input.
+
+        Two projections: first each string source used is cleaned once (markers and
+        null spellings to null, hand fixes applied) with its redaction flag beside it; then
+        the canonical columns are converted from those.
+        """
         cols = set(schema)
+        plan = {name: self.present(cols, spec) for name, spec in self.fields.items()}
+        text_sources = sorted({u for used in plan.values() for u in used if schema[u] == pl.String})
+        prepared = lf.with_columns(expr for u in text_sources for expr in self._prepare(u))
         exprs: list[pl.Expr] = []
         redacted: list[pl.Expr] = []
         for name, spec in self.fields.items():
-            used = self.present(cols, spec)
+            used = plan[name]
             if spec.kind == "const":
                 exprs.append(pl.lit(spec.const, SCHEMA[name]).alias(name))
                 continue
             if len(used) < max(1, len(spec.args)):
                 exprs.append(pl.lit(None, SCHEMA[name]).alias(name))
                 continue
-            sources = [self._source(u, schema) for u in used]
-            for u in used:
-                if schema[u] == pl.String:
-                    red = clean.is_redacted(pl.col(u))
-                    redacted.append(pl.when(red).then(pl.lit(name)))
+            sources = [pl.col(f"__src_{u}") if schema[u] == pl.String else pl.col(u) for u in used]
+            redacted += [
+                pl.when(pl.col(f"__red_{u}")).then(pl.lit(name))
+                for u in used
+                if schema[u] == pl.String
+            ]
             dtypes = [schema[u] for u in used]
             exprs.append(_convert(spec.kind, sources, dtypes).alias(name))
             if len(used) == 1:
@@ -155,26 +164,20 @@ class Adapter:
             if redacted
             else pl.lit([], pl.List(pl.String))
         )
-        out = lf.select(*(keep or []), *exprs, red_list.alias("redacted_fields"))
+        out = prepared.select(*(keep or []), *exprs, red_list.alias("redacted_fields"))
         return out.with_columns(self._derive())
 
-    def _source(self, name: str, schema: dict[str, pl.DataType]) -> pl.Expr:
-        """The source column with redaction markers nulled and hand fixes applied."""
-        expr = pl.col(name)
-        if schema[name] != pl.String:
-            return expr
-        expr = expr.str.strip_chars()
-        expr = (
-            pl.when(clean.is_redacted(expr) | expr.is_in(clean.NULL_STRINGS))
-            .then(pl.lit(None, pl.String))
-            .otherwise(expr)
-        )
+    def _prepare(self, name: str) -> tuple[pl.Expr, pl.Expr]:
+        """A string source cleaned once (``__src_``) and its redaction flag (``__red_``)."""
+        raw = pl.col(name).str.strip_chars()
+        red = clean.is_redacted(raw)
+        value = pl.when(red | raw.is_in(clean.NULL_STRINGS)).then(pl.lit(None, pl.String))
+        value = value.otherwise(raw)
         fixes = clean.fixes_for(self.name, name)
         if fixes:
-            bad = [fx.bad for fx in fixes]
-            good = [fx.good for fx in fixes]
-            expr = expr.replace(bad, pl.Series(good, dtype=pl.String))
-        return expr
+            good = pl.Series([fx.good for fx in fixes], dtype=pl.String)
+            value = value.replace([fx.bad for fx in fixes], good)
+        return value.alias(f"__src_{name}"), red.alias(f"__red_{name}")
 
     def _derive(self) -> list[pl.Expr]:
         out: list[pl.Expr] = []

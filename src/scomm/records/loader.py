@@ -117,15 +117,16 @@ def stage(opened: reader.Opened, target: Path) -> Staged:
 
 
 def flag_duplicates(lf: pl.LazyFrame) -> pl.LazyFrame:
-    """Add dup_group and dup_basis.
+    """Add dup_group and dup_basis (two streaming passes: find groups, then label rows).
 
-    With a person id: same source_file, person_key, event_date (and facility, for
+    With a person id: same source_file, person_key and event_date (and facility, for
     detainers) is a likely duplicate. Without one: every content field equal.
     """
     names = lf.collect_schema().names()
     content = [c for c in NAMES if c in names and c not in NON_CONTENT]
     has_person = pl.col("person_key").is_not_null()
-    person_key = pl.struct("source_file", "person_key", "event_date", "facility", "table").hash()
+    facility = pl.when(pl.col("table") == "detainers").then(pl.col("facility"))
+    person_key = pl.struct("source_file", "person_key", "event_date", facility, "table").hash()
     content_key = pl.struct(content).hash()
     keyed = lf.with_columns(
         pl.when(has_person).then(person_key).otherwise(content_key).alias("__dupkey"),
@@ -135,16 +136,20 @@ def flag_duplicates(lf: pl.LazyFrame) -> pl.LazyFrame:
         .alias("__basis"),
     )
     groups = (
-        keyed.group_by("__dupkey")
+        keyed.with_row_index("__order")
+        .group_by("__dupkey")
         .agg(
-            pl.col("record_id").sort_by("source_file", "source_row").first().alias("dup_group"),
+            pl.col("record_id").get(pl.col("__order").arg_min()).alias("dup_group"),
             pl.len().alias("__n"),
         )
         .filter(pl.col("__n") > 1)
-        .drop("__n")
+        .collect(engine="streaming")
+    )
+    dup_group = pl.col("__dupkey").replace_strict(
+        groups["__dupkey"], groups["dup_group"], default=None, return_dtype=pl.String
     )
     return (
-        keyed.join(groups, on="__dupkey", how="left", maintain_order="left")
+        keyed.with_columns(dup_group.alias("dup_group"))
         .with_columns(
             pl.when(pl.col("dup_group").is_not_null())
             .then(pl.col("__basis"))
