@@ -108,6 +108,7 @@ class MetricRow:
     definition: str
     interval: str
     refs: list[int]
+    assumptions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,7 @@ class BriefData:
     eras: list[Era]
     metrics: list[MetricRow]
     metrics_note: str | None
+    metrics_interval_note: str | None
     metric_changes: list[MetricRow]
     sources: Sources
     map_refs: list[int]
@@ -294,7 +296,7 @@ def format_value(value: Any, unit: str | None = None) -> str:
 def _interval(m: dict) -> str:
     iv = m.get("interval")
     if iv is None:
-        return ""
+        return "—"
     if isinstance(iv, list | tuple) and len(iv) == 2:
         return f"{format_value(iv[0], m.get('unit'))} – {format_value(iv[1], m.get('unit'))}"
     if isinstance(iv, dict):
@@ -332,6 +334,7 @@ def metric_rows(metrics: dict | None, sources: Sources) -> list[MetricRow]:
                 definition=str(m.get("definition") or ""),
                 interval=_interval(m),
                 refs=refs,
+                assumptions=tuple(str(a) for a in m.get("assumptions") or ()),
             )
         )
     return rows
@@ -406,6 +409,7 @@ def build(result: RunResult, place: Place, other: RunResult | None = None) -> Br
         eras=eras,
         metrics=rows,
         metrics_note=note,
+        metrics_interval_note=(metrics or {}).get("interval_method"),
         metric_changes=changes,
         sources=sources,
         map_refs=map_refs,
