@@ -28,11 +28,12 @@ import numpy as np
 
 from scomm import api, periods
 from scomm.compile import Inputs
-from scomm.engine import Cohort, Simulation
+from scomm.engine import PRETEXT_INDEX, Cohort, Simulation, pretext_bookings
 from scomm.rng import entity_keys
 from scomm.rules.categories import Charge, Level, Status
 
 _NONCRIMINAL, _FELONY, _TRAFFIC = int(Level.NONCRIMINAL), int(Charge.FELONY), int(Charge.TRAFFIC)
+_MISDEMEANOR = int(Charge.MISDEMEANOR)
 _UNDOCUMENTED = (int(Status.UNDOCUMENTED_PRIOR), int(Status.UNDOCUMENTED_NEW))
 
 
@@ -87,6 +88,7 @@ class _Month:
         self.p_detainer = inputs.p_detainer[j].tolist()
         self.traffic_deferred = bool(inputs.traffic_deferred[j])
         self.minor_factor = float(inputs.minor_factor[j])
+        self.laken_riley = float(inputs.laken_riley[j])
         self.base_compliance = float(inputs.base_compliance[j])
         self.p_transfer = float(inputs.p_transfer[j])
         self.p_removal = inputs.p_removal[j].tolist()
@@ -98,9 +100,15 @@ class _Month:
         self.period_days = period_days
 
 
-def _walk(b: Booking, active_from: float, n: int, m: _Month, allows, rnd: random.Random) -> None:
-    """Take one booking through every stage, stopping where the person leaves the pipeline."""
-    b.submitted = (b.index + 0.5) / n >= active_from
+def _walk(b: Booking, position: float, place: tuple, m: _Month, rnd: random.Random) -> None:
+    """Take one booking through every stage, stopping where the person leaves the pipeline.
+
+    ``position``: when in the month it was booked (0 = start, 1 = end; the county-month's
+    bookings are evenly spread); ``place``: the month fraction from which the county's
+    prints reach IDENT, and the (level, charge) table of detainers its jail may honour.
+    """
+    active_from, allows = place
+    b.submitted = position >= active_from
     if not b.submitted:
         return
     b.matched = rnd.random() < m.p_match[b.status]
@@ -114,6 +122,8 @@ def _walk(b: Booking, active_from: float, n: int, m: _Month, allows, rnd: random
         p *= m.minor_factor
         if b.charge == _TRAFFIC and m.traffic_deferred:
             p = 0.0
+    if b.status in _UNDOCUMENTED and b.charge != _TRAFFIC:  # Laken Riley Act (2025)
+        p = m.laken_riley + (1.0 - m.laken_riley) * p
     b.detainer = rnd.random() < p
     if not b.detainer:
         return
@@ -134,43 +144,75 @@ def simulate(
     inputs: Inputs, seed: int = 0, progress: Callable[[int, int], None] | None = None
 ) -> Simulation:
     """Walk every booking of the selected counties and months; same signature and result
-    type as ``scomm.engine.simulate``."""
+    type as ``scomm.engine.simulate``.
+
+    A scenario's pretextual arrests are walked too: each is a Hispanic resident booked on a
+    misdemeanor or minor traffic charge. How many there are in a county-month is a scenario
+    input rounded at random; that number is taken from the engine
+    (``scomm.engine.pretext_bookings``), so both models walk the same bookings.
+    """
     rnd = random.Random(seed)
     lengths = [periods.days_in(int(m)) for m in inputs.months]
     starts = np.concatenate([[0.0], np.cumsum(lengths)[:-1]])
     months = [_Month(inputs, j, float(sum(lengths)), float(starts[j])) for j in range(len(lengths))]
     masks = inputs.policy_masks.tolist()
+    extra = pretext_bookings(inputs, seed)
     submissions = np.zeros_like(inputs.bookings)
     cohort: list[Booking] = []
     chosen = np.flatnonzero(inputs.county_mask).tolist()
     for j, m in enumerate(months):
         for c in chosen:
-            n = int(inputs.bookings[c, j])
-            status_cdf = _cumulative(inputs.composition.status[c, j])
+            status_shares = inputs.composition.status[c, j]
             hispanic = inputs.composition.hispanic[c, j].tolist()
-            active_from = float(inputs.active_from[c, j])
-            allows = masks[int(inputs.policy[c, j])]
+            place = (float(inputs.active_from[c, j]), masks[int(inputs.policy[c, j])])
+            status_cdf = _cumulative(status_shares)
+            n, n_pre, submitted = int(inputs.bookings[c, j]), int(extra[c, j]), 0
             for i in range(n):
-                status = _pick(status_cdf, rnd.random())
-                b = Booking(
-                    county=c,
-                    month=j,
-                    index=i,
-                    status=status,
-                    hispanic=rnd.random() < hispanic[status],
-                    male=rnd.random() < m.male,
-                    level=_pick(m.level_cdf[status in _UNDOCUMENTED], rnd.random()),
-                    charge=_pick(m.charge_cdf, rnd.random()),
-                )
-                _walk(b, active_from, n, m, allows, rnd)
-                submissions[c, j] += b.submitted
+                b = _booking(c, j, i, status_cdf, hispanic, m, rnd)
+                _walk(b, (i + 0.5) / n, place, m, rnd)
+                submitted += b.submitted
                 if b.matched:
                     cohort.append(b)
+            if n_pre:
+                hispanic_mix = _cumulative(status_shares * np.array(hispanic))
+            for i in range(n_pre):
+                b = _pretextual(c, j, PRETEXT_INDEX + i, hispanic_mix, m, rnd)
+                _walk(b, (i + 0.5) / n_pre, place, m, rnd)
+                submitted += b.submitted
+                if b.matched:
+                    cohort.append(b)
+            submissions[c, j] = submitted
         if progress is not None:
             progress(j + 1, len(months))
     return Simulation(
         inputs=inputs, submissions=submissions, cohort=_as_cohort(inputs, cohort), seed=seed
     )
+
+
+def _booking(c: int, j: int, i: int, status_cdf, hispanic, m: _Month, rnd) -> Booking:
+    """A booking with the attributes every booked person has."""
+    status = _pick(status_cdf, rnd.random())
+    return Booking(
+        county=c,
+        month=j,
+        index=i,
+        status=status,
+        hispanic=rnd.random() < hispanic[status],
+        male=rnd.random() < m.male,
+        level=_pick(m.level_cdf[status in _UNDOCUMENTED], rnd.random()),
+        charge=_pick(m.charge_cdf, rnd.random()),
+    )
+
+
+def _pretextual(c: int, j: int, i: int, status_cdf, m: _Month, rnd) -> Booking:
+    """A pretextual booking: a Hispanic resident, a misdemeanor or minor traffic charge in
+    proportion to those charges' shares of all arrests."""
+    b = _booking(c, j, i, status_cdf, [1.0] * len(Status), m, rnd)
+    misdemeanor = m.charge_cdf[_MISDEMEANOR] - m.charge_cdf[_FELONY]
+    traffic = 1.0 - m.charge_cdf[_MISDEMEANOR]
+    minor = rnd.random() * (misdemeanor + traffic) < misdemeanor
+    b.charge = _MISDEMEANOR if minor else _TRAFFIC
+    return b
 
 
 def _as_cohort(inputs: Inputs, people: list[Booking]) -> Cohort:
