@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -31,12 +32,14 @@ manifest = load([src], out)
 t1 = time.perf_counter()
 summarize(out, ["state", "month"])
 t2 = time.perf_counter()
+usage = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({
     "load_seconds": round(t1 - t0, 2),
+    "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
     "summarize_seconds": round(t2 - t1, 2),
     "rows": manifest["tables"]["detainers"]["rows"],
     "dup_flagged": manifest["tables"]["detainers"]["dup_flagged"],
-    "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    "peak_rss_mib": round(usage.ru_maxrss / 1024, 1),
     "output_mib": round(sum(p.stat().st_size for p in out.iterdir()) / 2**20, 1),
 }))
 """
@@ -68,14 +71,13 @@ def main() -> None:
                 "generate_seconds": round(generate, 2),
                 "python": platform.python_version(),
                 "machine": f"{platform.machine()}, {_cpus()} CPUs",
+                "load_average_1min": round(os.getloadavg()[0], 2),
             }
         )
     print(json.dumps(result))
 
 
 def _cpus() -> int:
-    import os
-
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 

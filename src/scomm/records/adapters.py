@@ -68,7 +68,8 @@ class Adapter:
         ):
             return "(load)"
         if column in ("origin_file", "origin_sheet", "origin_row"):
-            return "`file_original` / `file`…" if self.upstream_lineage else "—"
+            part = column.removeprefix("origin_")
+            return f"`{part}_original` / `{part}`" if self.upstream_lineage else "—"
         if spec is None:
             return self._derived_source(column)
         if spec.kind == "const":

@@ -297,3 +297,43 @@ def markdown_dictionary() -> str:
         head = f"| `{col.name}` | {_dtype_label(col.dtype)} | {col.meaning} | "
         lines.append(head + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def markdown_rules() -> str:
+    """The validation rules as a Markdown table: rule, column, meaning, warn and stop levels."""
+    from scomm.records.validate import rules
+
+    lines = ["| rule | column | fails when | warn above | stop above |", "|---|---|---|---|---|"]
+    for r in rules():
+        lines.append(
+            f"| {r.name} | `{r.column}` | {r.description} | {r.warn_at:.1%} | {r.stop_at:.1%} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def markdown_adapters() -> str:
+    """The input formats as a Markdown table: name, canonical table, source, required columns."""
+    from scomm.records.adapters import ADAPTERS
+
+    lines = ["| format | table | source | needs (for detection) |", "|---|---|---|---|"]
+    for a in ADAPTERS:
+        needs = ", ".join(
+            ", ".join(f"`{x}`" for x in a.fields[n].args)
+            if a.fields[n].args
+            else "`" + " / ".join(a.fields[n].src) + "`"
+            for n in a.required
+        )
+        lines.append(f"| `{a.name}` | {a.table} | {a.description} | {needs} |")
+    return "\n".join(lines) + "\n"
+
+
+def reference_block() -> str:
+    """The generated part of docs/records.md (formats, dictionary, rules)."""
+    return (
+        "### Input formats\n\n"
+        + markdown_adapters()
+        + "\n### Data dictionary\n\n"
+        + markdown_dictionary()
+        + "\n### Validation rules\n\n"
+        + markdown_rules()
+    )

@@ -105,7 +105,7 @@ def rules() -> list[Rule]:
             Rule(
                 "date_range",
                 col,
-                f"a date before {floor} or after today ({TODAY})",
+                f"a date before {floor} or after the day of the check",
                 (lambda c=col, fl=floor: (pl.col(c) < fl) | (pl.col(c) > TODAY)),
                 (col,),
             )
@@ -114,7 +114,7 @@ def rules() -> list[Rule]:
         Rule(
             "birth_year_range",
             "birth_year",
-            f"a birth year outside 1900..{TODAY.year}",
+            "a birth year before 1900 or after the year of the check",
             lambda: (pl.col("birth_year") < 1900) | (pl.col("birth_year") > TODAY.year),
             ("birth_year",),
             stop_at=0.01,

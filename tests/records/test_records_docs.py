@@ -1,0 +1,54 @@
+"""The data dictionary in docs/records.md is the one in the code; fixes carry reasons."""
+
+from __future__ import annotations
+
+import csv
+from importlib import resources
+
+from records_helpers import REPO
+
+from scomm.records import clean
+from scomm.records.schema import COLUMNS, reference_block
+
+
+def test_case_the_documented_dictionary_is_generated_from_the_code() -> None:
+    text = (REPO / "docs" / "records.md").read_text()
+    start = text.index("<!-- generated:start -->\n") + len("<!-- generated:start -->\n")
+    end = text.index("<!-- generated:end -->")
+    assert text[start:end] == reference_block(), (
+        "docs/records.md is stale: paste scomm.records.schema.reference_block() between the "
+        "generated markers"
+    )
+    for col in COLUMNS:
+        assert f"| `{col.name}` |" in text
+
+
+def test_case_every_hand_fix_names_its_bad_value_and_reason() -> None:
+    folder = resources.files("scomm.records") / "fixes"
+    rows = []
+    for entry in folder.iterdir():
+        if entry.name.endswith(".csv"):
+            with entry.open(newline="") as fh:
+                rows += list(csv.DictReader(fh))
+    assert rows
+    assert all(r["bad_value"] and r["reason"].strip() for r in rows)
+    assert len(clean.fixes()) == len(rows)
+
+
+def test_case_redaction_markers_and_real_values_are_told_apart() -> None:
+    import polars as pl
+
+    values = [
+        "(b)(6),(b)(7)c)",
+        "b(6), b(7)C",
+        "(b)(7)e)",
+        "(B)(3)",
+        "(b)(6)(b)(7)(c)",
+        "B6",
+        "MEXICO",
+        "CAP Local Incarceration",
+        "(b)",
+        "Larceny (b)(6)",
+    ]
+    flags = pl.Series(values).to_frame("v").select(clean.is_redacted(pl.col("v")))["v"]
+    assert flags.to_list() == [True, True, True, True, True, False, False, False, False, False]
