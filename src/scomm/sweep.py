@@ -338,9 +338,9 @@ def render(doc: dict) -> list[Table]:
     tables = []
     for title, stats in parts:
         table = Table(title=f"{title}: {head}")
-        table.add_column("measure", no_wrap=True)
+        table.add_column("measure", overflow="fold")
         for label in ("mean", "95% CI of mean", "2.5–97.5%"):
-            table.add_column(label, justify="right", no_wrap=True)
+            table.add_column(label, justify="right")
         for name, s in stats.items():
             ci = s["mean_ci95"] or [None, None]
             table.add_row(name, _fmt(s["mean"]), _span(*ci), _span(s["p2_5"], s["p97_5"]))
