@@ -12,6 +12,7 @@ from scomm.compile import compile_inputs
 from scomm.engine import Simulation, simulate
 from scomm.errors import UserError
 from scomm.jurisdictions.counties import parse_states
+from scomm.metrics import attach_metrics
 from scomm.scenario import Scenario, resolve
 from scomm.summary import flows, summary_document
 
@@ -33,10 +34,14 @@ def run(
     states: list[str] | str | None = None,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
+    replicates: int = 1,
 ) -> RunResult:
-    """Simulate a scenario for the period (inclusive months) and states."""
+    """Simulate a scenario for the period (inclusive months) and states; metric intervals
+    come from ``replicates`` runs with seeds seed..seed+replicates-1."""
     if seed < 0:
         raise UserError(f"--seed: {seed} must be a non-negative integer")
+    if replicates < 1:
+        raise UserError(f"--replicates: {replicates} must be a positive integer")
     s, e = periods.parse_period(start, end)
     chosen = parse_states(",".join(states) if isinstance(states, list) else states)
     scn = resolve(scenario)
@@ -44,4 +49,6 @@ def run(
     sim = simulate(inputs, seed, progress)
     table = flows(sim)
     doc = summary_document(sim, scn.name, scn.digest(), chosen, table)
+    others = (simulate(inputs, seed + k) for k in range(1, replicates))
+    attach_metrics(doc, sim, scn.params, others)
     return RunResult(simulation=sim, scenario=scn, flows=table, summary=doc)

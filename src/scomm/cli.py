@@ -30,6 +30,9 @@ States = Annotated[str | None, typer.Option("--states", help="USPS codes, e.g. N
 Seed = Annotated[int, typer.Option("--seed", help="Random seed.")]
 Out = Annotated[Path | None, typer.Option("--out", help="Write summary.json and flows here.")]
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+Replicates = Annotated[
+    int, typer.Option("--replicates", help="Runs with seeds SEED..SEED+N-1 for metric intervals.")
+]
 
 
 def emit_json(doc: dict) -> None:
@@ -46,13 +49,21 @@ def run(
     seed: Seed = 0,
     out: Out = None,
     json_: Json = False,
+    replicates: Replicates = 1,
 ) -> None:
     """Simulate the pipeline for the period and places."""
+    from scomm.metrics.render import metrics_table
     from scomm.report.console import print_summary
     from scomm.runner import run_with_progress, write_run
 
     result = run_with_progress(
-        err, scenario=scenario, start=start, end=end, states=states, seed=seed
+        err,
+        scenario=scenario,
+        start=start,
+        end=end,
+        states=states,
+        seed=seed,
+        replicates=replicates,
     )
     if out is not None:
         write_run(result, out)
@@ -61,6 +72,7 @@ def run(
         emit_json(result.summary)
     else:
         print_summary(result.summary)
+        Console().print(metrics_table(result.summary["metrics"]))
 
 
 @app.command()
@@ -193,6 +205,31 @@ def serve(
     from scomm.web.server import serve as run_server
 
     run_server(host, port)
+
+
+@app.command()
+def monitor(
+    county: Annotated[str, typer.Option("--county", help="5-digit county FIPS.")],
+    intensity: Annotated[
+        float, typer.Option("--intensity", help="Pretextual arrests per Hispanic booking.")
+    ],
+    scenario: Scenario = "baseline",
+    start: Annotated[str | None, typer.Option("--start", help="First month (2011-07).")] = None,
+    end: Annotated[str | None, typer.Option("--end", help="Last month (2014-11).")] = None,
+    seed: Seed = 0,
+    replicates: Annotated[int, typer.Option("--replicates", help="Runs per intensity.")] = 20,
+    json_: Json = False,
+) -> None:
+    """How many months a profiling monitor needs to flag pretextual arrests in a county."""
+    from scomm.metrics.monitor import detection_power
+    from scomm.metrics.render import monitor_table
+
+    with err.status(f"monitoring {county} over {replicates} replicates"):
+        doc = detection_power(county, intensity, scenario, start, end, seed, replicates)
+    if json_:
+        emit_json(doc)
+    else:
+        Console().print(monitor_table(doc))
 
 
 def _register_subcommands() -> None:

@@ -36,11 +36,17 @@ def compare_runs(a: RunResult, b: RunResult) -> dict:
     sa, sb = a.summary, b.summary
     diff: dict[str, Any] = {
         "totals": difference(sa["totals"], sb["totals"]),
-        "by_state": {s: difference(sa["by_state"][s], sb["by_state"][s]) for s in sa["by_state"]},
+        "by_state": {
+            s: _state_difference(sa["by_state"][s], sb["by_state"][s]) for s in sa["by_state"]
+        },
     }
     if "metrics" in sa and "metrics" in sb:
         diff["metrics"] = metric_difference(sa["metrics"], sb["metrics"])
-    diff["states_changed"] = sorted(s for s, d in diff["by_state"].items() if _changed(d))
+    diff["states_changed"] = sorted(
+        s
+        for s, d in diff["by_state"].items()
+        if _changed({k: v for k, v in d.items() if k != "metrics"})
+    )
     return {
         "scomm_version": __version__,
         "scenarios": [sa["scenario"], sb["scenario"]],
@@ -53,8 +59,20 @@ def compare_runs(a: RunResult, b: RunResult) -> dict:
     }
 
 
+def _state_difference(a: dict, b: dict) -> dict:
+    """B − A of a state's totals, and of its metrics metric by metric."""
+    d = difference(
+        {k: v for k, v in a.items() if k != "metrics"},
+        {k: v for k, v in b.items() if k != "metrics"},
+    )
+    if "metrics" in a and "metrics" in b:
+        d["metrics"] = metric_difference(a["metrics"], b["metrics"])
+    return d
+
+
 def metric_difference(ma: dict, mb: dict) -> dict:
-    """Per metric: B − A of its value, with the metric's unit and definition."""
+    """Per metric: B − A of its value (and of its yearly values, where it has them), with
+    both values, the metric's unit and definition."""
     out: dict[str, Any] = {}
     for group, metrics in ma.items():
         if group not in mb or not isinstance(metrics, dict):
@@ -66,9 +84,13 @@ def metric_difference(ma: dict, mb: dict) -> dict:
                 continue
             out[group][name] = {
                 "value": difference(m["value"], other["value"]),
+                "a": m["value"],
+                "b": other["value"],
                 "unit": m.get("unit"),
                 "definition": m.get("definition"),
             }
+            if "by_year" in m and "by_year" in other:
+                out[group][name]["by_year"] = difference(m["by_year"], other["by_year"])
     return out
 
 

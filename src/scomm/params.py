@@ -42,6 +42,7 @@ Unit = Literal[
     "count",
     "persons_per_year",
     "per_1000_persons_per_year",
+    "per_1000_households_per_year",
     "days",
     "months",
     "usd",

@@ -43,6 +43,7 @@ class Stage(enum.IntEnum):
     PRETEXT = 14
     PRETEXT_MATCH = 15
     USC_CHILDREN = 16
+    MONITOR = 17  # Monte Carlo paths that calibrate the profiling monitor
 
 
 def _fmix(x: np.ndarray) -> np.ndarray:

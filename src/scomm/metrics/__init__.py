@@ -1,0 +1,99 @@
+"""Oversight metrics: the four harms the Serrano letter names (racial profiling, burden on
+local police, community trust, due process) and ICE's own public-safety claim, for the
+whole run and for each state. Definitions, formulas and assumptions: docs/metrics.md.
+
+Every metric carries its value, unit, a one-sentence definition and its sources. Where
+chance enters, the interval is the 2.5-97.5 percentile of the metric over replicate runs
+with seeds seed..seed+N-1 (the value itself is always the first seed's, so it does not
+change with N).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from scomm.engine import Simulation
+from scomm.jurisdictions.counties import counties
+from scomm.metrics import burden, due_process, profiling, public_safety, trust
+from scomm.metrics.base import Context, Metric, rounded
+from scomm.params import ParameterSet
+
+MODULES = (profiling, burden, trust, due_process, public_safety)
+
+Results = dict[str | None, dict[str, dict[str, Metric]]]
+
+
+def evaluate(sim: Simulation, ctx: Context, masks: dict[str | None, np.ndarray]) -> Results:
+    """Every metric of every group for each place (None = the whole run)."""
+    tallies = [m.tally(sim, ctx) for m in MODULES]
+    return {
+        place: {m.GROUP: m.compute(t, ctx, mask) for m, t in zip(MODULES, tallies, strict=True)}
+        for place, mask in masks.items()
+    }
+
+
+def _render(m: Metric, values: list[Any], n: int) -> dict:
+    out: dict[str, Any] = {
+        "value": rounded(m.value, m.unit),
+        "unit": m.unit,
+        "definition": m.definition,
+        "sources": m.sources,
+    }
+    if not m.stochastic:
+        out["interval"] = None
+        out["interval_note"] = "deterministic given the inputs: no random draw enters it"
+    elif n < 2:
+        out["interval"] = None
+        out["interval_note"] = "one replicate: run with --replicates N (N >= 2) for an interval"
+    else:
+        seen = [float(v) for v in values if v is not None]
+        bounds = np.percentile(seen, [2.5, 97.5]) if seen else [None, None]
+        out["interval"] = [rounded(b, m.unit) for b in bounds]
+    if m.assumptions:
+        out["assumptions"] = list(m.assumptions)
+    out.update(m.extra)
+    return out
+
+
+def attach_metrics(
+    doc: dict, sim: Simulation, params: ParameterSet, replicates: Iterable[Simulation] = ()
+) -> None:
+    """Add the ``metrics`` section to a summary document, for the whole run and under each
+    ``by_state`` entry; ``replicates`` are the runs with seeds seed+1, seed+2, ..."""
+    ctx = Context.build(sim.inputs, params)
+    state = counties().state
+    masks = {None: sim.inputs.county_mask}
+    masks.update({st: sim.inputs.county_mask & (state == st) for st in doc["by_state"]})
+    main = evaluate(sim, ctx, masks)
+    values = {
+        (place, group, name): [m.value]
+        for place, groups in main.items()
+        for group, metrics in groups.items()
+        for name, m in metrics.items()
+    }
+    n = 1
+    for rep in replicates:
+        for place, groups in evaluate(rep, ctx, masks).items():
+            for group, metrics in groups.items():
+                for name, m in metrics.items():
+                    values[(place, group, name)].append(m.value)
+        n += 1
+    note = (
+        f"2.5-97.5 percentile over {n} replicate runs, seeds {sim.seed}..{sim.seed + n - 1}; "
+        "null where no random draw enters a metric or with one replicate"
+    )
+
+    def section(place: str | None) -> dict:
+        out: dict[str, Any] = {"replicates": n, "interval_method": note}
+        for group, metrics in main[place].items():
+            out[group] = {
+                name: _render(m, values[(place, group, name)], n) for name, m in metrics.items()
+            }
+        return out
+
+    doc["metrics"] = section(None)
+    for st in doc["by_state"]:
+        doc["by_state"][st]["metrics"] = section(st)
