@@ -34,7 +34,8 @@ def test_run_out_writes_summary_and_flows(cli, tmp_path):
     out = tmp_path / "out"
     res = cli("run", "--states", "DE", "--start", "2011-01", "--end", "2011-03", "--out", str(out))
     assert res.returncode == 0, res.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["flows.parquet", "summary.json"]
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["burden_by_county.parquet", "flows.parquet", "summary.json"]
     assert json.loads((out / "summary.json").read_text())["states"] == ["DE"]
 
 

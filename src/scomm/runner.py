@@ -36,7 +36,12 @@ def summary_bytes(doc: dict) -> bytes:
 
 
 def write_run(result: RunResult, out: Path) -> None:
-    """summary.json and flows.parquet (zstd), written atomically into ``out``."""
+    """summary.json, flows.parquet and burden_by_county.parquet (zstd), written atomically
+    into ``out``."""
+    from scomm.metrics.burden import county_table
+
     with atomic_dir(Path(out)) as tmp:
         (tmp / "summary.json").write_bytes(summary_bytes(result.summary))
         result.flows.write_parquet(tmp / "flows.parquet", compression="zstd")
+        burden = county_table(result.simulation, result.scenario.params)
+        burden.write_parquet(tmp / "burden_by_county.parquet", compression="zstd")

@@ -10,6 +10,7 @@ import pytest
 
 from scomm.api import run
 from scomm.compare import compare_runs
+from scomm.metrics.burden import county_table
 from scomm.runner import summary_bytes
 
 GROUPS = ["profiling", "burden", "trust", "due_process", "public_safety"]
@@ -123,3 +124,12 @@ def test_run_cli_refuses_a_replicate_count_below_one(cli):
     lines = res.stderr.strip().splitlines()
     assert res.returncode == 2 and len(lines) == 1
     assert lines[0].startswith("scomm: error:") and "--replicates" in lines[0]
+
+
+def test_the_county_table_adds_up_to_the_state_burden(ny):
+    table = county_table(ny.simulation, ny.scenario.params)
+    m = ny.summary["metrics"]["burden"]
+    assert table["county_fips"].n_unique() == 62 and set(table["year"]) == {2011, 2012}
+    assert round(table["bed_days"].sum()) == m["detainer_bed_days"]["value"]
+    assert round(table["net_usd"].sum()) == m["detainer_net_cost_usd"]["value"]
+    assert table["detainers_honored"].sum() == ny.summary["totals"]["detainers_honored"]

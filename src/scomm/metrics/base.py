@@ -103,7 +103,9 @@ class Context:
     def series(self, name: str, key: str | None = None) -> np.ndarray:
         """A parameter's value in force at the start of each month of the period."""
         if (name, key) not in self.memo:
-            self.memo[(name, key)] = np.array([float(self.params.at(name, d, key)) for d in self.days])
+            self.memo[(name, key)] = np.array(
+                [float(self.params.at(name, d, key)) for d in self.days]
+            )
         return self.memo[(name, key)]
 
     def cite(self, *names: str) -> list[dict]:

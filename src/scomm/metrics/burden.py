@@ -5,16 +5,19 @@ detainer (Los Angeles County's 20.6 days as the national default; a county's own
 where cited) times the county's cost of a jail day (a cited national default; Cook,
 Bell and Miami-Dade counties' own figures), less the share SCAAP reimbursed for people it
 covers (unauthorized, with a felony or two misdemeanor convictions: ICE Levels 1 and 2).
-Per county, state and calendar year of the booking, in bed-days and nominal dollars.
+Per county, state and calendar year of the booking, in bed-days and nominal dollars
+(``county_table``: written as burden_by_county.parquet by ``scomm run --out``).
 """
 
 from __future__ import annotations
 
 import numpy as np
+import polars as pl
 
 from scomm.engine import Simulation
 from scomm.jurisdictions.counties import counties
 from scomm.metrics.base import Context, Metric, method_source, rows_of
+from scomm.params import ParameterSet
 from scomm.rules.categories import Level, Status
 
 GROUP = "burden"
@@ -143,3 +146,27 @@ def compute(t: dict[str, np.ndarray], ctx: Context, mask: np.ndarray) -> dict[st
             extra={"by_year": _by_year(net, ctx)},
         ),
     }
+
+
+def county_table(sim: Simulation, params: ParameterSet) -> pl.DataFrame:
+    """One row per selected county and calendar year: honoured detainers, extra bed-days,
+    gross cost, SCAAP reimbursement and net cost (nominal dollars)."""
+    ctx = Context.build(sim.inputs, params)
+    t = tally(sim, ctx)
+    chosen = np.flatnonzero(ctx.inputs.county_mask)
+    n_years = len(ctx.years)
+    rows = np.repeat(chosen, n_years)
+    cols = np.tile(np.arange(n_years), len(chosen))
+    cty = counties()
+    return pl.DataFrame(
+        {
+            "state": cty.state[rows],
+            "county_fips": ctx.fips[rows],
+            "year": np.array(ctx.years, dtype=np.int32)[cols],
+            "detainers_honored": t["honored"][rows, cols].astype(np.int64),
+            "bed_days": t["bed_days"][rows, cols],
+            "gross_usd": t["gross_usd"][rows, cols],
+            "scaap_usd": t["scaap_usd"][rows, cols],
+            "net_usd": t["gross_usd"][rows, cols] - t["scaap_usd"][rows, cols],
+        }
+    )
