@@ -90,7 +90,9 @@ def compare(
     from scomm.compare import compare_runs, write_compare
     from scomm.report.console import print_compare
     from scomm.runner import run_with_progress
+    from scomm.scenario import resolve
 
+    resolve(a), resolve(b)  # refuse a bad scenario file before running either
     ra = run_with_progress(err, scenario=a, start=start, end=end, states=states, seed=seed)
     rb = run_with_progress(err, scenario=b, start=start, end=end, states=states, seed=seed)
     doc = compare_runs(ra, rb)
