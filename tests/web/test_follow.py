@@ -66,3 +66,21 @@ def test_api_follow_walks_a_person_and_counts_the_candidates():
     assert doc["person"] == 1 and doc["people"] >= 2
     assert doc["outcome"]["detainer"]
     assert client.get("/api/follow?county=99999").status_code == 422
+
+
+def test_case_pretextual_bookings_are_not_offered_to_the_explainer(tmp_path):
+    """Case: a scenario's added pretextual arrests have no ordinary booking to walk through,
+    so the explainer lists only ordinary bookings."""
+    from scomm.engine import PRETEXT_INDEX
+    from scomm.rng import INDEX_BITS
+
+    scenario = tmp_path / "pretext.yaml"
+    scenario.write_text(
+        "name: pretext-test\ndescription: pretextual arrests of Hispanic residents in Providence.\n"
+        "base: baseline\npretext:\n  - {counties: ['44007'], from: 2011-04-01, rate: 2.0}\n"
+    )
+    result = run(str(scenario), states="RI", start="2011-04", end="2011-06")
+    index = result.simulation.cohort.key & ((1 << INDEX_BITS) - 1)
+    assert (index >= PRETEXT_INDEX).any()
+    rows = candidates(result, "44007")
+    assert len(rows) and (index[rows] < PRETEXT_INDEX).all()

@@ -11,11 +11,11 @@ import numpy as np
 
 from scomm import periods
 from scomm.api import RunResult
-from scomm.engine import Cohort
+from scomm.engine import PRETEXT_INDEX, Cohort
 from scomm.errors import UserError
 from scomm.jurisdictions.counties import counties
 from scomm.report.data import format_value
-from scomm.rng import Stage, uniforms
+from scomm.rng import INDEX_BITS, Stage, uniforms
 from scomm.rules import biometrics, custody, detainer, jail, level, match, removal, status
 from scomm.rules.categories import CHARGE_KEYS, LEVEL_KEYS, STATUS_KEYS, Status
 
@@ -32,12 +32,15 @@ _STATUS_NAMES = {
 
 
 def candidates(result: RunResult, county: str, outcome: str = "any") -> np.ndarray:
-    """Cohort rows (matched people) booked in ``county``, in booking order."""
+    """Cohort rows (matched people) booked in ``county``, in booking order. Pretextual
+    bookings that a scenario adds (numbered from ``PRETEXT_INDEX``) are left out: the
+    explainer walks ordinary bookings."""
     if outcome not in OUTCOMES:
         raise UserError(f"outcome: {outcome!r}: expected one of {', '.join(OUTCOMES)}")
     c = result.simulation.cohort
     idx = counties().index_of(county)
-    mask = c.county == idx
+    index = c.key & np.uint64((1 << INDEX_BITS) - 1)
+    mask = (c.county == idx) & (index < np.uint64(PRETEXT_INDEX))
     if outcome == "detainer":
         mask &= c.detainer
     elif outcome == "removed":
