@@ -198,3 +198,39 @@ def test_case_the_gap_is_model_minus_records_and_withheld_with_the_records(
     assert (ak["records"] == 0).all() and ak["ratio"].null_count() == 12
     hidden = cells.filter(pl.col("flag").is_not_null())
     assert hidden["difference"].null_count() == hidden.height
+
+
+COUNT_KEYS = {
+    "count",
+    "numerator",
+    "denominator",
+    "n",
+    "records",
+    "arrests",
+    "arrests_jail_based",
+    "book_ins",
+    "detainers",
+    "removals",
+    "jail_bookings",
+}
+
+
+def _small_counts(node: object, path: str = "") -> list[str]:
+    found = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in COUNT_KEYS and isinstance(value, int) and 0 < value < MIN_CELL:
+                found.append(f"{path}.{key}={value}")
+            found += _small_counts(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            found += _small_counts(value, f"{path}[{i}]")
+    return found
+
+
+def test_case_a_small_file_summary_shows_no_count_below_the_minimum(uwchr_dir: Path) -> None:
+    """Grant County has 32 detainers: most of its cells are small, none is shown."""
+    for by in ([], ["--by", "month"], ["--by", "county,year"]):
+        res = run_cli("records", "summarize", str(uwchr_dir), *by, "--json")
+        assert res.returncode == 0, res.stderr
+        assert _small_counts(json.loads(res.stdout)) == [], by
