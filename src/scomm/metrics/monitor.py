@@ -41,7 +41,7 @@ from scomm.rules import pretext
 from scomm.rules.categories import Charge
 from scomm.scenario import resolve
 
-PATHS = 2000  # Monte Carlo paths per threshold (its error is well under a month of delay)
+PATHS = 2000  # Monte Carlo paths per threshold
 DEFAULT_PERIOD = ("2011-07", "2014-11")  # from the June 2011 reforms to the end of S-Comm
 CURVE = (0.0, 0.05, 0.1, 0.25, 0.5, 1.0)
 
