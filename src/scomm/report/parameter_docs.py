@@ -7,7 +7,9 @@ from scomm.params import ParameterSet, default_parameters
 
 def _value(v: object) -> str:
     if isinstance(v, dict):
-        return "; ".join(f"{k}: {x:g}" if isinstance(x, float) else f"{k}: {x}" for k, x in v.items())
+        return "; ".join(
+            f"{k}: {x:g}" if isinstance(x, float) else f"{k}: {x}" for k, x in v.items()
+        )
     return f"{v:g}" if isinstance(v, float) else str(v)
 
 
