@@ -1,22 +1,26 @@
 """Load record files into canonical zstd Parquet tables with a manifest.
 
-Steps, all lazy (scan, map, sink) so a multi-million-row input streams through:
-1. each input is hashed, its format detected, and mapped to the canonical schema into a
-   staging Parquet file (with ``_raw_*`` helper columns);
-2. the validation rules run on each staged file; any stop refuses the whole load, and
-   nothing is written to the output folder;
-3. per canonical table, likely duplicates are flagged (``dup_group``), never dropped, and the
-   table is written as ``<table>.parquet`` with ``manifest.json`` and ``validation.json``.
+Memory stays flat whatever the input's length: every pass reads bounded batches.
+1. Each input is hashed, its format detected, and read in batches; each batch is mapped to
+   the canonical schema by the adapter's lazy Polars plan, checked by the validation rules,
+   keyed for duplicate detection, and appended to a staging Parquet file.
+2. Any stop-level finding refuses the whole load; nothing is written to the output folder.
+3. Per canonical table, duplicate groups are found from the staged keys alone (a count per
+   key, then the first record of each repeated key), and the table is rewritten batch by
+   batch as ``<table>.parquet`` with ``dup_group`` filled, next to ``manifest.json`` and
+   ``validation.json``.
 """
 
 from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
+import pyarrow.parquet as pq
 
 import scomm
 from scomm.errors import UserError
@@ -26,6 +30,8 @@ from scomm.records.schema import NAMES, NON_CONTENT, SCHEMA
 
 MANIFEST = "manifest.json"
 VALIDATION = "validation.json"
+DUPKEY = "__dupkey"
+DUPBASIS = "__dupbasis"
 
 
 @dataclass
@@ -48,32 +54,45 @@ def _polars_failure(label: str, exc: Exception) -> UserError:
     return UserError(f"{label}: cannot be read: {first}")
 
 
-def stage(opened: reader.Opened, target: Path) -> Staged:
-    """Map one input to the canonical columns and write it to ``target`` (Parquet)."""
+def _mapper(opened: reader.Opened) -> tuple[Callable[[pl.DataFrame], pl.DataFrame], dict]:
+    """The per-batch mapping (adapter + lineage) and the staged schema it produces."""
     a = opened.adapter
     sha12 = opened.sha256[:12]
     row = pl.col(reader.ROW)
-    mapped = (
-        a.build(opened.frame, opened.schema, keep=[reader.ROW])
-        .with_columns(
-            (pl.lit(f"{sha12}:") + row.cast(pl.String)).alias("record_id"),
-            pl.lit(opened.label).alias("source_file"),
-            pl.lit(None, pl.String).alias("source_sheet"),
-            row.cast(pl.Int64).alias("source_row"),
-            pl.lit(a.name).alias("adapter"),
-            pl.lit(a.table).alias("table"),
+
+    def lazy(frame: pl.LazyFrame) -> pl.LazyFrame:
+        mapped = (
+            a.build(frame, opened.schema, keep=[reader.ROW])
+            .with_columns(
+                (pl.lit(f"{sha12}:") + row.cast(pl.String)).alias("record_id"),
+                pl.lit(opened.label).alias("source_file"),
+                pl.lit(None, pl.String).alias("source_sheet"),
+                row.cast(pl.Int64).alias("source_row"),
+                pl.lit(a.name).alias("adapter"),
+                pl.lit(a.table).alias("table"),
+            )
+            .drop(reader.ROW)
         )
-        .drop(reader.ROW)
-    )
-    present = set(mapped.collect_schema().names())
-    mapped = mapped.with_columns(
-        pl.lit(None, SCHEMA[n]).alias(n) for n in NAMES if n not in present
-    )
-    try:
-        mapped.sink_parquet(target, compression="zstd")
-    except pl.exceptions.PolarsError as exc:
-        raise _polars_failure(opened.label, exc) from None
-    staged_lf = pl.scan_parquet(target)
+        present = set(mapped.collect_schema().names())
+        return mapped.with_columns(
+            pl.lit(None, SCHEMA[n]).alias(n) for n in NAMES if n not in present
+        )
+
+    names = lazy(pl.LazyFrame(schema=opened.schema)).collect_schema().names()
+    schema = {n: SCHEMA.get(n, pl.String()) for n in names}
+    schema.update({DUPKEY: pl.UInt64(), DUPBASIS: pl.String()})
+
+    def run(batch: pl.DataFrame) -> pl.DataFrame:
+        out = lazy(batch.lazy()).collect(engine="in-memory")
+        out = out.with_columns(dup_key_columns())
+        return out.select(pl.col(n).cast(t) for n, t in schema.items())
+
+    return run, schema
+
+
+def stage(opened: reader.Opened, target: Path) -> Staged:
+    """Map one input, batch by batch, to the canonical columns in ``target`` (Parquet)."""
+    a = opened.adapter
     cols = set(opened.schema)
     fix_exprs, fix_meta = [], []
     for spec in a.fields.values():
@@ -86,23 +105,48 @@ def stage(opened: reader.Opened, target: Path) -> Staged:
                         "fixed_value": fx.good,
                         "reason": fx.reason,
                         "fixes_file": fx.file,
+                        "rows_fixed": 0,
                     }
                 )
-                fix_exprs.append((pl.col(src) == fx.bad).sum().alias(f"fix{len(fix_exprs)}"))
-    stats = staged_lf.select(
-        pl.len().alias("rows"),
-        pl.col("redacted_fields").explode().value_counts().implode().alias("red"),
-    ).collect(engine="streaming")
+                fix_exprs.append(
+                    (pl.col(src).str.strip_chars() == fx.bad).sum().alias(f"fix{len(fix_exprs)}")
+                )
+    run, schema = _mapper(opened)
+    checker = validate.Checker(set(schema))
+    writer = None
+    try:
+        for batch in opened.batches():
+            for meta, n in zip(
+                fix_meta, batch.select(fix_exprs).row(0) if fix_exprs else [], strict=True
+            ):
+                meta["rows_fixed"] += int(n or 0)
+            mapped = run(batch)
+            checker.update(mapped)
+            table = mapped.to_arrow()
+            if writer is None:
+                writer = pq.ParquetWriter(target, table.schema, compression="zstd")
+            writer.write_table(table)
+        if writer is None:  # no records: an empty table with the staged schema
+            pl.DataFrame(schema=schema).write_parquet(target, compression="zstd")
+    except pl.exceptions.PolarsError as exc:
+        raise _polars_failure(opened.label, exc) from None
+    finally:
+        if writer is not None:
+            writer.close()
+    stats = (
+        pl.scan_parquet(target)
+        .select(
+            pl.len().alias("rows"),
+            pl.col("redacted_fields").explode().value_counts().implode().alias("red"),
+        )
+        .collect(engine="streaming")
+    )
     rows = int(stats["rows"][0])
     redacted = {
         r["redacted_fields"]: int(r["count"])
         for r in stats["red"][0].to_list()
         if r["redacted_fields"] is not None
     }
-    if fix_exprs:
-        counts = opened.frame.select(fix_exprs).collect(engine="streaming").row(0)
-        for meta, n in zip(fix_meta, counts, strict=True):
-            meta["rows_fixed"] = int(n or 0)
     absent = [
         name
         for name, spec in a.fields.items()
@@ -112,52 +156,77 @@ def stage(opened: reader.Opened, target: Path) -> Staged:
     out = Staged(
         opened, target, rows, redacted=redacted, fixes=fix_meta, absent=absent, ignored=ignored
     )
-    out.findings = validate.check_staged(str(target), opened.label, a.name, rows)
+    out.findings = checker.findings(opened.label, a.name, rows)
     return out
 
 
-def flag_duplicates(lf: pl.LazyFrame) -> pl.LazyFrame:
-    """Add dup_group and dup_basis (two streaming passes: find groups, then label rows).
+def dup_key_columns() -> list[pl.Expr]:
+    """The duplicate key (a 64-bit hash) and the rule behind it, for canonical rows.
 
     With a person id: same source_file, person_key and event_date (and facility, for
     detainers) is a likely duplicate. Without one: every content field equal.
     """
-    names = lf.collect_schema().names()
-    content = [c for c in NAMES if c in names and c not in NON_CONTENT]
+    content = [c for c in NAMES if c not in NON_CONTENT]
     has_person = pl.col("person_key").is_not_null()
     facility = pl.when(pl.col("table") == "detainers").then(pl.col("facility"))
     person_key = pl.struct("source_file", "person_key", "event_date", facility, "table").hash()
-    content_key = pl.struct(content).hash()
-    keyed = lf.with_columns(
-        pl.when(has_person).then(person_key).otherwise(content_key).alias("__dupkey"),
+    return [
+        pl.when(has_person).then(person_key).otherwise(pl.struct(content).hash()).alias(DUPKEY),
         pl.when(has_person)
         .then(pl.lit("person_date"))
         .otherwise(pl.lit("identical_fields"))
-        .alias("__basis"),
-    )
-    groups = (
+        .alias(DUPBASIS),
+    ]
+
+
+def duplicate_groups(parts: list[str]) -> pl.DataFrame:
+    """Keys seen more than once across staged files, each with its first record's id."""
+    keyed = pl.concat([pl.scan_parquet(p).select(DUPKEY, "record_id") for p in parts])
+    keys = keyed.select(DUPKEY)
+    repeated = (
+        keys.group_by(DUPKEY).agg(pl.len().alias("n")).filter(pl.col("n") > 1).select(DUPKEY)
+    ).collect(engine="streaming")
+    if repeated.height == 0:
+        return pl.DataFrame(schema={DUPKEY: pl.UInt64(), "dup_group": pl.String()})
+    return (
         keyed.with_row_index("__order")
-        .group_by("__dupkey")
-        .agg(
-            pl.col("record_id").get(pl.col("__order").arg_min()).alias("dup_group"),
-            pl.len().alias("__n"),
-        )
-        .filter(pl.col("__n") > 1)
+        .filter(pl.col(DUPKEY).is_in(repeated.get_column(DUPKEY).implode()))
+        .group_by(DUPKEY)
+        .agg(pl.col("record_id").get(pl.col("__order").arg_min()).alias("dup_group"))
         .collect(engine="streaming")
     )
-    dup_group = pl.col("__dupkey").replace_strict(
-        groups["__dupkey"], groups["dup_group"], default=None, return_dtype=pl.String
+
+
+def write_table(parts: list[str], target: Path, batch_rows: int = reader.BATCH_ROWS) -> None:
+    """Stack staged files into one canonical table, labelling duplicates, batch by batch."""
+    groups = duplicate_groups(parts)
+    dup_group = pl.col(DUPKEY).replace_strict(
+        groups.get_column(DUPKEY),
+        groups.get_column("dup_group"),
+        default=None,
+        return_dtype=pl.String,
     )
-    return (
-        keyed.with_columns(dup_group.alias("dup_group"))
-        .with_columns(
-            pl.when(pl.col("dup_group").is_not_null())
-            .then(pl.col("__basis"))
-            .otherwise(pl.lit(None, pl.String))
-            .alias("dup_basis")
-        )
-        .drop("__dupkey", "__basis")
-    )
+    dup_basis = pl.when(pl.col("dup_group").is_not_null()).then(pl.col(DUPBASIS))
+    writer = None
+    try:
+        for part in parts:
+            for batch in pq.ParquetFile(part).iter_batches(batch_size=batch_rows):
+                frame = pl.from_arrow(batch)
+                assert isinstance(frame, pl.DataFrame)
+                frame = frame.with_columns(dup_group.alias("dup_group")).with_columns(
+                    dup_basis.alias("dup_basis")
+                )
+                table = canonical(frame.lazy()).collect(engine="in-memory").to_arrow()
+                if writer is None:
+                    writer = pq.ParquetWriter(target, table.schema, compression="zstd")
+                writer.write_table(table)
+        if writer is None:
+            canonical(pl.LazyFrame(schema=SCHEMA)).collect().write_parquet(
+                target, compression="zstd"
+            )
+    finally:
+        if writer is not None:
+            writer.close()
 
 
 def canonical(lf: pl.LazyFrame) -> pl.LazyFrame:
@@ -205,10 +274,8 @@ def load(paths: list[Path], out: Path, fmt: str = "auto") -> dict:
             for table in sorted({s.opened.adapter.table for s in staged}):
                 parts = [str(s.path) for s in staged if s.opened.adapter.table == table]
                 target = final / f"{table}.parquet"
-                stacked = pl.concat([canonical(pl.scan_parquet(p)) for p in parts])
-                lf = canonical(flag_duplicates(stacked.drop("dup_group", "dup_basis")))
                 try:
-                    lf.sink_parquet(target, compression="zstd")
+                    write_table(parts, target)
                 except pl.exceptions.PolarsError as exc:
                     raise _polars_failure(table, exc) from None
                 summary = (

@@ -7,10 +7,14 @@ import gzip
 import hashlib
 import io
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 
 from scomm.errors import UserError
 from scomm.records import adapters
@@ -19,11 +23,12 @@ from scomm.records.clean import clean_name
 CSV_SUFFIXES = (".csv", ".txt", ".tsv", ".psv", ".csv.gz", ".txt.gz", ".tsv.gz", ".psv.gz")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 ROW = "__source_row"
+BATCH_ROWS = 100_000
 
 
 @dataclass
 class Opened:
-    """A scanned input: the LazyFrame (cleaned column names + ``__source_row``) and facts."""
+    """An input whose header has been read: its adapter, schema and a batch reader."""
 
     path: Path
     label: str
@@ -31,9 +36,43 @@ class Opened:
     sha256: str
     size: int
     adapter: adapters.Adapter
-    frame: pl.LazyFrame
-    schema: dict[str, pl.DataType]
+    schema: dict[str, pl.DataType]  # cleaned names, plus ROW
     columns_raw: list[str]
+    separator: str = ","
+
+    def batches(self, size: int = BATCH_ROWS) -> Iterator[pl.DataFrame]:
+        """The rows in order, ``size`` at a time, with cleaned names and ``__source_row``.
+
+        Read with pyarrow's streaming readers, so memory stays flat whatever the file's
+        length (Polars 2.1's streaming engine buffers between the branches of a wide
+        projection, so the mapping runs on bounded batches instead; see docs/records.md).
+        """
+        names = [clean_name(c) for c in self.columns_raw]
+        offset = 2 if self.kind == "csv" else 1
+        try:
+            for batch in self._arrow_batches(size):
+                frame = pl.from_arrow(batch)
+                assert isinstance(frame, pl.DataFrame)
+                frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
+                yield frame.with_row_index(ROW, offset=offset)
+                offset += frame.height
+        except (pa.ArrowException, OSError, EOFError, zlib.error) as exc:
+            first = next((t for t in str(exc).splitlines() if t.strip()), type(exc).__name__)
+            raise UserError(f"{self.label}: cannot be read: {first}") from None
+
+    def _arrow_batches(self, size: int) -> Iterator[pa.RecordBatch]:
+        if self.kind == "parquet":
+            yield from pq.ParquetFile(self.path).iter_batches(batch_size=size)
+            return
+        reader = pacsv.open_csv(
+            pa.input_stream(str(self.path)),
+            read_options=pacsv.ReadOptions(block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=self.separator, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in self.columns_raw}
+            ),
+        )
+        yield from reader
 
 
 def sha256_of(path: Path) -> str:
@@ -114,25 +153,25 @@ def open_input(path: Path, fmt: str = "auto") -> Opened:
     size = path.stat().st_size
     if size == 0:
         raise UserError(f"{label}: the file is empty")
+    sep = ","
     if kind == "csv":
         head, tail, _ = _text_head_tail(path)
         sep = _separator(head)
         raw_cols = next(csv.reader([head], delimiter=sep))
         _check_not_truncated(label, raw_cols, tail, sep)
-        lf = pl.scan_csv(
-            path, separator=sep, infer_schema=False, quote_char='"', raise_if_empty=True
-        )
-        offset = 2
+        types: dict[str, pl.DataType] = {clean_name(c): pl.String() for c in raw_cols}
     else:
         try:
-            lf = pl.scan_parquet(path)
-            raw_cols = lf.collect_schema().names()
-        except (pl.exceptions.PolarsError, OSError) as exc:
+            arrow_schema = pq.read_schema(path)
+        except (pa.ArrowException, OSError) as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise UserError(
                 f"{label}: not a readable Parquet file ({first}); the file is truncated or corrupt"
             ) from None
-        offset = 1
+        raw_cols = list(arrow_schema.names)
+        empty = pl.from_arrow(arrow_schema.empty_table())
+        assert isinstance(empty, pl.DataFrame)
+        types = {clean_name(c): t for c, t in zip(raw_cols, empty.dtypes, strict=True)}
     cleaned = [clean_name(c) for c in raw_cols]
     dupes = sorted({c for c in cleaned if cleaned.count(c) > 1})
     if dupes:
@@ -142,10 +181,5 @@ def open_input(path: Path, fmt: str = "auto") -> Opened:
     else:
         adapter = adapters.BY_NAME[fmt]
         adapters.check(label, adapter, cleaned)
-    lf = lf.rename(dict(zip(raw_cols, cleaned, strict=True)), strict=False)
-    lf = lf.with_row_index(ROW, offset=offset)
-    try:
-        schema = dict(lf.collect_schema())
-    except pl.exceptions.PolarsError as exc:
-        raise UserError(f"{label}: cannot be read ({str(exc).splitlines()[0]})") from None
-    return Opened(path, label, kind, sha256_of(path), size, adapter, lf, schema, raw_cols)
+    schema = {ROW: pl.UInt32(), **types}
+    return Opened(path, label, kind, sha256_of(path), size, adapter, schema, raw_cols, sep)

@@ -409,8 +409,7 @@ def summarize(folder: Path, by: Sequence[str] = (), min_cell: int = DEFAULT_MIN_
         "by": list(by),
         "min_cell": min_cell,
         "inputs": [
-            {k: i[k] for k in ("file", "sha256", "adapter", "table")}
-            for i in manifest["inputs"]
+            {k: i[k] for k in ("file", "sha256", "adapter", "table")} for i in manifest["inputs"]
         ],
         "funnel": _funnel_rows(funnel, index),
         "metrics": metrics,

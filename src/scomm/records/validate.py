@@ -213,48 +213,61 @@ class Finding:
         )
 
 
-def check_staged(path: str, file: str, adapter: str, rows: int) -> list[Finding]:
-    """Run every applicable rule on one staged Parquet file (one lazy pass plus examples)."""
-    lf = pl.scan_parquet(path)
-    names = set(lf.collect_schema().names())
-    applicable = [r for r in rules() if set(r.needs) <= names]
-    if not applicable:
-        return []
-    counts = (
-        lf.select(
-            [r.fails().fill_null(False).sum().alias(str(i)) for i, r in enumerate(applicable)]
+class Checker:
+    """Counts each applicable rule's failures batch by batch, keeping three examples."""
+
+    def __init__(self, names: set[str]) -> None:
+        self.rules = [r for r in rules() if set(r.needs) <= names]
+        self.names = names
+        self.counts = [0] * len(self.rules)
+        self.examples: list[list[str]] = [[] for _ in self.rules]
+
+    def update(self, frame: pl.DataFrame) -> None:
+        """Add one batch of staged rows."""
+        if not self.rules:
+            return
+        fails = frame.select(
+            [r.fails().fill_null(False).alias(str(i)) for i, r in enumerate(self.rules)]
         )
-        .collect(engine="streaming")
-        .row(0)
-    )
-    out = []
-    for i, rule in enumerate(applicable):
-        count = int(counts[i] or 0)
-        examples: list[str] = []
-        if count:
-            shown = f"_raw_{rule.column}" if f"_raw_{rule.column}" in names else rule.column
-            sample = (
-                lf.filter(rule.fails().fill_null(False))
-                .select("source_row", pl.col(shown).cast(pl.String))
-                .head(3)
-                .collect()
+        for i, rule in enumerate(self.rules):
+            mask = fails.get_column(str(i))
+            n = int(mask.sum())
+            self.counts[i] += n
+            if n and len(self.examples[i]) < 3:
+                self.examples[i] += self._examples(frame.filter(mask), rule)
+                del self.examples[i][3:]
+
+    def _examples(self, rows: pl.DataFrame, rule: Rule) -> list[str]:
+        raw = f"_raw_{rule.column}"
+        shown = [raw if raw in self.names else rule.column]
+        if rule.name == "date_order":
+            shown = [rule.column, "event_date"]
+        sample = rows.select("source_row", *[pl.col(c).cast(pl.String) for c in shown]).head(3)
+        return [
+            f"row {r[0]}: "
+            + ", ".join(
+                f"{c.removeprefix('_raw_')}={v!r}" for c, v in zip(shown, r[1:], strict=True)
             )
-            examples = [f"row {r}: {v!r}" for r, v in sample.iter_rows()]
-        out.append(
+            for r in sample.iter_rows()
+        ]
+
+    def findings(self, file: str, adapter: str, rows: int) -> list[Finding]:
+        """One finding per applicable rule."""
+        return [
             Finding(
                 file,
                 adapter,
-                rule.name,
-                rule.column,
-                rule.description,
-                count,
+                r.name,
+                r.column,
+                r.description,
+                self.counts[i],
                 rows,
-                rule.warn_at,
-                rule.stop_at,
-                examples,
+                r.warn_at,
+                r.stop_at,
+                self.examples[i],
             )
-        )
-    return out
+            for i, r in enumerate(self.rules)
+        ]
 
 
 def raise_on_stop(findings: list[Finding]) -> None:
