@@ -129,6 +129,7 @@ def test_case_compare_on_the_seattle_file_writes_its_table(
     summary = json.loads((out / "compare.json").read_text())
     assert summary["period"] == {"start": "2012-01", "end": "2019-07"}
     assert summary["states"] == ["OR", "WA"]
+    assert summary["partial_months"] == ["2019-07"]
     monthly = table.filter((pl.col("month") != TOTAL) & (pl.col("state") != "ALL"))
     assert monthly.height == 2 * 91
     # Records: the independent monthly count of CAP Local Incarceration arrests, where shown.

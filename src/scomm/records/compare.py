@@ -14,6 +14,7 @@ fingerprint match. docs/records.md discusses the gap.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -54,7 +55,11 @@ def records_monthly(folder: Path) -> pl.DataFrame:
             & pl.col("event_date").is_not_null()
         )
         .group_by("state", pl.col("event_date").dt.strftime("%Y-%m").alias("month"))
-        .agg(pl.len().alias("records"))
+        .agg(
+            pl.len().alias("records"),
+            pl.col("event_date").min().alias("first"),
+            pl.col("event_date").max().alias("last"),
+        )
         .collect()
     )
 
@@ -94,6 +99,8 @@ def compare(
         .group_by("state", "month")
         .agg(pl.col("count").sum().alias("model"))
     )
+    rec_dates = (rec.get_column("first").min(), rec.get_column("last").max())
+    rec = rec.drop("first", "last")
     months = _months(start, end)
     grid = pl.DataFrame({"month": months}).join(pl.DataFrame({"state": chosen}), how="cross")
     rec = grid.join(rec, on=["state", "month"], how="left").with_columns(
@@ -133,12 +140,26 @@ def compare(
             for i in loader.read_manifest(Path(folder))["inputs"]
         ],
         "states_without_records": without,
+        "partial_months": _partial_months(rec_dates, start, end),
         "totals": [
             {k: r[k] for k in ("state", "records", "model", "difference", "ratio", "flag")}
             for r in table.filter(pl.col("month") == TOTAL).iter_rows(named=True)
         ],
     }
     return {"summary": summary, "table": table, "long": to_long(table)}
+
+
+def _partial_months(dates: tuple, start: str, end: str) -> list[str]:
+    """First or last month of the comparison that the records cover only in part."""
+    first, last = dates
+    out = []
+    if first is not None and first.strftime("%Y-%m") == start and first.day > 1:
+        out.append(start)
+    if last is not None and last.strftime("%Y-%m") == end:
+        following = (last.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        if (following - last).days > 1:
+            out.append(end)
+    return out
 
 
 def _with_margins(model: pl.DataFrame, states: list[str], months: list[str]) -> pl.DataFrame:
