@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import gzip
 import json
 from collections import Counter
 from pathlib import Path
 
 import polars as pl
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from records_helpers import SEATTLE_ARRESTS, run_cli
 
 from scomm.records.suppress import TOTAL, TOTAL_COLUMN
@@ -235,3 +238,33 @@ def test_case_a_small_file_summary_shows_no_count_below_the_minimum(uwchr_dir: P
         res = run_cli("records", "summarize", str(uwchr_dir), *by, "--json")
         assert res.returncode == 0, res.stderr
         assert _small_counts(json.loads(res.stdout)) == [], by
+
+
+@st.composite
+def grant_files(draw: st.DrawFn) -> str:
+    """A Grant-County-format detainer file of 1-80 random rows."""
+    n = draw(st.integers(1, 80))
+    day = st.dates(dt.date(2019, 5, 1), dt.date(2020, 11, 30))
+    country = st.sampled_from(["MEXICO", "GUATEMALA", "HONDURAS", "PERU", "(b)(6),(b)(7)c)"])
+    lines = ["date|citizenship|sex"]
+    for _ in range(n):
+        lines.append(f"{draw(day)}|{draw(country)}|{draw(st.sampled_from(['M', 'F']))}")
+    return "\n".join(lines) + "\n"
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=grant_files(), by=st.sampled_from([[], ["month"], ["year"], ["fiscal_year"]]))
+def test_case_no_summary_of_any_small_file_shows_a_small_count(
+    tmp_path: Path, text: str, by: list[str]
+) -> None:
+    from scomm.records import load
+    from scomm.records.summarize import summarize, to_json
+
+    folder = tmp_path / f"case{abs(hash((text, tuple(by))))}"
+    folder.mkdir()
+    (folder / "grant.csv").write_text(text)
+    load([folder / "grant.csv"], folder / "out")
+    doc = to_json(summarize(folder / "out", by))
+    assert _small_counts(doc) == []
