@@ -191,7 +191,7 @@ def _downstream(inputs: Inputs, seed: int, county, month, key, st, pretextual) -
     days = np.where(
         book_in, removal.detention_days(inputs.detention_mean[month], u(Stage.DETENTION_DAYS)), 0.0
     )
-    removed = eventually & _completed_in_period(inputs, month, key, days)
+    removed = eventually & _completed_in_period(inputs, month, days)
     summary = removal.summary_removal(removed, inputs.p_summary[month], u(Stage.SUMMARY_REMOVAL))
     heard = book_in & ~summary
     counsel = removal.represented(heard, inputs.p_counsel[month], u(Stage.REPRESENTATION))
@@ -215,7 +215,7 @@ def _downstream(inputs: Inputs, seed: int, county, month, key, st, pretextual) -
     )
 
 
-def _completed_in_period(inputs: Inputs, month, key, days) -> np.ndarray:
+def _completed_in_period(inputs: Inputs, month: np.ndarray, days: np.ndarray) -> np.ndarray:
     """True where release from ICE detention falls before the end of the period.
 
     A booking sits at the middle of its month (a uniform spread would need the
