@@ -47,6 +47,7 @@ def test_run_out_writes_summary_and_flows(cli, tmp_path):
         (["--start", "2012-01", "--end", "2011-01"], "before"),
         (["--scenario", "no-such-scenario"], "no-such-scenario"),
         (["--seed", "-1"], "--seed"),
+        (["--seed", str(2**64)], "--seed"),
         (["--start", "1999-01"], "supported range"),
     ],
     ids=[
@@ -55,6 +56,7 @@ def test_run_out_writes_summary_and_flows(cli, tmp_path):
         "end before start",
         "unknown scenario",
         "negative seed",
+        "seed beyond 64 bits",
         "out of range",
     ],
 )

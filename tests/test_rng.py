@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from scomm.rng import Stage, entity_keys, uniforms
+from scomm.rng import KeyedDraws, Stage, entity_keys, uniforms
 
 
 def test_uniforms_are_uniform():
@@ -35,3 +35,16 @@ def test_entity_keys_are_distinct_across_months_counties_and_bookings():
     m, c, i = np.meshgrid(np.arange(3), np.arange(4), np.arange(5), indexing="ij")
     keys = entity_keys(m.ravel(), c.ravel(), i.ravel())
     assert len(np.unique(keys)) == keys.size
+
+
+def test_seeds_use_all_64_bits():
+    """Seeds that agree in their low 32 bits still give different streams."""
+    keys = np.arange(1000, dtype=np.uint64)
+    assert not np.array_equal(uniforms(0, Stage.MATCH, keys), uniforms(2**32, Stage.MATCH, keys))
+
+
+def test_keyed_draws_equal_one_off_uniforms():
+    keys = np.arange(5000, dtype=np.uint64) * np.uint64(7919)
+    draws = KeyedDraws(3, keys)
+    for stage in (Stage.MATCH, Stage.LEVEL, Stage.REMOVAL):
+        assert np.array_equal(draws.uniform(stage), uniforms(3, stage, keys))

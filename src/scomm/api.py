@@ -13,6 +13,7 @@ from scomm.engine import Simulation, simulate
 from scomm.errors import UserError
 from scomm.jurisdictions.counties import parse_states
 from scomm.metrics import attach_metrics
+from scomm.rng import MAX_SEED
 from scomm.scenario import Scenario, resolve
 from scomm.summary import flows, summary_document
 
@@ -38,8 +39,8 @@ def run(
 ) -> RunResult:
     """Simulate a scenario for the period (inclusive months) and states; metric intervals
     come from ``replicates`` runs with seeds seed..seed+replicates-1."""
-    if seed < 0:
-        raise UserError(f"--seed: {seed} must be a non-negative integer")
+    if not 0 <= seed <= MAX_SEED - max(replicates - 1, 0):
+        raise UserError(f"--seed: {seed} must be an integer from 0 to 2**64-1 (less replicates)")
     if replicates < 1:
         raise UserError(f"--replicates: {replicates} must be a positive integer")
     s, e = periods.parse_period(start, end)

@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
 from scomm import periods
 from scomm.compile import Inputs
-from scomm.rng import Stage, entity_keys, uniforms
+from scomm.rng import KeyedDraws, Stage, entity_keys, uniforms
 from scomm.rules import biometrics, custody, detainer, jail, level, match, pretext, removal, status
 from scomm.rules.categories import Status
 
@@ -155,15 +156,29 @@ def _pretext_matches(inputs: Inputs, seed: int):
     return subs, c[rows].astype(np.int32), j[rows].astype(np.int32), keys[hit], st
 
 
+BLOCK = 1 << 16  # cohort rows per block after the match (keeps the working set in cache)
+
+
 def _downstream(inputs: Inputs, seed: int, county, month, key, st, pretextual) -> Cohort:
-    """Every stage after the match, on the matched cohort (``pretextual`` marks the rows
+    """Every stage after the match, on the matched cohort, block by block (the draws are
+    keyed, so the blocking changes nothing)."""
+    blocks = [
+        _downstream_block(
+            inputs, seed, *(a[i : i + BLOCK] for a in (county, month, key, st, pretextual))
+        )
+        for i in range(0, len(key), BLOCK)
+    ]
+    if not blocks:
+        blocks = [_downstream_block(inputs, seed, county, month, key, st, pretextual)]
+    fields = Cohort.__dataclass_fields__
+    return Cohort(**{f: np.concatenate([getattr(b, f) for b in blocks]) for f in fields})
+
+
+def _downstream_block(inputs: Inputs, seed: int, county, month, key, st, pretextual) -> Cohort:
+    """The stages after the match for one block of the cohort (``pretextual`` marks the rows
     of pretextual bookings: Hispanic, arrested on a minor charge)."""
-
-    def u(stage: Stage) -> np.ndarray:
-        return uniforms(seed, stage, key)
-
-    hisp_p = inputs.composition.hispanic[county, month, st]
-    hispanic = (u(Stage.HISPANIC) < hisp_p) | pretextual
+    u = KeyedDraws(seed, key).uniform
+    hispanic = (u(Stage.HISPANIC) < inputs.composition.hispanic[county, month, st]) | pretextual
     male = u(Stage.SEX) < inputs.male[month]
     group = (st >= Status.UNDOCUMENTED_PRIOR).astype(np.intp)
     lvl = level.offense_level(inputs.level_cdf[month, group], u(Stage.LEVEL))
@@ -172,12 +187,12 @@ def _downstream(inputs: Inputs, seed: int, county, month, key, st, pretextual) -
         u_pre = uniforms(seed, Stage.PRETEXT, key[pretextual])
         chg[pretextual] = pretext.minor_charge(inputs.charge_cdf[month[pretextual]], u_pre)
     removable = status.deemed_removable(
-        inputs.p_removable[month], st, u(Stage.STATUS_DETERMINATION)
+        inputs.p_removable[month, st], u(Stage.STATUS_DETERMINATION)
     )
     p_det = detainer.detainer_probability(
         lvl,
         chg,
-        inputs.p_detainer[month],
+        inputs.p_detainer[month, lvl],
         inputs.traffic_deferred[month],
         inputs.minor_factor[month],
         unauthorized=group.astype(bool),
@@ -187,7 +202,7 @@ def _downstream(inputs: Inputs, seed: int, county, month, key, st, pretextual) -
     allows = inputs.policy_masks[inputs.policy[county, month], lvl, chg]
     held = jail.honored(lodged, allows, inputs.base_compliance[month], u(Stage.COMPLIANCE))
     book_in = custody.booked_into_ice(held, inputs.p_transfer[month], u(Stage.TRANSFER))
-    eventually = removal.removed(book_in, inputs.p_removal[month], lvl, u(Stage.REMOVAL))
+    eventually = removal.removed(book_in, inputs.p_removal[month, lvl], u(Stage.REMOVAL))
     days = np.where(
         book_in, removal.detention_days(inputs.detention_mean[month], u(Stage.DETENTION_DAYS)), 0.0
     )
@@ -215,13 +230,18 @@ def _downstream(inputs: Inputs, seed: int, county, month, key, st, pretextual) -
     )
 
 
+@cache
+def _month_lengths(months: tuple[int, ...]) -> np.ndarray:
+    return np.array([periods.days_in(m) for m in months], dtype=np.float64)
+
+
 def _completed_in_period(inputs: Inputs, month: np.ndarray, days: np.ndarray) -> np.ndarray:
     """True where release from ICE detention falls before the end of the period.
 
     A booking sits at the middle of its month (a uniform spread would need the
     county-month size); detention starts then and lasts ``days``.
     """
-    lengths = np.array([periods.days_in(int(m)) for m in inputs.months], dtype=np.float64)
+    lengths = _month_lengths(tuple(int(m) for m in inputs.months))
     start_day = np.concatenate([[0.0], np.cumsum(lengths)[:-1]])
     t = start_day[month] + lengths[month] / 2 + days
     return t <= lengths.sum()

@@ -59,24 +59,43 @@ def _fmix(x: np.ndarray) -> np.ndarray:
     return x
 
 
+MAX_SEED = 2**64 - 1
+
+
 def stream_key(seed: int, stage: int) -> np.uint64:
-    """The 64-bit stream constant of a (seed, stage) pair."""
-    s = np.array([(seed & 0xFFFFFFFF) << 8 | (stage & 0xFF)], dtype=np.uint64)
+    """The 64-bit stream constant of a (seed, stage) pair (any seed in 0..2**64-1)."""
+    if not 0 <= seed <= MAX_SEED:
+        raise ValueError(f"seed {seed} outside 0..2**64-1")
+    s = np.array([seed], dtype=np.uint64)
     with np.errstate(over="ignore"):
-        return _fmix(s * _GOLDEN + _GOLDEN)[0]
+        s = _fmix(s * _GOLDEN + np.uint64(stage & 0xFF))
+        return _fmix(s + _GOLDEN)[0]
 
 
 def uniforms(seed: int, stage: int, keys: np.ndarray) -> np.ndarray:
     """One uniform in [0, 1) per entity key (uint64), for this seed and stage."""
-    x = np.array(keys, dtype=np.uint64, copy=True)
-    with np.errstate(over="ignore"):
-        x *= _GOLDEN
-        x += stream_key(seed, stage)
-        _fmix(x)
-    x >>= np.uint64(11)
-    out = x.astype(np.float64)
-    out *= _TO_UNIT
-    return out
+    return KeyedDraws(seed, keys).uniform(stage)
+
+
+class KeyedDraws:
+    """Uniforms for a fixed set of entity keys at several stages: the keys are scaled
+    once, each stage then costs one addition and one finalisation per entity."""
+
+    def __init__(self, seed: int, keys: np.ndarray) -> None:
+        self.seed = seed
+        self._scaled = np.array(keys, dtype=np.uint64, copy=True)
+        with np.errstate(over="ignore"):
+            self._scaled *= _GOLDEN
+
+    def uniform(self, stage: int) -> np.ndarray:
+        """One uniform in [0, 1) per key for ``stage``."""
+        x = self._scaled + stream_key(self.seed, stage)
+        with np.errstate(over="ignore"):
+            _fmix(x)
+        x >>= np.uint64(11)
+        out = x.astype(np.float64)
+        out *= _TO_UNIT
+        return out
 
 
 # Entity keys: (month index, county index, booking index) packed into 64 bits.

@@ -73,14 +73,14 @@ def test_eo_13993_is_cited_to_the_federal_register():
     assert law("fed-eo13768-2017").ends == D(2021, 1, 19)
 
 
-P_LEVEL = np.array([[0.9, 0.8, 0.5, 0.4]])
+P_LEVEL = np.array([0.9, 0.8, 0.5, 0.4])
 
 
 def _p(level, charge, unauthorized, share):
     return detainer.detainer_probability(
         np.array([level]),
         np.array([charge]),
-        P_LEVEL,
+        P_LEVEL[[level]],
         np.array([False]),
         np.array([1.0]),
         unauthorized=np.array([unauthorized]),

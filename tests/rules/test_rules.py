@@ -26,17 +26,21 @@ def test_case_a_us_born_citizen_matches_only_by_error_and_an_unrecorded_one_neve
 
 
 def test_case_ice_deems_an_unauthorized_person_removable_and_a_citizen_only_in_error():
-    p = np.tile([0.0, 0.0, 0.3, 0.5, 1.0, 1.0], (2, 1))
+    by_status = np.array([0.0, 0.0, 0.3, 0.5, 1.0, 1.0])
     st = np.array([Status.US_BORN, Status.UNDOCUMENTED_PRIOR])
-    assert list(status.deemed_removable(p, st, np.array([0.5, 0.999]))) == [False, True]
+    assert list(status.deemed_removable(by_status[st], np.array([0.5, 0.999]))) == [False, True]
 
 
-P_LEVEL = np.array([[0.9, 0.8, 0.5, 0.4]])
+P_LEVEL = np.array([0.9, 0.8, 0.5, 0.4])
 
 
 def _p(level, charge, traffic=False, minor=1.0):
     return detainer.detainer_probability(
-        np.array([level]), np.array([charge]), P_LEVEL, np.array([traffic]), np.array([minor])
+        np.array([level]),
+        np.array([charge]),
+        P_LEVEL[[level]],
+        np.array([traffic]),
+        np.array([minor]),
     )[0]
 
 

@@ -26,20 +26,20 @@ from scomm.rules.categories import Charge, Level
 def detainer_probability(
     level: np.ndarray,
     charge: np.ndarray,
-    p_by_level: np.ndarray,
+    p_level: np.ndarray,
     traffic_deferred: np.ndarray,
     minor_factor: np.ndarray,
     unauthorized: np.ndarray | None = None,
     laken_riley_share: np.ndarray | float = 0.0,
 ) -> np.ndarray:
-    """Per-person detainer probability; p_by_level is (person, level), the rest per person.
+    """Per-person detainer probability; ``p_level`` is the era's rate for the person's level.
 
     ``traffic_deferred``: the 2012 traffic rule is in force; ``minor_factor``: the multiplier
     on non-criminal minor-charge arrestees (1 = no restriction); ``unauthorized``: the person
     is unlawfully present; ``laken_riley_share``: the theft-type share of misdemeanor and
     felony charges that the Laken Riley Act makes mandatory (0 before 29 Jan 2025).
     """
-    p = np.take_along_axis(p_by_level, level[:, None].astype(np.intp), axis=1)[:, 0]
+    p = p_level
     noncriminal = level == Level.NONCRIMINAL
     traffic_only = noncriminal & (charge == Charge.TRAFFIC) & traffic_deferred
     minor = noncriminal & (charge != Charge.FELONY)

@@ -12,12 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def removed(
-    book_in: np.ndarray, p_by_level: np.ndarray, level: np.ndarray, u: np.ndarray
-) -> np.ndarray:
-    """True where the person in ICE custody is (eventually) removed; ``p_by_level`` is
-    (person, level)."""
-    p = np.take_along_axis(p_by_level, level[:, None].astype(np.intp), axis=1)[:, 0]
+def removed(book_in: np.ndarray, p: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """True where the person in ICE custody is (eventually) removed; ``p`` is the removal
+    probability for the person's level."""
     return book_in & (u < p)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 
-def deemed_removable(p_by_status: np.ndarray, status: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """True where ICE deems the person removable; ``p_by_status`` is (person, status)."""
-    p = np.take_along_axis(p_by_status, status[:, None].astype(np.intp), axis=1)[:, 0]
+def deemed_removable(p: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """True where ICE deems the person removable; ``p`` is the probability for the
+    person's status under the rules in force."""
     return u < p

@@ -187,9 +187,7 @@ def explain(result: RunResult, row: int) -> dict:
     )
     p_rem = float(inp.p_removable[j, st])
     u_rem = u(Stage.STATUS_DETERMINATION)
-    removable = bool(
-        status.deemed_removable(inp.p_removable[j][None, :], np.array([st]), np.array([u_rem]))[0]
-    )
+    removable = bool(status.deemed_removable(np.array([p_rem]), np.array([u_rem]))[0])
     steps.append(
         _step(
             "ICE status determination",
@@ -207,7 +205,7 @@ def explain(result: RunResult, row: int) -> dict:
         detainer.detainer_probability(
             np.array([lvl]),
             np.array([chg]),
-            inp.p_detainer[j][None, :],
+            np.array([inp.p_detainer[j, lvl]]),
             inp.traffic_deferred[j],
             inp.minor_factor[j],
             unauthorized=np.array([bool(group)]),
