@@ -57,38 +57,57 @@ class Simulation:
     seed: int
 
 
-def _match_month(inputs: Inputs, j: int, seed: int, counties: np.ndarray):
-    """Draw IDENT matches among one month's submissions; return matched rows."""
-    n = inputs.bookings[counties, j]
-    subs = biometrics.submissions_count(n, inputs.active_from[counties, j])
+def _match_chunk(inputs: Inputs, seed: int, c: np.ndarray, j: np.ndarray):
+    """Draw IDENT matches among the submissions of county-months (c, j); return the
+    matched rows (county, month position, key, status)."""
+    n = inputs.bookings[c, j]
+    subs = biometrics.submissions_count(n, inputs.active_from[c, j])
     take = subs > 0
-    counties, n, subs = counties[take], n[take], subs[take]
-    if len(counties) == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.uint64), np.zeros(0, np.int8)
+    c, j, n, subs = c[take], j[take], n[take], subs[take]
     total = int(subs.sum())
-    # keys of a county's submitted bookings run from key(month, county, first) upwards
-    base = entity_keys(np.full(len(counties), inputs.months[j]), counties, n - subs)
+    # keys of a county-month's submitted bookings run from key(month, county, first) upwards
+    base = entity_keys(inputs.months[j], c, n - subs)
     offset = np.arange(total, dtype=np.uint64)
     offset -= np.repeat((np.cumsum(subs) - subs).astype(np.uint64), subs)
     keys = np.repeat(base, subs)
     keys += offset
     u = uniforms(seed, Stage.MATCH, keys)
-    shares = inputs.composition.status[counties, j]
-    p_c = match.match_probability(shares, inputs.p_match[j])
-    row = np.repeat(np.arange(len(counties), dtype=np.int32), subs)
-    hit = np.flatnonzero(u < p_c[row])
+    shares = inputs.composition.status[c, j]
+    p_pair = (shares * inputs.p_match[j]).sum(axis=1)
+    row = np.repeat(np.arange(len(c), dtype=np.int32), subs)
+    hit = np.flatnonzero(u < p_pair[row])
     row = row[hit]
     cdf = match.matched_status_cdf(shares, inputs.p_match[j])
-    st = match.draw_category(u[hit] / p_c[row], cdf[row])
-    return counties[row], keys[hit], st
+    st = match.draw_category(u[hit] / p_pair[row], cdf[row])
+    return c[row], j[row], keys[hit], st
+
+
+CHUNK = 1 << 18  # submissions drawn together: small enough for both threads to share a state
+
+
+def _chunks(inputs: Inputs, chosen: np.ndarray, submissions: np.ndarray):
+    """County-month pairs with submissions, in month order, cut into chunks of about CHUNK
+    submissions; each chunk is (counties, month positions, months done)."""
+    per_month = submissions[chosen].sum(axis=0)
+    bounds, acc, start = [], 0, 0
+    for j, n in enumerate(per_month):
+        acc += int(n)
+        if acc >= CHUNK or j == len(per_month) - 1:
+            bounds.append((start, j + 1))
+            start, acc = j + 1, 0
+    for a, b in bounds:
+        block = submissions[chosen, a:b] > 0
+        ci, jj = np.nonzero(block.T)[::-1]
+        order = np.lexsort((ci, jj))
+        yield chosen[ci[order]], (jj[order] + a).astype(np.intp), b
 
 
 def simulate(
     inputs: Inputs, seed: int = 0, progress: Callable[[int, int], None] | None = None
 ) -> Simulation:
     """Run every stage for the period and places in ``inputs``; ``progress(done, total)``
-    is called after each month. Months are matched on two threads (NumPy releases the
-    GIL); the result does not depend on it, since every draw is keyed."""
+    is called as months are done. Chunks of months are matched on two threads (NumPy
+    releases the GIL); the result does not depend on it, since every draw is keyed."""
     chosen = np.flatnonzero(inputs.county_mask)
     n_months = len(inputs.months)
     submissions = np.zeros_like(inputs.bookings)
@@ -97,15 +116,25 @@ def simulate(
     )
     parts = []
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        months = pool.map(lambda j: (j, *_match_month(inputs, j, seed, chosen)), range(n_months))
-        for done, part in enumerate(months, start=1):
+        chunks = list(_chunks(inputs, chosen, submissions))
+        results = pool.map(lambda ch: _match_chunk(inputs, seed, ch[0], ch[1]), chunks)
+        for (_, _, done), part in zip(chunks, results, strict=True):
             parts.append(part)
             if progress is not None:
                 progress(done, n_months)
-    county = np.concatenate([p[1] for p in parts], dtype=np.int32, casting="same_kind")
+    if progress is not None:
+        progress(n_months, n_months)
+    empty = (
+        np.zeros(0, np.int64),
+        np.zeros(0, np.intp),
+        np.zeros(0, np.uint64),
+        np.zeros(0, np.int8),
+    )
+    parts = parts or [empty]
+    county = np.concatenate([p[0] for p in parts], dtype=np.int32, casting="same_kind")
+    month = np.concatenate([p[1] for p in parts], dtype=np.int32, casting="same_kind")
     key = np.concatenate([p[2] for p in parts], dtype=np.uint64, casting="no")
     st = np.concatenate([p[3] for p in parts], dtype=np.int8, casting="same_kind")
-    month = np.concatenate([np.full(len(p[1]), p[0], dtype=np.int32) for p in parts])
     pre_subs, *pre_rows = _pretext_matches(inputs, seed)
     submissions += pre_subs
     pretextual = np.repeat([False, True], [len(county), len(pre_rows[0])])
