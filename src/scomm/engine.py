@@ -57,29 +57,34 @@ class Simulation:
     seed: int
 
 
-def _match_chunk(inputs: Inputs, seed: int, c: np.ndarray, j: np.ndarray):
-    """Draw IDENT matches among the submissions of county-months (c, j); return the
-    matched rows (county, month position, key, status)."""
-    n = inputs.bookings[c, j]
-    subs = biometrics.submissions_count(n, inputs.active_from[c, j])
-    take = subs > 0
-    c, j, n, subs = c[take], j[take], n[take], subs[take]
-    total = int(subs.sum())
+def _match_pairs(inputs: Inputs, seed: int, stage: Stage, c, j, subs, first, shares):
+    """Draw IDENT matches among ``subs`` submissions of each county-month (c, j), numbered
+    from ``first``, whose status mix is ``shares``; return the matched rows
+    (county, month position, key, status)."""
     # keys of a county-month's submitted bookings run from key(month, county, first) upwards
-    base = entity_keys(inputs.months[j], c, n - subs)
-    offset = np.arange(total, dtype=np.uint64)
+    base = entity_keys(inputs.months[j], c, first)
+    offset = np.arange(int(subs.sum()), dtype=np.uint64)
     offset -= np.repeat((np.cumsum(subs) - subs).astype(np.uint64), subs)
     keys = np.repeat(base, subs)
     keys += offset
-    u = uniforms(seed, Stage.MATCH, keys)
-    shares = inputs.composition.status[c, j]
-    p_pair = (shares * inputs.p_match[j]).sum(axis=1)
+    u = uniforms(seed, stage, keys)
+    p_pair = match.match_probability(shares, inputs.p_match[j])
     row = np.repeat(np.arange(len(c), dtype=np.int32), subs)
     hit = np.flatnonzero(u < p_pair[row])
     row = row[hit]
     cdf = match.matched_status_cdf(shares, inputs.p_match[j])
     st = match.draw_category(u[hit] / p_pair[row], cdf[row])
     return c[row], j[row], keys[hit], st
+
+
+def _match_chunk(inputs: Inputs, seed: int, c: np.ndarray, j: np.ndarray):
+    """IDENT matches among the real submissions of county-months (c, j)."""
+    n = inputs.bookings[c, j]
+    subs = biometrics.submissions_count(n, inputs.active_from[c, j])
+    take = subs > 0
+    c, j, n, subs = c[take], j[take], n[take], subs[take]
+    shares = inputs.composition.status[c, j]
+    return _match_pairs(inputs, seed, Stage.MATCH, c, j, subs, n - subs, shares)
 
 
 CHUNK = 1 << 18  # submissions drawn together: small enough for both threads to share a state
@@ -167,22 +172,16 @@ def _pretext_matches(inputs: Inputs, seed: int):
     pretextual bookings, drawn on ``Stage.PRETEXT_MATCH``: each is a Hispanic resident,
     so the status mix is that of the county-month's Hispanic bookings."""
     n = pretext_bookings(inputs, seed)
+    if not n.any():
+        none = np.zeros(0, np.int32)
+        return n, none, none, np.zeros(0, np.uint64), np.zeros(0, np.int8)
     subs = biometrics.submissions_count(n, inputs.active_from)
     c, j = np.nonzero(subs)
-    s = subs[c, j]
-    index = np.arange(int(s.sum()), dtype=np.int64) - np.repeat(np.cumsum(s) - s, s)
-    index += np.repeat(n[c, j] - s, s) + PRETEXT_INDEX
-    row = np.repeat(np.arange(len(c)), s)
-    keys = entity_keys(inputs.months[j[row]], c[row], index)
     comp = inputs.composition
     shares = pretext.hispanic_status_shares(comp.status[c, j], comp.hispanic[c, j])
-    p = (shares * inputs.p_match[j]).sum(axis=1)[row]
-    u = uniforms(seed, Stage.PRETEXT_MATCH, keys)
-    hit = np.flatnonzero(u < p)
-    cdf = match.matched_status_cdf(shares, inputs.p_match[j])[row[hit]]
-    st = match.draw_category(u[hit] / p[hit], cdf)
-    rows = row[hit]
-    return subs, c[rows].astype(np.int32), j[rows].astype(np.int32), keys[hit], st
+    first = n[c, j] - subs[c, j] + PRETEXT_INDEX
+    rows = _match_pairs(inputs, seed, Stage.PRETEXT_MATCH, c, j, subs[c, j], first, shares)
+    return subs, *rows
 
 
 BLOCK = 1 << 16  # cohort rows per block after the match (keeps the working set in cache)
@@ -191,12 +190,14 @@ BLOCK = 1 << 16  # cohort rows per block after the match (keeps the working set 
 def _downstream(inputs: Inputs, seed: int, county, month, key, st, pretextual) -> Cohort:
     """Every stage after the match, on the matched cohort, block by block (the draws are
     keyed, so the blocking changes nothing)."""
-    blocks = [
-        _downstream_block(
-            inputs, seed, *(a[i : i + BLOCK] for a in (county, month, key, st, pretextual))
+    columns = (county, month, key, st, pretextual)
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        blocks = list(
+            pool.map(
+                lambda i: _downstream_block(inputs, seed, *(a[i : i + BLOCK] for a in columns)),
+                range(0, len(key), BLOCK),
+            )
         )
-        for i in range(0, len(key), BLOCK)
-    ]
     if not blocks:
         blocks = [_downstream_block(inputs, seed, county, month, key, st, pretextual)]
     fields = Cohort.__dataclass_fields__

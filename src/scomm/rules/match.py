@@ -9,8 +9,8 @@ import numpy as np
 
 def match_probability(status_shares: np.ndarray, p_match: np.ndarray) -> np.ndarray:
     """Probability a submission matches, given the status mix of bookings (..., status)
-    and the match probability by status (status,)."""
-    return status_shares @ p_match
+    and the match probability by status (status,) or per row (..., status)."""
+    return (status_shares * p_match).sum(axis=-1)
 
 
 def matched_status_cdf(status_shares: np.ndarray, p_match: np.ndarray) -> np.ndarray:
