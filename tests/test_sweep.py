@@ -158,7 +158,7 @@ def test_case_results_table_has_one_row_per_scenario_replicate_and_measure():
         (("baseline", "baseline"), 2, 0, "twice"),
         (("baseline",), 0, 0, "--replicates"),
         (("baseline",), 2, -1, "--seed"),
-        (("baseline",), 2, 2**32 - 1, "--seed"),
+        (("baseline",), 2, 2**64 - 1, "--seed"),
     ],
     ids=["none", "unknown", "duplicate", "zero replicates", "negative seed", "seed overflow"],
 )

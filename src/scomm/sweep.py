@@ -35,10 +35,11 @@ from scomm import __version__, periods
 from scomm.errors import UserError
 from scomm.io import atomic_dir
 from scomm.jurisdictions.counties import parse_states
+from scomm.rng import MAX_SEED
 from scomm.runner import summary_bytes
 from scomm.scenario import resolve
 
-SEED_LIMIT = 2**32  # the generator keys streams on the low 32 bits of the seed (scomm.rng)
+SEED_LIMIT = MAX_SEED + 1  # seeds are 64-bit (scomm.rng)
 WORKER_TIMEOUT = 60  # seconds to wait for a scheduler's first worker
 Z95 = statistics.NormalDist().inv_cdf(0.975)
 
@@ -76,7 +77,7 @@ def plan(spec: SweepSpec) -> Plan:
     if spec.seed < 0 or spec.seed + spec.replicates > SEED_LIMIT:
         raise UserError(
             f"--seed: seeds {spec.seed}..{spec.seed + spec.replicates - 1} must lie in "
-            f"0..{SEED_LIMIT - 1} (the random-number streams are keyed on 32 bits)"
+            f"0..{SEED_LIMIT - 1} (the random-number streams are keyed on 64 bits)"
         )
     s, e = periods.parse_period(spec.start, spec.end)
     states = parse_states(spec.states)
