@@ -53,6 +53,7 @@ def run(
 ) -> None:
     """Simulate the pipeline for the period and places."""
     from scomm.metrics.render import metrics_table
+    from scomm.report.console import out as console_out
     from scomm.report.console import print_summary
     from scomm.runner import run_with_progress, write_run
 
@@ -72,7 +73,7 @@ def run(
         emit_json(result.summary)
     else:
         print_summary(result.summary)
-        Console().print(metrics_table(result.summary["metrics"]))
+        console_out.print(metrics_table(result.summary["metrics"]))
 
 
 @app.command()
@@ -225,13 +226,14 @@ def monitor(
     """How many months a profiling monitor needs to flag pretextual arrests in a county."""
     from scomm.metrics.monitor import detection_power
     from scomm.metrics.render import monitor_table
+    from scomm.report.console import out as console_out
 
     with err.status(f"monitoring {county} over {replicates} replicates"):
         doc = detection_power(county, intensity, scenario, start, end, seed, replicates)
     if json_:
         emit_json(doc)
     else:
-        Console().print(monitor_table(doc))
+        console_out.print(monitor_table(doc))
 
 
 def _register_subcommands() -> None:

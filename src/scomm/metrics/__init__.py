@@ -4,8 +4,8 @@ whole run and for each state. Definitions, formulas and assumptions: docs/metric
 
 Every metric carries its value, unit, a one-sentence definition and its sources. Where
 chance enters, the interval is the 2.5-97.5 percentile of the metric over replicate runs
-with seeds seed..seed+N-1 (the value itself is always the first seed's, so it does not
-change with N).
+with seeds seed..seed+N-1, or their full range below 40 replicates (the value itself is
+always the first seed's, so it does not change with N).
 """
 
 from __future__ import annotations
@@ -35,6 +35,17 @@ def evaluate(sim: Simulation, ctx: Context, masks: dict[str | None, np.ndarray])
     }
 
 
+PERCENTILE_MIN_REPLICATES = 40  # below this a 2.5-97.5 percentile is not estimable
+
+
+def _interval(seen: list[float], n: int) -> list[float]:
+    """2.5-97.5 percentile over replicates, or their full range when there are too few
+    replicates for the tails (the range then always contains the reported value)."""
+    if n >= PERCENTILE_MIN_REPLICATES:
+        return list(np.percentile(seen, [2.5, 97.5]))
+    return [min(seen), max(seen)]
+
+
 def _render(m: Metric, values: list[Any], n: int) -> dict:
     out: dict[str, Any] = {
         "value": rounded(m.value, m.unit),
@@ -50,7 +61,7 @@ def _render(m: Metric, values: list[Any], n: int) -> dict:
         out["interval_note"] = "one replicate: run with --replicates N (N >= 2) for an interval"
     else:
         seen = [float(v) for v in values if v is not None]
-        bounds = np.percentile(seen, [2.5, 97.5]) if seen else [None, None]
+        bounds = _interval(seen, n) if seen else [None, None]
         out["interval"] = [rounded(b, m.unit) for b in bounds]
     if m.assumptions:
         out["assumptions"] = list(m.assumptions)
@@ -81,8 +92,13 @@ def attach_metrics(
                 for name, m in metrics.items():
                     values[(place, group, name)].append(m.value)
         n += 1
+    method = (
+        "2.5-97.5 percentile"
+        if n >= PERCENTILE_MIN_REPLICATES
+        else f"range (min-max; {PERCENTILE_MIN_REPLICATES}+ replicates give a 95% percentile interval)"
+    )
     note = (
-        f"2.5-97.5 percentile over {n} replicate runs, seeds {sim.seed}..{sim.seed + n - 1}; "
+        f"{method} over {n} replicate runs, seeds {sim.seed}..{sim.seed + n - 1}; "
         "null where no random draw enters a metric or with one replicate"
     )
 

@@ -7,29 +7,48 @@ from typing import Any
 from rich.table import Table
 
 
+def _sig(x: float, digits: int = 3) -> float:
+    """Round to ``digits`` significant figures (model estimates: no false precision)."""
+    return float(f"{x:.{digits}g}")
+
+
 def _fmt(value: Any, unit: str) -> str:
     if value is None:
         return "—"
     if unit == "share":
         return f"{value:.1%}"
     if unit == "usd":
-        return f"${value:,.0f}"
-    return f"{value:,} {unit.replace('_', ' ')}"
+        return f"${value / 1e6:,.1f} million" if abs(value) >= 1e6 else f"${_sig(value):,.0f}"
+    if isinstance(value, float):
+        rounded = _sig(value)
+        return f"{rounded:,.0f}" if abs(rounded) >= 100 else f"{rounded:,g}"
+    return f"{value:,}"
 
 
 def metrics_table(metrics: dict) -> Table:
     """One row per metric: group.name, value and interval (where chance enters)."""
     table = Table(title=f"Oversight metrics ({metrics['replicates']} replicate(s))")
     table.add_column("metric", no_wrap=True)
-    table.add_column("value", justify="right")
-    table.add_column("95% interval", justify="right")
-    for group, items in metrics.items():
-        if not isinstance(items, dict):
-            continue
-        for name, m in items.items():
+    table.add_column("value", justify="right", no_wrap=True)
+    table.add_column("unit")
+    rows = [
+        (f"{group}.{name}", m)
+        for group, items in metrics.items()
+        if isinstance(items, dict)
+        for name, m in items.items()
+    ]
+    with_intervals = any(m.get("interval") is not None for _, m in rows)
+    if with_intervals:
+        table.add_column("95% interval", justify="right")
+    for label, m in rows:
+        unit = "" if m["unit"] in ("share", "usd") else m["unit"].replace("_", " ")
+        cells = [label, _fmt(m["value"], m["unit"]), unit]
+        if with_intervals:
             iv = m.get("interval")
-            interval = "" if iv is None else f"{_fmt(iv[0], m['unit'])} – {_fmt(iv[1], m['unit'])}"
-            table.add_row(f"{group}.{name}", _fmt(m["value"], m["unit"]), interval)
+            cells.append(
+                "" if iv is None else f"{_fmt(iv[0], m['unit'])} – {_fmt(iv[1], m['unit'])}"
+            )
+        table.add_row(*cells)
     return table
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 import textwrap
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-out = Console()
+out = Console(width=None if sys.stdout.isatty() else 120)  # piped: room for the tables
 
 FUNNEL = [
     ("bookings", "Jail bookings"),
