@@ -19,7 +19,7 @@ def _place(county: str | None, state: str | None) -> tuple[str, list[int]]:
         st = cty.state[i]
         if state is not None and state.upper() != st:
             raise UserError(f"--county: {county} is in {st}, not {state.upper()}")
-        return f"{cty.table['name'][i]} County, {st} ({county})", [i]
+        return f"{cty.table['full_name'][i]}, {st} ({county})", [i]
     if state is not None:
         st = parse_states(state)[0]
         idx = [i for i, s in enumerate(cty.state) if s == st]

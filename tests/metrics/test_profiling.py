@@ -66,7 +66,7 @@ def test_case_a_county_far_above_its_comparable_counties_is_flagged():
     m = profiling.compute(t, ctx, mask_of(sim))["low_level_counties_above_peers"]
     assert m.value == 1
     assert m.extra["counties_tested"] == 3
-    assert [c["name"] for c in m.extra["counties"]] == ["Kent"]
+    assert [c["name"] for c in m.extra["counties"]] == ["Kent County"]
 
 
 def test_case_removable_residents_exclude_citizens():

@@ -235,7 +235,7 @@ def detection_power(
     at = next(row for row in curve if row["intensity"] == float(intensity))
     return {
         "county": fips,
-        "name": str(cty.table["name"][i]),
+        "name": str(cty.table["full_name"][i]),
         "state": str(cty.state[i]),
         "scenario": scenario,
         "period": {

@@ -84,7 +84,7 @@ def tally(sim: Simulation, ctx: Context) -> dict[str, np.ndarray]:
 
 def _outliers(t: dict[str, np.ndarray], ctx: Context, mask: np.ndarray, alpha: float) -> Metric:
     cty = counties()
-    state, names = cty.state, cty.table["name"]
+    state, names = cty.state, cty.table["full_name"]
     tested = mask & (t["tested"] > 0)
     flagged = np.flatnonzero(tested & (t["p_value"] < alpha))
     flagged = flagged[np.argsort(t["p_value"][flagged], kind="stable")]

@@ -55,7 +55,7 @@ def metrics_table(metrics: dict) -> Table:
 def monitor_table(doc: dict) -> Table:
     """The power curve: intensity → share detected and months to detection."""
     title = (
-        f"Monitor power, {doc['name']} County {doc['state']} ({doc['county']}), effect from "
+        f"Monitor power, {doc['name']}, {doc['state']} ({doc['county']}), effect from "
         f"{doc['effect_from']}, {doc['horizon_months']} months, {doc['replicates']} replicates"
     )
     table = Table(title=title)

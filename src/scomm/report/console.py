@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 out = Console(width=None if sys.stdout.isatty() else 120)  # piped: room for the tables
+PROSE_WIDTH = 100  # wrapped text stays readable however wide the console
 
 FUNNEL = [
     ("bookings", "Jail bookings"),
@@ -97,7 +98,7 @@ def _item(text: str, depth: int = 0, bold: bool = False) -> None:
     first = pad + ("• " if depth == 0 else "")
     wrapped = textwrap.fill(
         text,
-        width=max(out.width, 60),
+        width=min(max(out.width, 60), PROSE_WIDTH),
         initial_indent=first,
         subsequent_indent=pad + "  ",
         break_long_words=False,
