@@ -88,3 +88,13 @@ def test_params_json_cites_every_rule(cli):
 def test_params_rejects_an_unknown_county(cli):
     res = cli("params", "--county", "99999")
     assert res.returncode == 2 and "99999" in res.stderr
+
+
+def test_out_naming_an_existing_file_is_a_user_error(cli, tmp_path):
+    target = tmp_path / "taken"
+    target.write_text("keep me")
+    res = cli(
+        "run", "--states", "DE", "--start", "2011-01", "--end", "2011-01", "--out", str(target)
+    )
+    assert res.returncode == 2 and res.stderr.startswith("scomm: error: --out:")
+    assert target.read_text() == "keep me"

@@ -9,6 +9,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from scomm.errors import UserError
+
 
 @contextlib.contextmanager
 def atomic_dir(final: Path) -> Iterator[Path]:
@@ -17,6 +19,8 @@ def atomic_dir(final: Path) -> Iterator[Path]:
     A failure removes the temporary directory, so ``final`` gains no new files.
     """
     final = Path(final)
+    if final.exists() and not final.is_dir():
+        raise UserError(f"--out: {str(final)!r} is a file, not a folder")
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-", dir=final.parent))
     try:

@@ -21,7 +21,9 @@ def run_with_progress(console: Console, **kwargs) -> RunResult:
         TimeElapsedColumn(),
     )
     label = f"simulating {kwargs.get('scenario', 'baseline')}"
-    with Progress(*columns, console=console, transient=True) as bar:
+    with Progress(
+        *columns, console=console, transient=True, disable=not console.is_terminal
+    ) as bar:
         task = bar.add_task(label, total=None)
 
         def tick(done: int, total: int) -> None:
