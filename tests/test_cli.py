@@ -64,7 +64,7 @@ def test_bad_input_exits_2_with_one_line_and_no_output(cli, tmp_path, args, culp
     out = tmp_path / "out"
     res = cli("run", *args, "--out", str(out), "--json")
     assert res.returncode == 2
-    lines = res.stderr.strip().splitlines()
+    lines = res.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("scomm: error:"), res.stderr
     assert culprit in lines[0]
     assert res.stdout == "" and not out.exists()

@@ -89,7 +89,7 @@ def test_a_users_tree_with_a_missing_citation_stops_the_run_with_exit_2(tmp_path
     out = tmp_path / "out"
     res = cli("run", "--states", "DE", "--out", str(out), env={"SCOMM_PARAMETERS": str(tree)})
     assert res.returncode == 2
-    lines = res.stderr.strip().splitlines()
+    lines = res.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("scomm: error:")
     assert "transfer_probability.yaml" in lines[0] and "citation" in lines[0]
     assert not out.exists()
