@@ -98,3 +98,19 @@ def test_out_naming_an_existing_file_is_a_user_error(cli, tmp_path):
     )
     assert res.returncode == 2 and res.stderr.startswith("scomm: error: --out:")
     assert target.read_text() == "keep me"
+
+
+@pytest.mark.parametrize(
+    ("args", "culprit"),
+    [
+        (["run", "--bogus"], "--bogus"),
+        (["nocommand"], "nocommand"),
+        (["run", "--seed", "abc"], "--seed"),
+    ],
+    ids=["unknown option", "unknown command", "non-integer seed"],
+)
+def test_usage_errors_exit_2_with_one_line(cli, args, culprit):
+    res = cli(*args)
+    assert res.returncode == 2
+    lines = res.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("scomm: error:") and culprit in lines[0]

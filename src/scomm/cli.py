@@ -264,11 +264,11 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
         sys.exit(130)
-    except Exception as exc:  # click usage errors come here too
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            _error_line(exc.format_message())
-            sys.exit(2)
+    except typer.TyperException as exc:  # usage errors: unknown option or command, bad value
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        if message.strip():  # bare `scomm` shows the help and has nothing to add
+            _error_line(message)
+        sys.exit(2)
+    except Exception:
         traceback.print_exc()
         sys.exit(1)
