@@ -3,6 +3,7 @@ generically, and every number pointing at a listed source."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -102,8 +103,19 @@ def test_case_metrics_absent_gives_a_clear_note(ny):
     by_state = {
         s: {k: v for k, v in d.items() if k != "metrics"} for s, d in summary["by_state"].items()
     }
-    metrics, note = D._place_metrics({**summary, "by_state": by_state}, D.resolve_place("NY", None))
+    stripped = dataclasses.replace(ny, summary={**summary, "by_state": by_state})
+    metrics, note = D._place_metrics(stripped, D.resolve_place("NY", None))
     assert metrics is None and "no metrics section" in note
+
+
+def test_case_a_county_brief_shows_that_countys_own_metrics(ny):
+    """Nassau County's brief reports Nassau's bed-days, not New York State's."""
+    county, _ = D._place_metrics(ny, D.resolve_place(None, "36059"))
+    state = ny.summary["by_state"]["NY"]["metrics"]
+    nassau = county["burden"]["detainer_bed_days"]["value"]
+    assert 0 < nassau < state["burden"]["detainer_bed_days"]["value"]
+    flows = ny.flows.filter(county_fips="36059", stage="detainers_honored")
+    assert flows["count"].sum() > 0  # the county had honoured detainers in the period
 
 
 def test_case_metrics_of_any_shape_render_with_value_unit_definition_interval_sources():

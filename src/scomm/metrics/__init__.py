@@ -69,15 +69,15 @@ def _render(m: Metric, values: list[Any], n: int) -> dict:
     return out
 
 
-def attach_metrics(
-    doc: dict, sim: Simulation, params: ParameterSet, replicates: Iterable[Simulation] = ()
-) -> None:
-    """Add the ``metrics`` section to a summary document, for the whole run and under each
-    ``by_state`` entry; ``replicates`` are the runs with seeds seed+1, seed+2, ..."""
+def metric_sections(
+    sim: Simulation,
+    params: ParameterSet,
+    masks: dict[str | None, np.ndarray],
+    replicates: Iterable[Simulation] = (),
+) -> dict[str | None, dict]:
+    """The metrics section for each place (a county mask per key); ``replicates`` are the
+    runs with seeds seed+1, seed+2, ..."""
     ctx = Context.build(sim.inputs, params)
-    state = counties().state
-    masks = {None: sim.inputs.county_mask}
-    masks.update({st: sim.inputs.county_mask & (state == st) for st in doc["by_state"]})
     main = evaluate(sim, ctx, masks)
     values = {
         (place, group, name): [m.value]
@@ -110,6 +110,24 @@ def attach_metrics(
             }
         return out
 
-    doc["metrics"] = section(None)
+    return {place: section(place) for place in masks}
+
+
+def attach_metrics(
+    doc: dict, sim: Simulation, params: ParameterSet, replicates: Iterable[Simulation] = ()
+) -> None:
+    """Add the ``metrics`` section to a summary document, for the whole run and under each
+    ``by_state`` entry."""
+    state = counties().state
+    masks = {None: sim.inputs.county_mask}
+    masks.update({st: sim.inputs.county_mask & (state == st) for st in doc["by_state"]})
+    sections = metric_sections(sim, params, masks, replicates)
+    doc["metrics"] = sections[None]
     for st in doc["by_state"]:
-        doc["by_state"][st]["metrics"] = section(st)
+        doc["by_state"][st]["metrics"] = sections[st]
+
+
+def county_metrics(sim: Simulation, params: ParameterSet, fips: str) -> dict:
+    """The metrics section for one county of a run."""
+    mask = sim.inputs.county_mask & (counties().fips == fips)
+    return metric_sections(sim, params, {fips: mask})[fips]

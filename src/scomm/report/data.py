@@ -12,9 +12,10 @@ import polars as pl
 
 from scomm import periods
 from scomm.api import RunResult
-from scomm.compare import compare_runs
+from scomm.compare import compare_runs, metric_difference
 from scomm.errors import UserError
 from scomm.jurisdictions.counties import counties, state_names
+from scomm.metrics import county_metrics
 from scomm.report.sources import GEOMETRY_SOURCE, Sources, data_refs, parameter_refs
 from scomm.summary import totals_by_state
 
@@ -340,7 +341,9 @@ def metric_rows(metrics: dict | None, sources: Sources) -> list[MetricRow]:
     return rows
 
 
-def _place_metrics(summary: dict, place: Place) -> tuple[dict | None, str | None]:
+def _place_metrics(result: RunResult, place: Place) -> tuple[dict | None, str | None]:
+    """The metrics section for the place: the county's own for a county brief."""
+    summary = result.summary
     state_doc = summary.get("by_state", {}).get(place.state, {})
     metrics = state_doc.get("metrics") or summary.get("metrics")
     if not metrics:
@@ -349,10 +352,7 @@ def _place_metrics(summary: dict, place: Place) -> tuple[dict | None, str | None
             "summary document has no metrics section), so none are shown."
         )
     if place.county is not None:
-        return metrics, (
-            f"Metrics are computed for the whole of {state_names()[place.state]}; "
-            "the model does not yet report them county by county."
-        )
+        return county_metrics(result.simulation, result.scenario.params, place.county), None
     return metrics, None
 
 
@@ -383,12 +383,15 @@ def build(result: RunResult, place: Place, other: RunResult | None = None) -> Br
         }
     )
     eras = _eras(result, place, sources)
-    metrics, note = _place_metrics(result.summary, place)
+    metrics, note = _place_metrics(result, place)
     rows = metric_rows(metrics, sources)
     compare_doc = compare_runs(result, other) if other is not None else None
     changes = []
     if compare_doc is not None and "metrics" in compare_doc["difference"]:
-        changes = metric_rows(compare_doc["difference"]["metrics"], sources)
+        diff = compare_doc["difference"]["metrics"]
+        if place.county is not None and other is not None:
+            diff = metric_difference(metrics, _place_metrics(other, place)[0])
+        changes = metric_rows(diff, sources)
     for law in result.scenario.laws:
         binds = law.binds_place(place.state, place.county or "")
         if binds and law.effective <= end and (law.ends is None or law.ends >= start):
