@@ -55,7 +55,7 @@ def run(
     from scomm.metrics.render import metrics_table
     from scomm.report.console import out as console_out
     from scomm.report.console import print_summary
-    from scomm.runner import run_with_progress, write_run
+    from scomm.runner import RUN_FILES, run_with_progress, write_run
 
     result = run_with_progress(
         err,
@@ -68,7 +68,7 @@ def run(
     )
     if out is not None:
         write_run(result, out)
-        err.print(f"results written to [bold]{out}[/bold] (summary.json, flows.parquet)")
+        err.print(f"results written to [bold]{out}[/bold] ({', '.join(RUN_FILES)})")
     if json_:
         emit_json(result.summary)
     else:

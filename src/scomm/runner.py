@@ -37,9 +37,12 @@ def summary_bytes(doc: dict) -> bytes:
     return (json.dumps(doc, indent=2) + "\n").encode()
 
 
+RUN_FILES = ("summary.json", "flows.parquet", "burden_by_county.parquet")
+
+
 def write_run(result: RunResult, out: Path) -> None:
-    """summary.json, flows.parquet and burden_by_county.parquet (zstd), written atomically
-    into ``out``."""
+    """RUN_FILES: the summary, the flows and the county burden table (zstd), written
+    atomically into ``out``."""
     from scomm.metrics.burden import county_table
 
     with atomic_dir(Path(out)) as tmp:
