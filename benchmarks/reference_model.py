@@ -222,24 +222,8 @@ def _as_cohort(inputs: Inputs, people: list[Booking]) -> Cohort:
         return np.array([getattr(b, name) for b in people], dtype=dtype)
 
     county, month = col("county", np.int32), col("month", np.int32)
-    return Cohort(
-        county=county,
-        month=month,
-        key=entity_keys(inputs.months[month], county, col("index", np.int64)),
-        status=col("status", np.int8),
-        hispanic=col("hispanic", bool),
-        male=col("male", bool),
-        level=col("level", np.int8),
-        charge=col("charge", np.int8),
-        removable=col("removable", bool),
-        detainer=col("detainer", bool),
-        honored=col("honored", bool),
-        book_in=col("book_in", bool),
-        removed=col("removed", bool),
-        detention_days=col("detention_days", np.float64),
-        summary=col("summary", bool),
-        represented=col("represented", bool),
-    )
+    key = entity_keys(inputs.months[month], county, col("index", np.int64))
+    return Cohort.from_objects(people, county=county, month=month, key=key)
 
 
 def run(**kwargs) -> api.RunResult:

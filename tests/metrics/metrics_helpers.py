@@ -74,26 +74,12 @@ def tiny_sim(
     month = np.array([periods.parse_month(p.month) - start for p in people], dtype=np.int32)
     index = np.arange(len(people), dtype=np.int64)
 
-    def col(name: str, dtype) -> np.ndarray:
-        return np.array([getattr(p, name) for p in people], dtype=dtype)
-
-    cohort = Cohort(
+    cohort = Cohort.from_objects(
+        people,
         county=county,
         month=month,
         key=entity_keys(month_idx[month], county, index),
-        status=col("status", np.int8),
-        hispanic=col("hispanic", bool),
         male=np.ones(len(people), dtype=bool),
-        level=col("level", np.int8),
-        charge=col("charge", np.int8),
-        removable=col("removable", bool),
-        detainer=col("detainer", bool),
-        honored=col("honored", bool),
-        book_in=col("book_in", bool),
-        removed=col("removed", bool),
-        detention_days=col("detention_days", np.float64),
-        summary=col("summary", bool),
-        represented=col("represented", bool),
     )
     return Simulation(inputs=inputs, submissions=inputs.bookings, cohort=cohort, seed=seed)
 
