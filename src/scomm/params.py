@@ -138,10 +138,17 @@ class Parameter(BaseModel):
         raise KeyError(f"parameter {self.name} has no key {key!r} on {when}")
 
 
-def _format_error(path: str, err: ValidationError) -> str:
+def validation_message(origin: str, err: ValidationError, with_value: bool = False) -> str:
+    """One line naming the file, the field and what was wrong, from pydantic's first error;
+    ``with_value`` also shows the offending value (without pydantic's "Value error, ")."""
     first = err.errors()[0]
     loc = ".".join(p.isoformat() if isinstance(p, dt.date) else str(p) for p in first["loc"])
-    return f"{path}: field {loc or '(top)'}: {first['msg']}"
+    msg, shown = first["msg"], ""
+    if with_value:
+        msg = msg.removeprefix("Value error, ")
+        value = first.get("input")
+        shown = f" (value {value!r})" if isinstance(value, str | int | float) else ""
+    return f"{origin}: field {loc or '(top)'}: {msg}{shown}"
 
 
 def parse_parameter(name: str, text: str, origin: str) -> Parameter:
@@ -162,7 +169,7 @@ def parse_parameter(name: str, text: str, origin: str) -> Parameter:
     try:
         return Parameter(name=name, **raw)
     except ValidationError as err:
-        raise UserError(_format_error(origin, err)) from None
+        raise UserError(validation_message(origin, err)) from None
     except TypeError as err:
         raise UserError(f"{origin}: {err}") from None
 

@@ -34,7 +34,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from scomm.errors import UserError
 from scomm.jurisdictions.counties import counties
 from scomm.jurisdictions.laws import Law, all_laws, parse_law
-from scomm.params import Citation, Entry, Parameter, ParameterSet, default_parameters
+from scomm.params import (
+    Citation,
+    Entry,
+    Parameter,
+    ParameterSet,
+    default_parameters,
+    validation_message,
+)
 
 PLACE_PARAMETERS = {"program.interoperability"}
 
@@ -167,12 +174,7 @@ def _validate(raw: dict, origin: str) -> ScenarioFile:
     try:
         return ScenarioFile(**raw)
     except ValidationError as err:
-        first = err.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"]) or "(top)"
-        value = first.get("input")
-        shown = f" (value {value!r})" if isinstance(value, str | int | float) else ""
-        msg = first["msg"].removeprefix("Value error, ")
-        raise UserError(f"{origin}: field {loc}: {msg}{shown}") from None
+        raise UserError(validation_message(origin, err, with_value=True)) from None
 
 
 def _check_keys(param: Parameter, ov: Override, origin: str) -> None:

@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from scomm.errors import UserError
 from scomm.jurisdictions.counties import counties
-from scomm.params import Citation
+from scomm.params import Citation, validation_message
 from scomm.rules.categories import CHARGE_KEYS, LEVEL_KEYS
 
 Effect = Literal[
@@ -141,9 +141,7 @@ def parse_law(raw: object, origin: str) -> Law:
     try:
         law = Law(**raw)
     except ValidationError as err:
-        first = err.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"]) or "(top)"
-        raise UserError(f"{origin}: field {loc}: {first['msg']}") from None
+        raise UserError(validation_message(origin, err)) from None
     _check_places(law, origin)
     return law
 
