@@ -4,7 +4,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 PYTHON  ?= python3
 
-.PHONY: demo test lint system-deps bench clean
+.PHONY: demo test lint system-deps bench golden clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ lint: $(STAMP)
 test: $(STAMP) system-deps
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2 --dist loadgroup
+
+# Regenerate the golden baselines (tests/golden/*.json); a commit that changes one says why.
+golden: $(STAMP)
+	$(BIN)/python tests/golden/golden_cases.py --write
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_benchmarks.py
