@@ -35,6 +35,8 @@ BUILD_COMMAND = ".venv/bin/python data/build/build_package_data.py --shared /wor
 JAIL_FIRST_MONTH, JAIL_LAST_MONTH = "2005-01", "2020-03"
 
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import study_panels  # noqa: E402
 from scomm.io import atomic_dir, atomic_write  # noqa: E402
 
 
@@ -160,7 +162,46 @@ CENSUS_NAMES = Input(
     "github avinashkz/us-county-crime-visualization @ 33ac190c7894ed3b31b6e7efae2032cf7ef28b06, "
     "data/codes.csv (renamed, no values changed)",
 )
-INPUTS = (FACTS, COUNTY_AOR, AOR_DEMOG, HHADAH, JAILS, REFERENCE, CENSUS_NAMES)
+FBI_SRC = Source(
+    "fbi_cius_table10_county_agencies",
+    "data/raw/fbi_cius_table10_county_agencies",
+    "SOURCES.md",
+    "FBI Uniform Crime Reporting program, Crime in the United States, Table 10 (offenses known "
+    "to law enforcement by state by metropolitan and nonmetropolitan counties), as CSV in github "
+    "avinashkz/us-county-crime-visualization",
+    "U.S. government work; the source repository is BSD-3-Clause",
+)
+URBAN_SRC = Source(
+    "urban_mobility_county_crime",
+    "data/raw/urban_mobility_county_crime",
+    "SOURCES.md",
+    "Urban Institute, Upward Mobility Framework (mobility-from-poverty), county crime rates "
+    "built from Jacob Kaplan's county UCR offenses-known file (openICPSR 108164)",
+    "no LICENSE file in the source repository; the underlying UCR counts are U.S. government "
+    "statistics",
+)
+TABLE10 = {
+    year: Input(
+        FBI_SRC,
+        f"cius_table10_{year}.csv",
+        "github avinashkz/us-county-crime-visualization @ "
+        f"33ac190c7894ed3b31b6e7efae2032cf7ef28b06, data/csv/{year}.csv (renamed, no values "
+        "changed)",
+    )
+    for year in study_panels.TABLE10_YEARS
+}
+URBAN_RATES = Input(
+    URBAN_SRC,
+    "crimerate_county_2015_2017.csv",
+    "github UI-Research/mobility-from-poverty @ 43f2baf629c2e285a52b8f3196fc9241cce70c27, "
+    "07_safety/crime/crimerate_county_2015_2017.csv (deleted from the repository in 2023; copy "
+    "from git history)",
+)
+INPUTS = (
+    (FACTS, COUNTY_AOR, AOR_DEMOG, HHADAH, JAILS, REFERENCE, CENSUS_NAMES)
+    + tuple(TABLE10.values())
+    + (URBAN_RATES,)
+)
 
 # 50 states + DC: FIPS PUB 5-2 codes, USPS abbreviations, names. Cross-checked below against the
 # facts file (FIPS prefix vs USPS code) and county_aor.csv (state name after the comma).
@@ -727,6 +768,7 @@ COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("state_name", "string", "state name"),
     ),
 }  # fmt: skip
+COLUMNS.update(study_panels.COLUMNS)
 
 DESCRIPTIONS = {
     "counties.csv": "One row per U.S. county (50 states + DC) in the Census QuickFacts file: "
@@ -754,7 +796,11 @@ FILE_INPUTS = {
     "ca_jail_bookings_monthly.csv": (JAILS, FACTS),
     "aor_population.csv": (AOR_DEMOG, COUNTY_AOR),
     "state_codes.csv": (FACTS, COUNTY_AOR),
+    "county_agency_crime.csv": (*TABLE10.values(), FACTS, CENSUS_NAMES),
+    "county_agency_crime_agencies.csv": (*TABLE10.values(), FACTS, CENSUS_NAMES),
+    "county_crime_all_agencies.csv": (URBAN_RATES, FACTS),
 }
+DESCRIPTIONS.update(study_panels.DESCRIPTIONS)
 
 
 def manifest(texts: dict[str, str], raw: dict[Input, bytes]) -> str:
@@ -810,6 +856,15 @@ def build(shared: Path | None, out: Path) -> None:
         rows(raw[AOR_DEMOG], delimiter="|"), {c["aor"] for c in counties}
     )
 
+    crime, agencies = study_panels.build_agency_crime(
+        {y: raw[i] for y, i in TABLE10.items()},
+        counties,
+        {s["state_name"].upper(): s["state"] for s in states},
+    )
+    all_agency = study_panels.build_all_agency_rates(
+        rows(raw[URBAN_RATES]), {c["county_fips"] for c in counties}
+    )
+
     tables = {
         "counties.csv": counties,
         "activation_disagreements.csv": disagreements,
@@ -817,6 +872,9 @@ def build(shared: Path | None, out: Path) -> None:
         "ca_jail_bookings_monthly.csv": bookings,
         "aor_population.csv": aor_pop,
         "state_codes.csv": states,
+        "county_agency_crime.csv": crime,
+        "county_agency_crime_agencies.csv": agencies,
+        "county_crime_all_agencies.csv": all_agency,
     }
     texts = {
         name: to_csv(tuple(c[0] for c in COLUMNS[name]), records)
