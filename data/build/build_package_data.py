@@ -37,6 +37,7 @@ JAIL_FIRST_MONTH, JAIL_LAST_MONTH = "2005-01", "2020-03"
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import study_panels  # noqa: E402
+
 from scomm.io import atomic_dir, atomic_write  # noqa: E402
 
 
@@ -198,10 +199,9 @@ URBAN_RATES = Input(
     "from git history)",
 )
 INPUTS = (
-    (FACTS, COUNTY_AOR, AOR_DEMOG, HHADAH, JAILS, REFERENCE, CENSUS_NAMES)
-    + tuple(TABLE10.values())
-    + (URBAN_RATES,)
-)
+    FACTS, COUNTY_AOR, AOR_DEMOG, HHADAH, JAILS, REFERENCE, CENSUS_NAMES, *TABLE10.values(),
+    URBAN_RATES,
+)  # fmt: skip
 
 # 50 states + DC: FIPS PUB 5-2 codes, USPS abbreviations, names. Cross-checked below against the
 # facts file (FIPS prefix vs USPS code) and county_aor.csv (state name after the comma).

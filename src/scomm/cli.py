@@ -243,6 +243,9 @@ def _register_subcommands() -> None:
     from scomm.records.cli import app as records_app
 
     app.add_typer(records_app, name="records", help="Load, validate and summarise ICE records.")
+    from scomm.study.cli import app as study_app
+
+    app.add_typer(study_app, name="study", help="Did the rollout change crime? Event studies.")
 
 
 _register_subcommands()

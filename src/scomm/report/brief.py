@@ -16,6 +16,7 @@ from scomm.api import RunResult, run
 from scomm.io import atomic_dir
 from scomm.report import charts
 from scomm.report.data import BriefData, Place, build, resolve_place
+from scomm.study.brief import section_html as study_section_html
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -51,7 +52,12 @@ def render(data: BriefData, with_png: bool = True) -> Brief:
     html = (
         environment()
         .get_template("brief.html.j2")
-        .render(b=data, svg={k: charts.to_svg(c) for k, c in built.items()}, version=__version__)
+        .render(
+            b=data,
+            svg={k: charts.to_svg(c) for k, c in built.items()},
+            version=__version__,
+            study_section=study_section_html(data.place.state),
+        )
     )
     pngs = {k: charts.to_png(c) for k, c in built.items()} if with_png else {}
     return Brief(data, html, pngs)
