@@ -23,7 +23,7 @@ def rows(doc: dict, shown: tuple[str, ...] = SHOWN) -> list[dict]:
 
 def event_study_chart(doc: dict) -> alt.LayerChart:
     """Points with 95% intervals by period relative to activation; the reference period is -1."""
-    frame = period = "year" if doc["frequency"] == "year" else "month"
+    period = "year" if doc["frequency"] == "year" else "month"
     data = alt.Data(values=rows(doc))
     color = alt.Color("estimator:N", title=None, scale=alt.Scale(range=["#1b6ca8", "#c0392b"]))
     x = alt.X(
@@ -40,7 +40,8 @@ def event_study_chart(doc: dict) -> alt.LayerChart:
         .mark_rule(color="#999", strokeDash=[4, 4])
         .encode(x="x:Q")
     )
-    title = f"S-Comm activation and {doc['outcome']} ({doc['n_counties']:,} counties, {frame}ly)"
+    what = f"{doc['outcome']} crime" if doc.get("study") == "crime" else doc["outcome"]
+    title = f"S-Comm activation and {what} ({doc['n_counties']:,} counties, {period}ly)"
     return (
         (zero + start + bars + points)
         .properties(width=560, height=300, title=title)
