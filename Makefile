@@ -32,6 +32,7 @@ test: $(STAMP) system-deps
 # Regenerate the golden baselines (tests/golden/*.json); a commit that changes one says why.
 golden: $(STAMP)
 	$(BIN)/python tests/golden/golden_cases.py --write
+	$(BIN)/python -m scomm.study.golden --write
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_benchmarks.py
