@@ -8,7 +8,8 @@ from importlib import resources
 from records_helpers import REPO
 
 from scomm.records import clean
-from scomm.records.schema import COLUMNS, reference_block
+from scomm.records.docs import reference_block
+from scomm.records.schema import COLUMNS
 
 
 def test_case_the_documented_dictionary_is_generated_from_the_code() -> None:
@@ -16,7 +17,7 @@ def test_case_the_documented_dictionary_is_generated_from_the_code() -> None:
     start = text.index("<!-- generated:start -->\n") + len("<!-- generated:start -->\n")
     end = text.index("<!-- generated:end -->")
     assert text[start:end] == reference_block(), (
-        "docs/records.md is stale: paste scomm.records.schema.reference_block() between the "
+        "docs/records.md is stale: paste scomm.records.docs.reference_block() between the "
         "generated markers"
     )
     for col in COLUMNS:

@@ -4,8 +4,8 @@ Every input row becomes exactly one canonical record (rows are never added or dr
 records are split by kind into canonical tables (``arrests``, ``book_ins``, ``detainers``,
 ``removals``, ``jail_charges``), all with the columns below; a column that a source does not
 record is null. Which source column feeds each canonical column is declared by the adapters
-(``scomm.records.adapters``); ``markdown_dictionary()`` joins the two into the data dictionary
-printed in docs/records.md.
+(``scomm.records.adapters``); ``scomm.records.docs`` joins the two into the data dictionary
+printed in docs/records.md. This module imports nothing from the rest of ``scomm.records``.
 """
 
 from __future__ import annotations
@@ -271,69 +271,3 @@ NON_CONTENT = (*LINEAGE, "redacted_fields", "dup_group", "dup_basis")
 def empty_frame() -> pl.DataFrame:
     """A zero-row frame with the canonical schema."""
     return pl.DataFrame(schema=SCHEMA)
-
-
-def _dtype_label(dtype: pl.DataType) -> str:
-    return {
-        "String": "string",
-        "Int64": "int64",
-        "Int32": "int32",
-        "Float64": "float64",
-        "Boolean": "bool",
-        "Date": "date",
-    }.get(str(dtype), "list[string]" if isinstance(dtype, pl.List) else str(dtype))
-
-
-def markdown_dictionary() -> str:
-    """The data dictionary as a Markdown table: column, type, meaning, source per adapter."""
-    from scomm.records.adapters import ADAPTERS
-
-    lines = [
-        "| column | type | meaning | " + " | ".join(a.name for a in ADAPTERS) + " |",
-        "|---|---|---|" + "---|" * len(ADAPTERS),
-    ]
-    for col in COLUMNS:
-        cells = [a.describe_source(col.name) for a in ADAPTERS]
-        head = f"| `{col.name}` | {_dtype_label(col.dtype)} | {col.meaning} | "
-        lines.append(head + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
-
-
-def markdown_rules() -> str:
-    """The validation rules as a Markdown table: rule, column, meaning, warn and stop levels."""
-    from scomm.records.validate import rules
-
-    lines = ["| rule | column | fails when | warn above | stop above |", "|---|---|---|---|---|"]
-    for r in rules():
-        lines.append(
-            f"| {r.name} | `{r.column}` | {r.description} | {r.warn_at:.1%} | {r.stop_at:.1%} |"
-        )
-    return "\n".join(lines) + "\n"
-
-
-def markdown_adapters() -> str:
-    """The input formats as a Markdown table: name, canonical table, source, required columns."""
-    from scomm.records.adapters import ADAPTERS
-
-    lines = ["| format | table | source | needs (for detection) |", "|---|---|---|---|"]
-    for a in ADAPTERS:
-        needs = ", ".join(
-            ", ".join(f"`{x}`" for x in a.fields[n].args)
-            if a.fields[n].args
-            else "`" + " / ".join(a.fields[n].src) + "`"
-            for n in a.required
-        )
-        lines.append(f"| `{a.name}` | {a.table} | {a.description} | {needs} |")
-    return "\n".join(lines) + "\n"
-
-
-def reference_block() -> str:
-    """The generated part of docs/records.md (formats, dictionary, rules)."""
-    return (
-        "### Input formats\n\n"
-        + markdown_adapters()
-        + "\n### Data dictionary\n\n"
-        + markdown_dictionary()
-        + "\n### Validation rules\n\n"
-        + markdown_rules()
-    )
