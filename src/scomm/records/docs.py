@@ -1,16 +1,17 @@
 """The generated part of docs/records.md: input formats, data dictionary, validation rules.
 
-Built from the declarations (``schema.COLUMNS``, ``adapters.ADAPTERS``, ``validate.rules``),
-so the documentation cannot drift from the code; tests/records/test_records_docs.py checks
-that docs/records.md holds exactly ``reference_block()``.
+Built from the declarations (``schema.COLUMNS``, the formats of ``formats.yaml`` and
+``validate.rules``), so the documentation cannot drift from the code;
+tests/records/test_records_docs.py checks that docs/records.md holds exactly
+``reference_block()``.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from scomm.records.adapters import ADAPTERS
-from scomm.records.schema import COLUMNS
+from scomm.records.adapters import ADAPTERS, Adapter, Source
+from scomm.records.schema import COLUMNS, FILLED_BY_LOAD, UPSTREAM
 from scomm.records.validate import rules
 
 
@@ -25,6 +26,29 @@ def _dtype_label(dtype: pl.DataType) -> str:
     }.get(str(dtype), "list[string]" if isinstance(dtype, pl.List) else str(dtype))
 
 
+def _source_cell(adapter: Adapter, column: str) -> str:
+    """Where a format takes a canonical column from, for the data dictionary."""
+    if column in FILLED_BY_LOAD:
+        return "(load)"
+    if column in UPSTREAM:
+        names = adapter.lineage.get(column)
+        return " / ".join(f"`{n}`" for n in names) if names else "—"
+    spec = adapter.columns.get(column)
+    if spec is None:
+        how = adapter.derivation(column)
+        return how.how if how is not None else "—"
+    if spec.constant:
+        return f"= {spec.value!r}"
+    return " / ".join(f"`{n}`" for n in spec.sources)
+
+
+def _needs(spec: Source) -> str:
+    """A required column's sources: each of a two-source parser's, or the alternatives."""
+    if spec.arity > 1:
+        return ", ".join(f"`{x}`" for x in spec.sources)
+    return "`" + " / ".join(spec.sources) + "`"
+
+
 def markdown_dictionary() -> str:
     """The data dictionary as a Markdown table: column, type, meaning, source per adapter."""
     lines = [
@@ -32,7 +56,7 @@ def markdown_dictionary() -> str:
         "|---|---|---|" + "---|" * len(ADAPTERS),
     ]
     for col in COLUMNS:
-        cells = [a.describe_source(col.name) for a in ADAPTERS]
+        cells = [_source_cell(a, col.name) for a in ADAPTERS]
         head = f"| `{col.name}` | {_dtype_label(col.dtype)} | {col.meaning} | "
         lines.append(head + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
@@ -52,12 +76,7 @@ def markdown_adapters() -> str:
     """The input formats as a Markdown table: name, canonical table, source, required columns."""
     lines = ["| format | table | source | needs (for detection) |", "|---|---|---|---|"]
     for a in ADAPTERS:
-        needs = ", ".join(
-            ", ".join(f"`{x}`" for x in a.fields[n].args)
-            if a.fields[n].args
-            else "`" + " / ".join(a.fields[n].src) + "`"
-            for n in a.required
-        )
+        needs = ", ".join(_needs(a.columns[n]) for n in a.required)
         lines.append(f"| `{a.name}` | {a.table} | {a.description} | {needs} |")
     return "\n".join(lines) + "\n"
 

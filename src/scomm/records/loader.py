@@ -95,8 +95,8 @@ def stage(opened: reader.Opened, target: Path) -> Staged:
     a = opened.adapter
     cols = set(opened.schema)
     fix_exprs, fix_meta = [], []
-    for spec in a.fields.values():
-        for src in a.present(cols, spec):
+    for spec in a.columns.values():
+        for src in spec.present(cols):
             for fx in clean.fixes_for(a.name, src):
                 fix_meta.append(
                     {
@@ -147,11 +147,7 @@ def stage(opened: reader.Opened, target: Path) -> Staged:
         for r in stats["red"][0].to_list()
         if r["redacted_fields"] is not None
     }
-    absent = [
-        name
-        for name, spec in a.fields.items()
-        if spec.kind != "const" and len(a.present(cols, spec)) < max(1, len(spec.args))
-    ]
+    absent = [name for name, spec in a.columns.items() if spec.absent(cols)]
     ignored = sorted(cols - a.known_sources() - {reader.ROW})
     out = Staged(
         opened, target, rows, redacted=redacted, fixes=fix_meta, absent=absent, ignored=ignored

@@ -264,6 +264,20 @@ COLUMNS: tuple[Column, ...] = (
 SCHEMA: dict[str, pl.DataType] = {c.name: c.dtype for c in COLUMNS}
 NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
 LINEAGE = tuple(c.name for c in COLUMNS if c.group == "lineage")
+#: Columns the load step fills for every format: lineage, the table and the quality flags.
+FILLED_BY_LOAD = (
+    "record_id",
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "adapter",
+    "table",
+    "redacted_fields",
+    "dup_group",
+    "dup_basis",
+)
+#: Upstream lineage, filled from a format's ``lineage`` (the DDP files carry it), else null.
+UPSTREAM = ("origin_file", "origin_sheet", "origin_row")
 #: Columns that are not part of a record's content (used by the identical_fields duplicate rule).
 NON_CONTENT = (*LINEAGE, "redacted_fields", "dup_group", "dup_basis")
 
