@@ -13,6 +13,7 @@ Memory stays flat whatever the input's length: every pass reads bounded batches.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import tempfile
 from collections.abc import Callable
@@ -90,8 +91,9 @@ def _mapper(opened: reader.Opened) -> tuple[Callable[[pl.DataFrame], pl.DataFram
     return run, schema
 
 
-def stage(opened: reader.Opened, target: Path) -> Staged:
-    """Map one input, batch by batch, to the canonical columns in ``target`` (Parquet)."""
+def stage(opened: reader.Opened, target: Path, today: dt.date) -> Staged:
+    """Map one input, batch by batch, to the canonical columns in ``target`` (Parquet),
+    validating against ``today`` (no date may be later)."""
     a = opened.adapter
     cols = set(opened.schema)
     fix_exprs, fix_meta = [], []
@@ -112,7 +114,7 @@ def stage(opened: reader.Opened, target: Path) -> Staged:
                     (pl.col(src).str.strip_chars() == fx.bad).sum().alias(f"fix{len(fix_exprs)}")
                 )
     run, schema = _mapper(opened)
-    checker = validate.Checker(set(schema))
+    checker = validate.Checker(set(schema), today)
     writer = None
     try:
         for batch in opened.batches():
@@ -245,25 +247,31 @@ def open_all(paths: list[Path], fmt: str) -> list[reader.Opened]:
     return opened
 
 
-def run_validation(paths: list[Path], fmt: str = "auto") -> tuple[list[Staged], list[dict]]:
-    """Stage and validate inputs in a temporary folder; return the staged facts and findings."""
+def run_validation(
+    paths: list[Path], fmt: str = "auto", today: dt.date | None = None
+) -> tuple[list[Staged], list[dict]]:
+    """Stage and validate inputs in a temporary folder; return the staged facts and findings.
+
+    ``today`` is the day of the check (default: the day of the call)."""
     opened = open_all(paths, fmt)
+    day = today or dt.date.today()
     with tempfile.TemporaryDirectory(prefix="scomm-records-") as tmp:
-        staged = [stage(o, Path(tmp) / f"{i}.parquet") for i, o in enumerate(opened)]
+        staged = [stage(o, Path(tmp) / f"{i}.parquet", day) for i, o in enumerate(opened)]
     return staged, [f.as_dict() for s in staged for f in s.findings]
 
 
-def load(paths: list[Path], out: Path, fmt: str = "auto") -> dict:
+def load(paths: list[Path], out: Path, fmt: str = "auto", today: dt.date | None = None) -> dict:
     """Load inputs into ``out``: ``<table>.parquet`` per table, manifest.json, validation.json.
 
     Returns the manifest. A stop-level validation finding raises UserError and leaves ``out``
-    without new files.
+    without new files. ``today`` is the day of the check (default: the day of the call).
     """
     opened = open_all(paths, fmt)
+    day = today or dt.date.today()
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".scomm-stage-", dir=out.parent) as tmp:
-        staged = [stage(o, Path(tmp) / f"{i}.parquet") for i, o in enumerate(opened)]
+        staged = [stage(o, Path(tmp) / f"{i}.parquet", day) for i, o in enumerate(opened)]
         validate.raise_on_stop([f for s in staged for f in s.findings])
         tables: dict[str, dict] = {}
         with atomic_dir(out) as final:

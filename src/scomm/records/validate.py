@@ -3,7 +3,8 @@
 A rule marks the rows that break it. Its level for one input is ``stop`` when the failing
 share is above ``stop_at``, ``warn`` when any row fails (share above ``warn_at``), else ``ok``.
 A stop refuses the load: ``raise_on_stop`` raises UserError naming the file, column, rule,
-count and an example row.
+count and an example row. "The day of the check" (no date may be later) is passed in by the
+caller, so a long-running process (``scomm serve``) never checks against a stale day.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import polars as pl
 from scomm.errors import UserError
 from scomm.records import clean
 
-TODAY = dt.date.today()
 DATE_FLOOR = {
     "event_date": dt.date(1990, 1, 1),
     "arrest_date": dt.date(1980, 1, 1),
@@ -39,12 +39,13 @@ PARSED = {  # canonical column -> what a value that did not convert means
 
 @dataclass(frozen=True)
 class Rule:
-    """One check: the rows it fails, its column, and its thresholds (shares of rows)."""
+    """One check: the rows it fails (given the day of the check), its column, and its
+    thresholds (shares of rows)."""
 
     name: str
     column: str
     description: str
-    fails: Callable[[], pl.Expr]
+    fails: Callable[[dt.date], pl.Expr]
     needs: tuple[str, ...]
     warn_at: float = 0.0
     stop_at: float = 0.005
@@ -67,7 +68,7 @@ def _parse_rule(column: str, kind: str) -> Rule:
         kind,
         column,
         what,
-        lambda: pl.col(f"_raw_{column}").is_not_null() & pl.col(column).is_null(),
+        lambda today: pl.col(f"_raw_{column}").is_not_null() & pl.col(column).is_null(),
         (f"_raw_{column}", column),
         stop_at=stop,
     )
@@ -82,7 +83,7 @@ def rules() -> list[Rule]:
             "state",
             "a state that is neither a USPS code, a state name nor a "
             "known placeholder (AMBIGUOUS, OTHER)",
-            lambda: (
+            lambda today: (
                 pl.col("_raw_state").is_not_null()
                 & pl.col("state").is_null()
                 & ~pl.col("_raw_state").str.to_uppercase().is_in(sorted(clean.STATE_PLACEHOLDERS))
@@ -96,7 +97,7 @@ def rules() -> list[Rule]:
             "required",
             "event_date",
             "the event date is missing",
-            lambda: pl.col("event_date").is_null() & pl.col("_raw_event_date").is_null(),
+            lambda today: pl.col("event_date").is_null() & pl.col("_raw_event_date").is_null(),
             ("_raw_event_date", "event_date"),
         )
     )
@@ -106,7 +107,7 @@ def rules() -> list[Rule]:
                 "date_range",
                 col,
                 f"a date before {floor} or after the day of the check",
-                (lambda c=col, fl=floor: (pl.col(c) < fl) | (pl.col(c) > TODAY)),
+                (lambda today, c=col, fl=floor: (pl.col(c) < fl) | (pl.col(c) > today)),
                 (col,),
             )
         )
@@ -115,7 +116,7 @@ def rules() -> list[Rule]:
             "birth_year_range",
             "birth_year",
             "a birth year before 1900 or after the year of the check",
-            lambda: (pl.col("birth_year") < 1900) | (pl.col("birth_year") > TODAY.year),
+            lambda today: (pl.col("birth_year") < 1900) | (pl.col("birth_year") > today.year),
             ("birth_year",),
             stop_at=0.01,
         )
@@ -125,7 +126,7 @@ def rules() -> list[Rule]:
             "date_order",
             "release_date",
             "released from jail before the booking date",
-            lambda: pl.col("release_date") < pl.col("event_date"),
+            lambda today: pl.col("release_date") < pl.col("event_date"),
             ("release_date", "event_date"),
             stop_at=0.01,
         )
@@ -135,7 +136,7 @@ def rules() -> list[Rule]:
             "date_order",
             "departed_date",
             "departed the U.S. before the event (arrest or detainer)",
-            lambda: (
+            lambda today: (
                 (pl.col("table") != "removals") & (pl.col("departed_date") < pl.col("event_date"))
             ),
             ("departed_date", "event_date", "table"),
@@ -147,7 +148,7 @@ def rules() -> list[Rule]:
             "date_order",
             "arrest_date",
             "removed (departed) before the linked ICE arrest",
-            lambda: (
+            lambda today: (
                 (pl.col("table") == "removals") & (pl.col("event_date") < pl.col("arrest_date"))
             ),
             ("arrest_date", "event_date", "table"),
@@ -214,11 +215,13 @@ class Finding:
 
 
 class Checker:
-    """Counts each applicable rule's failures batch by batch, keeping three examples."""
+    """Counts each applicable rule's failures batch by batch, keeping three examples;
+    ``today`` is the day of the check."""
 
-    def __init__(self, names: set[str]) -> None:
+    def __init__(self, names: set[str], today: dt.date) -> None:
         self.rules = [r for r in rules() if set(r.needs) <= names]
         self.names = names
+        self.today = today
         self.counts = [0] * len(self.rules)
         self.examples: list[list[str]] = [[] for _ in self.rules]
 
@@ -227,7 +230,7 @@ class Checker:
         if not self.rules:
             return
         fails = frame.select(
-            [r.fails().fill_null(False).alias(str(i)) for i, r in enumerate(self.rules)]
+            [r.fails(self.today).fill_null(False).alias(str(i)) for i, r in enumerate(self.rules)]
         )
         for i, rule in enumerate(self.rules):
             mask = fails.get_column(str(i))
