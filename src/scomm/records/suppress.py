@@ -63,33 +63,43 @@ def _bridges(n_vertices: int, edges: list[tuple[int, int]]) -> list[int]:
     out: list[int] = []
     timer = 0
     for root in range(n_vertices):
-        if disc[root] != -1 or not adj[root]:
-            continue
-        disc[root] = low[root] = timer
-        timer += 1
-        stack = [(root, -1, iter(adj[root]))]
-        while stack:
-            node, via, it = stack[-1]
-            advanced = False
-            for nxt, idx in it:
-                if idx == via:
-                    continue
-                if disc[nxt] == -1:
-                    disc[nxt] = low[nxt] = timer
-                    timer += 1
-                    stack.append((nxt, idx, iter(adj[nxt])))
-                    advanced = True
-                    break
-                low[node] = min(low[node], disc[nxt])
-            if advanced:
-                continue
+        if disc[root] == -1 and adj[root]:
+            timer = _bridge_search(root, adj, disc, low, timer, out)
+    return out
+
+
+def _bridge_search(
+    root: int,
+    adj: list[list[tuple[int, int]]],
+    disc: list[int],
+    low: list[int],
+    timer: int,
+    out: list[int],
+) -> int:
+    """Depth-first search of ``root``'s component: discovery times and low links into
+    ``disc`` and ``low``, the bridges found into ``out``; returns the next free time."""
+    disc[root] = low[root] = timer
+    timer += 1
+    stack = [(root, -1, iter(adj[root]))]
+    while stack:
+        node, via, it = stack[-1]
+        step = next(((nxt, idx) for nxt, idx in it if idx != via), None)
+        if step is None:  # every edge of node seen: back up to its parent
             stack.pop()
             if stack:
                 parent = stack[-1][0]
                 low[parent] = min(low[parent], low[node])
                 if low[node] > disc[parent]:
                     out.append(via)
-    return out
+            continue
+        nxt, idx = step
+        if disc[nxt] == -1:
+            disc[nxt] = low[nxt] = timer
+            timer += 1
+            stack.append((nxt, idx, iter(adj[nxt])))
+        else:
+            low[node] = min(low[node], disc[nxt])
+    return timer
 
 
 class _Grid:
@@ -132,7 +142,8 @@ class _Grid:
         return [(i, j) for i in range(self.n_rows) for j in range(self.n_cols)]
 
 
-def _component(n: int, edges: list[tuple[int, int]], start: int) -> set[int]:
+def _component(edges: list[tuple[int, int]], start: int) -> set[int]:
+    """The vertices reachable from ``start`` along ``edges``."""
     adj: dict[int, list[int]] = defaultdict(list)
     for u, v in edges:
         adj[u].append(v)
@@ -212,8 +223,8 @@ def protect(counts: np.ndarray, min_cell: int = DEFAULT_MIN_CELL) -> tuple[np.nd
         idx = min(bridges, key=lambda b: (grid.values[suppressed[b]], suppressed[b]))
         u, v = edges[idx]
         rest = edges[:idx] + edges[idx + 1 :]
-        side_a = _component(grid.n_vertices, rest, u)
-        side_b = _component(grid.n_vertices, rest, v)
+        side_a = _component(rest, u)
+        side_b = _component(rest, v)
         path = _cheapest_path(grid, set(suppressed), suppressed[idx], side_a, side_b)
         if path is None:  # no way to close a cycle: withhold the whole table
             flags[flags == 0] = 2
