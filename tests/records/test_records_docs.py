@@ -53,3 +53,16 @@ def test_case_redaction_markers_and_real_values_are_told_apart() -> None:
     ]
     flags = pl.Series(values).to_frame("v").select(clean.is_redacted(pl.col("v")))["v"]
     assert flags.to_list() == [True, True, True, True, True, False, False, False, False, False]
+
+
+def test_case_the_documented_dimensions_per_table_are_the_declared_ones() -> None:
+    from scomm.records.summarize import SUMMARIES
+
+    text = (REPO / "docs" / "records.md").read_text()
+    rows = {}
+    for line in text[text.index("| table | dimensions |") :].splitlines()[2:]:
+        if not line.startswith("|"):
+            break
+        table, dims = (c.strip() for c in line.strip("|").split("|"))
+        rows[table.split(" ")[0]] = dims.split(";")[0].split(", ")
+    assert rows == {s.table: list(s.dimensions) for s in SUMMARIES}

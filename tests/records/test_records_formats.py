@@ -73,7 +73,7 @@ def test_case_a_small_format_maps_alternatives_constants_and_two_source_parsers(
 def test_case_a_bad_format_entry_is_refused_naming_the_format_and_field(change, message) -> None:
     old, new = change
     assert old in GOOD
-    with pytest.raises(UserError, match="formats.yaml: format 'tiny'") as err:
+    with pytest.raises(UserError, match=r"formats\.yaml: format 'tiny'") as err:
         _load(GOOD.replace(old, new))
     assert message in str(err.value)
 

@@ -29,4 +29,4 @@ def test_case_a_date_after_the_day_of_the_check_fails_and_one_on_it_passes() -> 
 def test_case_without_a_day_the_check_uses_the_day_of_the_call() -> None:
     assert _date_range(dt.date.today())["count"] == 0
     _, findings = loader.run_validation([GRANT])
-    assert [f for f in findings if f["rule"] == "date_range"][0]["count"] == 0
+    assert sum(f["count"] for f in findings if f["rule"] == "date_range") == 0

@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from scomm.records import adapters, loader, validate
+from scomm.records import adapters, dimensions, loader, validate
 from scomm.records import compare as compare_mod
 from scomm.records import summarize as summarize_mod
 from scomm.records.suppress import DEFAULT_MIN_CELL
@@ -127,7 +127,7 @@ def validate_cmd(paths: Paths, format: Format = "auto", json_: Json = False) -> 
 
 
 def _print_summary(doc: dict) -> None:
-    index = doc["by"] or [summarize_mod.ALL]
+    index = doc["by"] or [dimensions.ALL]
     stages = [s for s in summarize_mod.FUNNEL if any(s in r for r in doc["funnel"])]
     table = Table(title=f"funnel (cells under {doc['min_cell']} suppressed)")
     for col in [*index, *stages]:
@@ -160,7 +160,7 @@ def summarize(
     by: Annotated[
         str | None,
         typer.Option(
-            "--by", help="Group by, e.g. state,year. Keys: " + ",".join(summarize_mod.BY_KEYS)
+            "--by", help="Group by, e.g. state,year. Keys: " + ",".join(dimensions.BY_KEYS)
         ),
     ] = None,
     json_: Json = False,
@@ -171,7 +171,7 @@ def summarize(
     ] = None,
 ) -> None:
     """The funnel and oversight metrics the records support, small cells suppressed."""
-    keys = summarize_mod.parse_by(by)
+    keys = dimensions.parse_by(by)
     doc = summarize_mod.summarize(folder, keys, min_cell)
     if out is not None:
         summarize_mod.write_tables(doc, out)
