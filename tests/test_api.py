@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from scomm.api import run
+from scomm.io import json_bytes
 from scomm.jurisdictions.counties import counties
-from scomm.runner import summary_bytes
 
 
 def test_gao_period_run_meets_gao_and_covers_every_state_and_dc():
@@ -21,7 +21,7 @@ def test_gao_period_run_meets_gao_and_covers_every_state_and_dc():
 
 
 def test_same_inputs_and_seed_give_byte_identical_summaries():
-    a = summary_bytes(run(states=["NM"], start="2010-01", end="2011-12", seed=5).summary)
-    b = summary_bytes(run(states=["NM"], start="2010-01", end="2011-12", seed=5).summary)
+    a = json_bytes(run(states=["NM"], start="2010-01", end="2011-12", seed=5).summary)
+    b = json_bytes(run(states=["NM"], start="2010-01", end="2011-12", seed=5).summary)
     assert a == b
     assert json.loads(a)["scenario_hash"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import json
 import sys
 import traceback
 from pathlib import Path
@@ -13,6 +12,7 @@ import typer
 from rich.console import Console
 
 from scomm.errors import UserError
+from scomm.io import print_json
 
 app = typer.Typer(
     name="scomm",
@@ -33,11 +33,6 @@ Json = Annotated[bool, typer.Option("--json", help="Print one JSON document on s
 Replicates = Annotated[
     int, typer.Option("--replicates", help="Runs with seeds SEED..SEED+N-1 for metric intervals.")
 ]
-
-
-def emit_json(doc: dict) -> None:
-    """Print exactly one JSON document on stdout."""
-    sys.stdout.write(json.dumps(doc, indent=2, sort_keys=False) + "\n")
 
 
 @app.command()
@@ -70,7 +65,7 @@ def run(
         write_run(result, out)
         err.print(f"results written to [bold]{out}[/bold] ({', '.join(RUN_FILES)})")
     if json_:
-        emit_json(result.summary)
+        print_json(result.summary)
     else:
         print_summary(result.summary)
         console_out.print(metrics_table(result.summary["metrics"]))
@@ -100,7 +95,7 @@ def compare(
     if out is not None:
         write_compare(doc, ra, rb, out)
     if json_:
-        emit_json(doc)
+        print_json(doc)
     else:
         print_compare(doc)
 
@@ -112,7 +107,7 @@ def scenarios(json_: Json = False) -> None:
 
     rows = [(n, packaged(n).description) for n in scenario_names()]
     if json_:
-        emit_json({"scenarios": [{"name": n, "description": d} for n, d in rows]})
+        print_json({"scenarios": [{"name": n, "description": d} for n, d in rows]})
         return
     width = max(len(n) for n, _ in rows)
     for name, description in rows:
@@ -133,7 +128,7 @@ def params(
 
     doc = rules_in_force(date=date, county=county, state=state, scenario=scenario)
     if json_:
-        emit_json(doc)
+        print_json(doc)
     else:
         print_params(doc)
 
@@ -172,7 +167,7 @@ def sweep(
         sw.write(out, sw.results_table(rows), doc)
         err.print(f"results written to [bold]{out}[/bold] (results.parquet, summary.json)")
     if json_:
-        emit_json(doc)
+        print_json(doc)
     else:
         Console().print(*sw.render(doc))
 
@@ -231,7 +226,7 @@ def monitor(
     with err.status(f"monitoring {county} over {replicates} replicates"):
         doc = detection_power(county, intensity, scenario, start, end, seed, replicates)
     if json_:
-        emit_json(doc)
+        print_json(doc)
     else:
         console_out.print(monitor_table(doc))
 

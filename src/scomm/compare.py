@@ -7,8 +7,7 @@ from typing import Any
 
 from scomm import __version__
 from scomm.api import RunResult
-from scomm.io import atomic_dir
-from scomm.runner import summary_bytes
+from scomm.io import atomic_dir, write_json
 
 
 def difference(a: Any, b: Any) -> Any:
@@ -97,6 +96,6 @@ def metric_difference(ma: dict, mb: dict) -> dict:
 def write_compare(doc: dict, a: RunResult, b: RunResult, out: Path) -> None:
     """compare.json plus each run's flows, written atomically."""
     with atomic_dir(Path(out)) as tmp:
-        (tmp / "compare.json").write_bytes(summary_bytes(doc))
+        write_json(tmp / "compare.json", doc)
         a.flows.write_parquet(tmp / "flows_a.parquet", compression="zstd")
         b.flows.write_parquet(tmp / "flows_b.parquet", compression="zstd")

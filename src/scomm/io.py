@@ -1,10 +1,13 @@
-"""Atomic outputs: write to a temporary path, move into place only when complete."""
+"""How scomm writes its outputs: atomically (to a temporary path, moved into place only when
+complete), and every JSON document through one serialisation (``json_text``)."""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -51,3 +54,31 @@ def atomic_write(path: Path, data: bytes | str) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def json_text(doc: object, *, compact: bool = False) -> str:
+    """The one JSON serialisation of scomm's documents.
+
+    Default (``--json`` on stdout and every ``.json`` file): two-space indent, keys in the
+    order the document was built, non-ASCII characters escaped, one trailing newline, so the
+    same inputs give the same bytes. ``compact`` (the web API's bodies): no whitespace, UTF-8
+    characters as they are, and non-finite numbers refused.
+    """
+    if compact:
+        return json.dumps(doc, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return json.dumps(doc, indent=2) + "\n"
+
+
+def json_bytes(doc: object) -> bytes:
+    """``json_text(doc)`` as bytes (ASCII, so any encoding reads it)."""
+    return json_text(doc).encode()
+
+
+def write_json(path: Path, doc: object) -> None:
+    """Write ``doc`` to ``path`` (a file inside a folder that ``atomic_dir`` is building)."""
+    Path(path).write_bytes(json_bytes(doc))
+
+
+def print_json(doc: object) -> None:
+    """Print exactly one JSON document on stdout."""
+    sys.stdout.write(json_text(doc))

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from scomm.api import RunResult, run
-from scomm.io import atomic_dir
+from scomm.io import atomic_dir, write_json
 
 
 def run_with_progress(console: Console, **kwargs) -> RunResult:
@@ -32,11 +31,6 @@ def run_with_progress(console: Console, **kwargs) -> RunResult:
         return run(progress=tick, **kwargs)
 
 
-def summary_bytes(doc: dict) -> bytes:
-    """The canonical serialisation of a summary document (byte-identical across runs)."""
-    return (json.dumps(doc, indent=2) + "\n").encode()
-
-
 RUN_FILES = ("summary.json", "flows.parquet", "burden_by_county.parquet")
 
 
@@ -46,7 +40,7 @@ def write_run(result: RunResult, out: Path) -> None:
     from scomm.metrics.burden import county_table
 
     with atomic_dir(Path(out)) as tmp:
-        (tmp / "summary.json").write_bytes(summary_bytes(result.summary))
+        write_json(tmp / "summary.json", result.summary)
         result.flows.write_parquet(tmp / "flows.parquet", compression="zstd")
         burden = county_table(result.simulation, result.scenario.params)
         burden.write_parquet(tmp / "burden_by_county.parquet", compression="zstd")

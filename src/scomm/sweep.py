@@ -33,10 +33,9 @@ from rich.table import Table
 
 from scomm import __version__, periods
 from scomm.errors import UserError
-from scomm.io import atomic_dir
+from scomm.io import atomic_dir, write_json
 from scomm.jurisdictions.counties import parse_states
 from scomm.rng import MAX_SEED
-from scomm.runner import summary_bytes
 from scomm.scenario import resolve
 
 SEED_LIMIT = MAX_SEED + 1  # seeds are 64-bit (scomm.rng)
@@ -314,7 +313,7 @@ def write(out: Path, table: pl.DataFrame, doc: dict) -> None:
     """results.parquet and summary.json, atomically."""
     with atomic_dir(Path(out)) as tmp:
         table.write_parquet(tmp / "results.parquet", compression="zstd")
-        (tmp / "summary.json").write_bytes(summary_bytes(doc))
+        write_json(tmp / "summary.json", doc)
 
 
 def _fmt(x: float | None) -> str:

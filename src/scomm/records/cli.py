@@ -6,8 +6,6 @@ Mounted by ``scomm.cli`` as the ``records`` sub-command group. User errors raise
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -16,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from scomm.io import print_json
 from scomm.records import adapters, dimensions, loader, validate
 from scomm.records import compare as compare_mod
 from scomm.records import summarize as summarize_mod
@@ -44,10 +43,6 @@ MinCell = Annotated[
 Folder = Annotated[Path, typer.Argument(help="A folder written by `scomm records load`.")]
 
 
-def _emit(doc: object) -> None:
-    sys.stdout.write(json.dumps(doc, indent=2, default=str) + "\n")
-
-
 @app.command()
 def load(
     paths: Paths,
@@ -58,7 +53,7 @@ def load(
     """Map record files to the canonical tables (zstd Parquet) with manifest.json."""
     manifest = loader.load(paths, out, format)
     if json_:
-        _emit(manifest)
+        print_json(manifest)
         return
     table = Table(title=f"records loaded into {out}")
     for col in ("file", "adapter", "table", "rows", "redacted cells", "warnings"):
@@ -86,7 +81,7 @@ def validate_cmd(paths: Paths, format: Format = "auto", json_: Json = False) -> 
     """Run every validation rule and print the full report; exit 2 on a stop."""
     staged, findings = loader.run_validation(paths, format)
     if json_:
-        _emit(
+        print_json(
             {
                 "inputs": [
                     {"file": s.opened.label, "adapter": s.opened.adapter.name, "rows": s.rows}
@@ -176,7 +171,7 @@ def summarize(
     if out is not None:
         summarize_mod.write_tables(doc, out)
     if json_:
-        _emit(summarize_mod.to_json(doc))
+        print_json(summarize_mod.to_json(doc))
     else:
         _print_summary(doc)
 
@@ -210,7 +205,7 @@ def compare(
     if out is not None:
         compare_mod.write(result, out)
     if json_:
-        _emit({**result["summary"], "table": result["table"].to_dicts()})
+        print_json({**result["summary"], "table": result["table"].to_dicts()})
         return
     s = result["summary"]
     table = Table(

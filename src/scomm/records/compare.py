@@ -15,7 +15,6 @@ fingerprint match. docs/records.md discusses the gap.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -23,7 +22,7 @@ import polars as pl
 
 import scomm
 from scomm.errors import UserError
-from scomm.io import atomic_dir
+from scomm.io import atomic_dir, write_json
 from scomm.records import loader
 from scomm.records.suppress import DEFAULT_MIN_CELL, TOTAL, TOTAL_COLUMN, check_min_cell, suppress
 
@@ -208,4 +207,4 @@ def write(result: dict, out: Path) -> None:
         for name, frame in (("comparison", result["table"]), ("comparison_long", result["long"])):
             frame.write_parquet(tmp / f"{name}.parquet", compression="zstd")
             frame.write_csv(tmp / f"{name}.csv")
-        (tmp / "compare.json").write_text(json.dumps(result["summary"], indent=2) + "\n")
+        write_json(tmp / "compare.json", result["summary"])

@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 
 import scomm
 from scomm.errors import UserError
-from scomm.io import atomic_dir
+from scomm.io import atomic_dir, write_json
 from scomm.records import clean, reader, validate
 from scomm.records.schema import NAMES, NON_CONTENT, SCHEMA
 
@@ -293,9 +293,9 @@ def load(paths: list[Path], out: Path, fmt: str = "auto", today: dt.date | None 
                 )
                 tables[table] = {"file": target.name, **summary}
             manifest = _manifest(staged, tables)
-            (final / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+            write_json(final / MANIFEST, manifest)
             findings = [f.as_dict() for s in staged for f in s.findings]
-            (final / VALIDATION).write_text(json.dumps(findings, indent=2) + "\n")
+            write_json(final / VALIDATION, findings)
     return manifest
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import polars as pl
 
 import scomm
+from scomm.io import atomic_dir, write_json
 from scomm.records import durations, loader
 from scomm.records.dimensions import (
     ALL,
@@ -183,15 +184,11 @@ def _funnel_rows(funnel: dict[str, pl.DataFrame], index: list[str]) -> list[dict
 
 def write_tables(doc: dict, out: Path) -> None:
     """Write each suppressed table as Parquet and CSV plus summary.json (all-or-nothing)."""
-    import json
-
-    from scomm.io import atomic_dir
-
     with atomic_dir(Path(out)) as tmp:
         for t in doc["tables"]:
             t["rows"].write_parquet(tmp / f"{t['name']}.parquet", compression="zstd")
             t["rows"].write_csv(tmp / f"{t['name']}.csv")
-        (tmp / "summary.json").write_text(json.dumps(to_json(doc), indent=2) + "\n")
+        write_json(tmp / "summary.json", to_json(doc))
 
 
 def to_json(doc: dict) -> dict:
