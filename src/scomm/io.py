@@ -12,6 +12,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import pydantic_core
+
 from scomm.errors import UserError
 
 
@@ -61,11 +63,12 @@ def json_text(doc: object, *, compact: bool = False) -> str:
 
     Default (``--json`` on stdout and every ``.json`` file): two-space indent, keys in the
     order the document was built, non-ASCII characters escaped, one trailing newline, so the
-    same inputs give the same bytes. ``compact`` (the web API's bodies): no whitespace, UTF-8
-    characters as they are, and non-finite numbers refused.
+    same inputs give the same bytes. ``compact`` (the web API's bodies, as FastAPI has always
+    written them): no whitespace, UTF-8 characters as they are, floats in pydantic's notation
+    (``0.00001``), and a non-finite number as ``null``.
     """
     if compact:
-        return json.dumps(doc, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        return pydantic_core.to_json(doc, inf_nan_mode="null").decode("utf-8")
     return json.dumps(doc, indent=2) + "\n"
 
 

@@ -1,12 +1,21 @@
 """Bounded simulations for the server: an LRU cache of results, one computation per key
-at a time, and a cap on how many simulations run at once."""
+at a time, and a cap on how many simulations run at once; ``Runs`` serves them to the
+routes as a FastAPI dependency."""
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
+
+from fastapi import Depends, Request
+
+from scomm import periods
+from scomm.api import RunResult, run
+from scomm.errors import UserError
+from scomm.jurisdictions.counties import parse_states
+from scomm.scenario import scenario_names
 
 T = TypeVar("T")
 
@@ -59,3 +68,36 @@ class BoundedCache(Generic[T]):
                     self._entries.popitem(last=False)
                 self._key_locks.pop(key, None)
             return result
+
+
+class Runs:
+    """The server's simulations: packaged scenarios only, each distinct request run once
+    (``BoundedCache``)."""
+
+    def __init__(self, cache: BoundedCache[RunResult]) -> None:
+        self.cache = cache
+
+    def run(
+        self, scenario: str, start: str | None, end: str | None, states: str | None, seed: int
+    ) -> RunResult:
+        """The run for these options, from the cache when it holds it."""
+        chosen = ",".join(parse_states(states))
+        s, e = periods.parse_period(start, end)
+        key = (packaged_name(scenario), s, e, chosen, seed)
+        first, last = periods.month_label(s), periods.month_label(e)
+        return self.cache.get(key, lambda: run(scenario, first, last, chosen, seed))
+
+
+def packaged_name(name: str, field: str = "scenario") -> str:
+    """Only packaged scenarios: the server never reads a file named in a request."""
+    if name not in scenario_names():
+        raise UserError(f"{field}: unknown scenario {name!r}; known: {', '.join(scenario_names())}")
+    return name
+
+
+def get_runs(request: Request) -> Runs:
+    """The application's runs (a FastAPI dependency: ``Depends(get_runs)``)."""
+    return request.app.state.runs
+
+
+RunsDep = Annotated[Runs, Depends(get_runs)]

@@ -1,0 +1,143 @@
+"""The JSON API: the documents of `scomm run`, `compare`, `params` and `scenarios --json` for
+the same options, the counties' activation dates for the map, and one person followed
+through the pipeline. Bodies are written by ``scomm.io.json_text`` (compact form)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from scomm.compare import compare_runs
+from scomm.errors import UserError
+from scomm.io import json_text
+from scomm.jurisdictions.counties import counties
+from scomm.params_view import rules_in_force
+from scomm.report.geo import FIPS_TO_ATLAS
+from scomm.scenario import packaged, scenario_names
+from scomm.web.follow import candidates, explain
+from scomm.web.runs import RunsDep, packaged_name
+
+MONTH = r"^\d{4}-\d{2}$"
+
+ScenarioQ = Annotated[str, Query(description="A packaged scenario name (see /api/scenarios).")]
+StartQ = Annotated[str | None, Query(pattern=MONTH, description="First month, YYYY-MM.")]
+EndQ = Annotated[str | None, Query(pattern=MONTH, description="Last month, YYYY-MM.")]
+StatesQ = Annotated[
+    str | None, Query(max_length=200, description="USPS codes, e.g. NY,CA (default: all).")
+]
+SeedQ = Annotated[int, Query(ge=0, le=2**31 - 1, description="Random seed.")]
+StateQ = Annotated[str | None, Query(max_length=2, description="USPS state code.")]
+CountyQ = Annotated[str | None, Query(pattern=r"^\d{5}$", description="5-digit county FIPS.")]
+
+
+class JSONDocument(JSONResponse):
+    """A JSON body written by scomm's one JSON writer (compact form)."""
+
+    def render(self, content: Any) -> bytes:
+        """The body's bytes."""
+        return json_text(content, compact=True).encode("utf-8")
+
+
+router = APIRouter(tags=["api"], default_response_class=JSONDocument)
+
+
+@router.get("/api/scenarios")
+def api_scenarios() -> dict:
+    """The packaged scenarios, as `scomm scenarios --json`."""
+    return {
+        "scenarios": [{"name": n, "description": packaged(n).description} for n in scenario_names()]
+    }
+
+
+@router.get("/api/run")
+def api_run(
+    runs: RunsDep,
+    scenario: ScenarioQ = "baseline",
+    start: StartQ = None,
+    end: EndQ = None,
+    states: StatesQ = None,
+    seed: SeedQ = 0,
+) -> dict:
+    """The summary document of `scomm run --json` for the same options."""
+    return runs.run(scenario, start, end, states, seed).summary
+
+
+@router.get("/api/compare")
+def api_compare(
+    runs: RunsDep,
+    a: ScenarioQ = "baseline",
+    b: ScenarioQ = "no-scomm",
+    start: StartQ = None,
+    end: EndQ = None,
+    states: StatesQ = None,
+    seed: SeedQ = 0,
+) -> dict:
+    """The compare document of `scomm compare A B --json`."""
+    packaged_name(a, "a")
+    packaged_name(b, "b")
+    ra = runs.run(a, start, end, states, seed)
+    rb = runs.run(b, start, end, states, seed)
+    return compare_runs(ra, rb)
+
+
+@router.get("/api/params")
+def api_params(
+    date: Annotated[str | None, Query(description="YYYY-MM-DD (default today).")] = None,
+    county: CountyQ = None,
+    state: StateQ = None,
+    scenario: ScenarioQ = "baseline",
+) -> dict:
+    """The rules in force, as `scomm params --json`."""
+    return rules_in_force(date=date, county=county, state=state, scenario=packaged_name(scenario))
+
+
+@router.get("/api/activation")
+def api_activation() -> dict:
+    """Every county's S-Comm activation date and population, keyed for the map geometry."""
+    t = counties().table
+    rows = [
+        {
+            "fips": f,
+            "atlas_id": FIPS_TO_ATLAS.get(f, f),
+            "name": n,
+            "state": s,
+            "activation": a,
+            "population": int(p),
+        }
+        for f, n, s, a, p in zip(
+            t["county_fips"],
+            t["full_name"],
+            t["state"],
+            t["activation_date"],
+            t["population"],
+            strict=True,
+        )
+    ]
+    return {"counties": rows}
+
+
+@router.get("/api/follow")
+def api_follow(
+    county: Annotated[str, Query(pattern=r"^\d{5}$", description="5-digit county FIPS.")],
+    runs: RunsDep,
+    person: Annotated[int, Query(ge=0, description="Which matched person, 0 = first.")] = 0,
+    outcome: Annotated[str, Query(description="any, detainer or removed.")] = "any",
+    scenario: ScenarioQ = "baseline",
+    start: StartQ = None,
+    end: EndQ = None,
+    seed: SeedQ = 0,
+) -> dict:
+    """One simulated person walked through every stage, with draws, rules and citations."""
+    cty = counties()
+    state = str(cty.state[cty.index_of(county)])
+    result = runs.run(scenario, start, end, state, seed)
+    rows = candidates(result, county, outcome)
+    if len(rows) == 0:
+        raise UserError(
+            f"county {county}: nobody matching outcome {outcome!r} in this period and scenario"
+        )
+    doc = explain(result, int(rows[person % len(rows)]))
+    doc.update(person=person % len(rows), people=len(rows), outcome_filter=outcome)
+    return doc
