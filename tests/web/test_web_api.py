@@ -136,3 +136,24 @@ def test_case_static_paths_cannot_climb_out_of_their_folder(live_server, path):
 def test_vendored_assets_are_served_locally(live_server):
     for path in ("/vendor/js/vega.min.js", "/vendor/geo/counties-10m.json", "/static/app.css"):
         assert _raw_get(live_server, path) == 200
+
+
+def test_case_the_web_takes_the_clis_64_bit_seeds_and_refuses_one_beyond(client, cli):
+    """Case: the seed range is the CLI's, 0..2**64-1 (scomm.rng.MAX_SEED); it was capped at
+    2**31-1."""
+    from scomm.rng import MAX_SEED
+
+    query = "states=DE&start=2011-01&end=2011-02"
+    for seed in (2**40, MAX_SEED):
+        done = cli("run", *query_args(query), "--seed", str(seed), "--json")
+        assert done.returncode == 0, done.stderr
+        got = client.get(f"/api/run?{query}&seed={seed}")
+        assert got.status_code == 200 and got.json() == json.loads(done.stdout)
+    r = client.get(f"/api/run?{query}&seed={MAX_SEED + 1}")
+    assert r.status_code == 422 and "'seed'" in r.json()["detail"]
+    assert cli("run", *query_args(query), "--seed", str(MAX_SEED + 1)).returncode == 2
+
+
+def query_args(query: str) -> list[str]:
+    """``states=DE&start=...`` as CLI options ``--states DE --start ...``."""
+    return [part for kv in query.split("&") for part in (f"--{kv.split('=')[0]}", kv.split("=")[1])]

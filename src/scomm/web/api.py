@@ -15,6 +15,7 @@ from scomm.io import json_text
 from scomm.jurisdictions.counties import counties
 from scomm.params_view import rules_in_force
 from scomm.report.geo import FIPS_TO_ATLAS
+from scomm.rng import MAX_SEED
 from scomm.scenario import packaged, scenario_names
 from scomm.web.follow import candidates, explain
 from scomm.web.runs import RunsDep, packaged_name
@@ -27,7 +28,9 @@ EndQ = Annotated[str | None, Query(pattern=MONTH, description="Last month, YYYY-
 StatesQ = Annotated[
     str | None, Query(max_length=200, description="USPS codes, e.g. NY,CA (default: all).")
 ]
-SeedQ = Annotated[int, Query(ge=0, le=2**31 - 1, description="Random seed.")]
+SeedQ = Annotated[
+    int, Query(ge=0, le=MAX_SEED, description="Random seed, 0 to 2**64-1 (as the CLI).")
+]
 StateQ = Annotated[str | None, Query(max_length=2, description="USPS state code.")]
 CountyQ = Annotated[str | None, Query(pattern=r"^\d{5}$", description="5-digit county FIPS.")]
 
