@@ -35,6 +35,7 @@ from scomm import __version__, periods
 from scomm.errors import UserError
 from scomm.io import atomic_dir, write_json
 from scomm.jurisdictions.counties import parse_states
+from scomm.report.numbers import REPLICATES, format_value
 from scomm.rng import MAX_SEED
 from scomm.scenario import resolve
 
@@ -317,9 +318,7 @@ def write(out: Path, table: pl.DataFrame, doc: dict) -> None:
 
 
 def _fmt(x: float | None) -> str:
-    if x is None:
-        return "–"
-    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.4g}"
+    return format_value(x, style=REPLICATES)
 
 
 def _span(lo: float | None, hi: float | None) -> str:

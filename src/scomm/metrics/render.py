@@ -2,27 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.table import Table
 
-
-def _sig(x: float, digits: int = 3) -> float:
-    """Round to ``digits`` significant figures (model estimates: no false precision)."""
-    return float(f"{x:.{digits}g}")
-
-
-def _fmt(value: Any, unit: str) -> str:
-    if value is None:
-        return "—"
-    if unit == "share":
-        return f"{value:.1%}"
-    if unit == "usd":
-        return f"${value / 1e6:,.1f} million" if abs(value) >= 1e6 else f"${_sig(value):,.0f}"
-    if isinstance(value, float):
-        rounded = _sig(value)
-        return f"{rounded:,.0f}" if abs(rounded) >= 100 else f"{rounded:,g}"
-    return f"{value:,}"
+from scomm.report.numbers import AS_GIVEN, ESTIMATES, format_value
 
 
 def metrics_table(metrics: dict) -> Table:
@@ -42,11 +24,11 @@ def metrics_table(metrics: dict) -> Table:
         table.add_column("95% interval", justify="right")
     for label, m in rows:
         unit = "" if m["unit"] in ("share", "usd") else m["unit"].replace("_", " ")
-        cells = [label, _fmt(m["value"], m["unit"]), unit]
+        cells = [label, format_value(m["value"], m["unit"], ESTIMATES), unit]
         if with_intervals:
             iv = m.get("interval")
             cells.append(
-                "" if iv is None else f"{_fmt(iv[0], m['unit'])} – {_fmt(iv[1], m['unit'])}"
+                "" if iv is None else " – ".join(format_value(x, m["unit"], ESTIMATES) for x in iv)
             )
         table.add_row(*cells)
     return table
@@ -67,8 +49,8 @@ def monitor_table(doc: dict) -> Table:
         median = row["median_months"]
         table.add_row(
             f"{row['intensity']:g}",
-            f"{row['pretextual_matches_per_month']:,}",
-            f"{row['detected_share']:.0%}",
+            format_value(row["pretextual_matches_per_month"], style=AS_GIVEN),
+            format_value(row["detected_share"], "share", ESTIMATES, digits=0),
             "not detected" if median is None else str(median),
             f"{lo} – {hi}",
         )

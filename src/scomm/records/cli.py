@@ -19,6 +19,7 @@ from scomm.records import adapters, dimensions, loader, validate
 from scomm.records import compare as compare_mod
 from scomm.records import summarize as summarize_mod
 from scomm.records.suppress import DEFAULT_MIN_CELL
+from scomm.report.numbers import AS_GIVEN, format_value
 
 app = typer.Typer(
     name="records",
@@ -43,6 +44,10 @@ MinCell = Annotated[
 Folder = Annotated[Path, typer.Argument(help="A folder written by `scomm records load`.")]
 
 
+def _count(n: int) -> str:
+    return format_value(n, style=AS_GIVEN)
+
+
 @app.command()
 def load(
     paths: Paths,
@@ -59,19 +64,19 @@ def load(
     for col in ("file", "adapter", "table", "rows", "redacted cells", "warnings"):
         table.add_column(col, justify="right" if col in ("rows", "warnings") else "left")
     for i in manifest["inputs"]:
-        redacted = ", ".join(f"{k} {v:,}" for k, v in i["redacted_cells"].items()) or "-"
+        redacted = ", ".join(f"{k} {_count(v)}" for k, v in i["redacted_cells"].items()) or "-"
         table.add_row(
             i["file"],
             i["adapter"],
             i["table"],
-            f"{i['rows_in']:,}",
+            _count(i["rows_in"]),
             redacted,
             str(i["validation"]["warn"]),
         )
     out_console.print(table)
     for name, t in manifest["tables"].items():
         out_console.print(
-            f"{name}: {t['rows']:,} records ({t['dup_flagged']:,} flagged as "
+            f"{name}: {_count(t['rows'])} records ({_count(t['dup_flagged'])} flagged as "
             "possible duplicates, none dropped) -> " + t["file"]
         )
 
@@ -111,10 +116,10 @@ def validate_cmd(paths: Paths, format: Format = "auto", json_: Json = False) -> 
                 f["rule"],
                 f["column"],
                 f"[{style[f['level']]}]{f['level']}[/]",
-                f"{f['count']:,} / {f['rows']:,}",
-                f"{f['share']:.2%}",
-                f"{f['warn_at']:.1%}",
-                f"{f['stop_at']:.1%}",
+                f"{_count(f['count'])} / {_count(f['rows'])}",
+                format_value(f["share"], "share", AS_GIVEN, digits=2),
+                format_value(f["warn_at"], "share", AS_GIVEN),
+                format_value(f["stop_at"], "share", AS_GIVEN),
                 "; ".join(f["examples"]),
             )
         out_console.print(table)
@@ -131,20 +136,15 @@ def _print_summary(doc: dict) -> None:
         cells = []
         for s in stages:
             v = r.get(s, "")
-            cells.append("supp." if v is None else (f"{v:,}" if isinstance(v, int) else ""))
+            cells.append("supp." if v is None else (_count(v) if isinstance(v, int) else ""))
         table.add_row(*[str(r[k]) for k in index], *cells)
     out_console.print(table)
     metrics = Table(title="oversight metrics (all records)")
     for col in ("metric", "value", "definition"):
         metrics.add_column(col)
     for m in doc["metrics"]:
-        value = m["value"]
-        if value is None:
-            shown = "supp." if m.get("suppressed") else "n/a"
-        elif m["unit"] == "share":
-            shown = f"{value:.1%}"
-        else:
-            shown = f"{value:,} {m['unit']}"
+        missing = "supp." if m.get("suppressed") else "n/a"
+        shown = format_value(m["value"], m["unit"], AS_GIVEN) if m["value"] is not None else missing
         metrics.add_row(m["name"], shown, m["definition"])
     out_console.print(metrics)
 
@@ -223,7 +223,7 @@ def compare(
         table.add_row(
             r["state"],
             *[
-                "supp." if r[k] is None else f"{r[k]:,}"
+                "supp." if r[k] is None else format_value(r[k], style=AS_GIVEN)
                 for k in ("records", "model", "difference", "ratio")
             ],
         )

@@ -16,6 +16,7 @@ from scomm.api import RunResult, run
 from scomm.io import atomic_dir
 from scomm.report import charts
 from scomm.report.data import BriefData, Place, build, resolve_place
+from scomm.report.numbers import jinja_filters
 from scomm.study.brief import section_html as study_section_html
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -23,13 +24,15 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 @cache
 def environment() -> jinja2.Environment:
-    """The Jinja environment of the report templates (autoescaped)."""
-    return jinja2.Environment(
+    """The Jinja environment of the report templates (autoescaped, with the number filters)."""
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=jinja2.select_autoescape(["html", "j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters.update(jinja_filters())
+    return env
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import vl_convert as vlc
 
 from scomm.report.data import LEVELS, BriefData
 from scomm.report.geo import county_features
+from scomm.report.numbers import format_value
 
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 LEVEL_COLORS = ["#7a0177", "#c51b8a", "#f768a1", "#bdbdbd"]
@@ -40,14 +41,14 @@ def funnel(data: BriefData) -> alt.TopLevelMixin:
     rows = []
     for i, r in enumerate(data.funnel):
         prev = data.funnel[i - 1].value if i else None
-        share = f" ({r.value / prev:.1%})" if prev else ""
+        share = f" ({format_value(r.value / prev, 'share')})" if prev else ""
         rows.append(
             {
                 "stage": r.label,
                 "order": i,
                 "people": r.value,
                 "plotted": max(r.value, 1),
-                "label": f"{r.value:,}{share}",
+                "label": f"{format_value(r.value)}{share}",
             }
         )
     base = alt.Chart(alt.Data(values=rows)).encode(

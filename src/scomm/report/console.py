@@ -9,6 +9,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from scomm.report.numbers import ESTIMATES, format_value
+
 out = Console(width=None if sys.stdout.isatty() else 120)  # piped: room for the tables
 PROSE_WIDTH = 100  # wrapped text stays readable however wide the console
 
@@ -47,7 +49,7 @@ def print_summary(doc: dict) -> None:
     table.add_column("stage")
     table.add_column("people", justify="right")
     for label, value in _funnel_rows(doc["totals"]):
-        table.add_row(label, f"{value:,}")
+        table.add_row(label, format_value(value, style=ESTIMATES))
     out.print(table)
 
 
@@ -59,7 +61,12 @@ def print_compare(doc: dict) -> None:
         table.add_column(col, justify="left" if col == "stage" else "right")
     ra, rb = _funnel_rows(doc["a"]["totals"]), _funnel_rows(doc["b"]["totals"])
     for (label, va), (_, vb) in zip(ra, rb, strict=True):
-        table.add_row(label, f"{va:,}", f"{vb:,}", f"{vb - va:+,}")
+        table.add_row(
+            label,
+            format_value(va, style=ESTIMATES),
+            format_value(vb, style=ESTIMATES),
+            format_value(vb - va, style=ESTIMATES, signed=True),
+        )
     out.print(table)
     changed = doc["difference"]["states_changed"]
     out.print(f"states whose totals differ: {', '.join(changed) if changed else 'none'}")

@@ -16,6 +16,7 @@ from scomm.compare import compare_runs, metric_difference
 from scomm.errors import UserError
 from scomm.jurisdictions.counties import counties, state_names
 from scomm.metrics import county_metrics
+from scomm.report.numbers import format_value
 from scomm.report.sources import GEOMETRY_SOURCE, Sources, data_refs, parameter_refs
 from scomm.summary import totals_by_state
 
@@ -272,26 +273,6 @@ def _stage_rows(
         StageRow(k, label, int(values[k]), refs.get(k, []), None if other is None else other[k])
         for k, label in keys
     ]
-
-
-def format_value(value: Any, unit: str | None = None) -> str:
-    """A metric value as a staffer reads it: thousands separators, percentages, dollars."""
-    if isinstance(value, bool) or value is None:
-        return "—" if value is None else ("yes" if value else "no")
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {format_value(v, unit)}" for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return ", ".join(format_value(v, unit) for v in value)
-    if not isinstance(value, int | float):
-        return str(value)
-    u = (unit or "").lower()
-    if u in ("share", "probability", "proportion", "fraction"):
-        return f"{value * 100:.1f}%"
-    if u.startswith("usd") or u in ("dollars", "$"):
-        return f"${value:,.0f}"
-    if isinstance(value, int) or float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.3g}" if abs(value) < 100 else f"{value:,.0f}"
 
 
 def _interval(m: dict) -> str:

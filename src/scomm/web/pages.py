@@ -18,6 +18,7 @@ from scomm.jurisdictions.counties import counties, state_names
 from scomm.report.brief import TEMPLATES as REPORT_TEMPLATES
 from scomm.report.brief import svgs
 from scomm.report.data import build, resolve_place
+from scomm.report.numbers import jinja_filters
 from scomm.scenario import packaged, scenario_names
 from scomm.web.api import api_follow
 from scomm.web.follow import OUTCOMES
@@ -33,6 +34,7 @@ TEMPLATES = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+TEMPLATES.filters.update(jinja_filters())
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
