@@ -144,11 +144,12 @@ def stage(opened: reader.Opened, target: Path, today: dt.date) -> Staged:
         .collect(engine="streaming")
     )
     rows = int(stats["rows"][0])
-    redacted = {
+    counts = {
         r["redacted_fields"]: int(r["count"])
         for r in stats["red"][0].to_list()
         if r["redacted_fields"] is not None
     }
+    redacted = {name: counts[name] for name in NAMES if name in counts}  # schema order
     absent = [name for name, spec in a.columns.items() if spec.absent(cols)]
     ignored = sorted(cols - a.known_sources() - {reader.ROW})
     out = Staged(
