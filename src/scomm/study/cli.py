@@ -3,8 +3,6 @@ panel. Mounted by ``scomm.cli``; bad input raises UserError (exit 2, one line)."
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from scomm.io import print_json
 from scomm.jurisdictions.counties import parse_states
 from scomm.study.design import MIN_COMPARISON, TIMINGS
 from scomm.study.estimators import ESTIMATORS
@@ -124,14 +123,14 @@ def _study(spec, out: Path | None, json_: bool) -> None:
         write(out, doc)
         err_console.print(f"results written to [bold]{out}[/bold] ({', '.join(STUDY_FILES)})")
     if json_:
-        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+        print_json(doc)
     else:
         print_study(doc)
 
 
 def write(out: Path, doc: dict) -> None:
     """study.json, event_study.png and event_study.csv, atomically."""
-    from scomm.io import atomic_dir
+    from scomm.io import atomic_dir, write_json
     from scomm.study.chart import event_study_chart, to_png
 
     png = to_png(event_study_chart(doc))
@@ -141,7 +140,7 @@ def write(out: Path, doc: dict) -> None:
             lines.append(f"{name},{r['event_time']},{r['estimate']!r},{r['se']!r},"
                          f"{r['ci'][0]!r},{r['ci'][1]!r}")  # fmt: skip
     with atomic_dir(out) as tmp:
-        (tmp / "study.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+        write_json(tmp / "study.json", doc)
         (tmp / "event_study.png").write_bytes(png)
         (tmp / "event_study.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
