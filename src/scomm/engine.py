@@ -1,5 +1,5 @@
 """The engine: runs the rules stage after stage over the cohort that reaches each stage,
-and owns the random numbers (counter-based, keyed by seed, stage and entity).
+and owns the random numbers (counter-based, keyed by seed, stream and entity).
 
 Bookings only enter as counts until the IDENT match; the match is drawn per submitted
 booking (one uniform each); every later stage runs on the matched cohort alone.
@@ -18,7 +18,7 @@ import numpy as np
 
 from scomm import periods
 from scomm.compile import Inputs
-from scomm.rng import KeyedDraws, Stage, entity_keys, uniforms
+from scomm.rng import KeyedDraws, Stream, entity_keys, uniforms
 from scomm.rules import biometrics, custody, detainer, jail, level, match, pretext, removal, status
 from scomm.rules.categories import Status
 
@@ -89,7 +89,7 @@ class Simulation:
     seed: int
 
 
-def _match_pairs(inputs: Inputs, seed: int, stage: Stage, c, j, subs, first, shares):
+def _match_pairs(inputs: Inputs, seed: int, stream: Stream, c, j, subs, first, shares):
     """Draw IDENT matches among ``subs`` submissions of each county-month (c, j), numbered
     from ``first``, whose status mix is ``shares``; return the matched rows
     (county, month position, key, status)."""
@@ -99,7 +99,7 @@ def _match_pairs(inputs: Inputs, seed: int, stage: Stage, c, j, subs, first, sha
     offset -= np.repeat((np.cumsum(subs) - subs).astype(np.uint64), subs)
     keys = np.repeat(base, subs)
     keys += offset
-    u = uniforms(seed, stage, keys)
+    u = uniforms(seed, stream, keys)
     p_pair = match.match_probability(shares, inputs.p_match[j])
     row = np.repeat(np.arange(len(c), dtype=np.int32), subs)
     hit = np.flatnonzero(u < p_pair[row])
@@ -116,13 +116,13 @@ def _match_chunk(inputs: Inputs, seed: int, c: np.ndarray, j: np.ndarray):
     take = subs > 0
     c, j, n, subs = c[take], j[take], n[take], subs[take]
     shares = inputs.composition.status[c, j]
-    return _match_pairs(inputs, seed, Stage.MATCH, c, j, subs, n - subs, shares)
+    return _match_pairs(inputs, seed, Stream.MATCH, c, j, subs, n - subs, shares)
 
 
 CHUNK = 1 << 18  # submissions drawn together: small enough for both threads to share a state
 
 
-def _chunks(inputs: Inputs, chosen: np.ndarray, submissions: np.ndarray):
+def _chunks(chosen: np.ndarray, submissions: np.ndarray):
     """County-month pairs with submissions, in month order, cut into chunks of about CHUNK
     submissions; each chunk is (counties, month positions, months done)."""
     per_month = submissions[chosen].sum(axis=0)
@@ -153,7 +153,7 @@ def simulate(
     )
     parts = []
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        chunks = list(_chunks(inputs, chosen, submissions))
+        chunks = list(_chunks(chosen, submissions))
         results = pool.map(lambda ch: _match_chunk(inputs, seed, ch[0], ch[1]), chunks)
         for (_, _, done), part in zip(chunks, results, strict=True):
             parts.append(part)
@@ -189,19 +189,19 @@ PRETEXT_INDEX = 1 << 39
 
 def pretext_bookings(inputs: Inputs, seed: int) -> np.ndarray:
     """Pretextual bookings (county, month) in the selected counties: a whole number drawn
-    from each county-month's expected count (``Stage.PRETEXT``, keyed by county-month)."""
+    from each county-month's expected count (``Stream.PRETEXT``, keyed by county-month)."""
     out = np.zeros_like(inputs.bookings)
     c, j = np.nonzero(inputs.county_mask[:, None] & (inputs.pretext > 0))
     if len(c):
         keys = entity_keys(inputs.months[j], c, np.zeros(len(c), dtype=np.int64))
-        u = uniforms(seed, Stage.PRETEXT, keys)
+        u = uniforms(seed, Stream.PRETEXT, keys)
         out[c, j] = pretext.extra_bookings(inputs.pretext[c, j], u)
     return out
 
 
 def _pretext_matches(inputs: Inputs, seed: int):
     """Submissions (county, month) and IDENT matches (county, month, key, status) among
-    pretextual bookings, drawn on ``Stage.PRETEXT_MATCH``: each is a Hispanic resident,
+    pretextual bookings, drawn on ``Stream.PRETEXT_MATCH``: each is a Hispanic resident,
     so the status mix is that of the county-month's Hispanic bookings."""
     n = pretext_bookings(inputs, seed)
     if not n.any():
@@ -212,7 +212,7 @@ def _pretext_matches(inputs: Inputs, seed: int):
     comp = inputs.composition
     shares = pretext.hispanic_status_shares(comp.status[c, j], comp.hispanic[c, j])
     first = n[c, j] - subs[c, j] + PRETEXT_INDEX
-    rows = _match_pairs(inputs, seed, Stage.PRETEXT_MATCH, c, j, subs[c, j], first, shares)
+    rows = _match_pairs(inputs, seed, Stream.PRETEXT_MATCH, c, j, subs[c, j], first, shares)
     return subs, *rows
 
 
@@ -240,16 +240,16 @@ def _downstream_block(inputs: Inputs, seed: int, county, month, key, st, pretext
     """The stages after the match for one block of the cohort (``pretextual`` marks the rows
     of pretextual bookings: Hispanic, arrested on a minor charge)."""
     u = KeyedDraws(seed, key).uniform
-    hispanic = (u(Stage.HISPANIC) < inputs.composition.hispanic[county, month, st]) | pretextual
-    male = u(Stage.SEX) < inputs.male[month]
+    hispanic = (u(Stream.HISPANIC) < inputs.composition.hispanic[county, month, st]) | pretextual
+    male = u(Stream.SEX) < inputs.male[month]
     group = (st >= Status.UNDOCUMENTED_PRIOR).astype(np.intp)
-    lvl = level.offense_level(inputs.level_cdf[month, group], u(Stage.LEVEL))
-    chg = level.arrest_charge(inputs.charge_cdf[month], u(Stage.CHARGE))
+    lvl = level.offense_level(inputs.level_cdf[month, group], u(Stream.LEVEL))
+    chg = level.arrest_charge(inputs.charge_cdf[month], u(Stream.CHARGE))
     if pretextual.any():
-        u_pre = uniforms(seed, Stage.PRETEXT, key[pretextual])
+        u_pre = uniforms(seed, Stream.PRETEXT, key[pretextual])
         chg[pretextual] = pretext.minor_charge(inputs.charge_cdf[month[pretextual]], u_pre)
     removable = status.deemed_removable(
-        inputs.p_removable[month, st], u(Stage.STATUS_DETERMINATION)
+        inputs.p_removable[month, st], u(Stream.STATUS_DETERMINATION)
     )
     p_det = detainer.detainer_probability(
         lvl,
@@ -260,18 +260,18 @@ def _downstream_block(inputs: Inputs, seed: int, county, month, key, st, pretext
         unauthorized=group.astype(bool),
         laken_riley_share=inputs.laken_riley[month],
     )
-    lodged = detainer.lodged(removable, p_det, u(Stage.DETAINER))
+    lodged = detainer.lodged(removable, p_det, u(Stream.DETAINER))
     allows = inputs.policy_masks[inputs.policy[county, month], lvl, chg]
-    held = jail.honored(lodged, allows, inputs.base_compliance[month], u(Stage.COMPLIANCE))
-    book_in = custody.booked_into_ice(held, inputs.p_transfer[month], u(Stage.TRANSFER))
-    eventually = removal.removed(book_in, inputs.p_removal[month, lvl], u(Stage.REMOVAL))
+    held = jail.honored(lodged, allows, inputs.base_compliance[month], u(Stream.COMPLIANCE))
+    book_in = custody.booked_into_ice(held, inputs.p_transfer[month], u(Stream.TRANSFER))
+    eventually = removal.removed(book_in, inputs.p_removal[month, lvl], u(Stream.REMOVAL))
     days = np.where(
-        book_in, removal.detention_days(inputs.detention_mean[month], u(Stage.DETENTION_DAYS)), 0.0
+        book_in, removal.detention_days(inputs.detention_mean[month], u(Stream.DETENTION_DAYS)), 0.0
     )
     removed = eventually & _completed_in_period(inputs, month, days)
-    summary = removal.summary_removal(removed, inputs.p_summary[month], u(Stage.SUMMARY_REMOVAL))
+    summary = removal.summary_removal(removed, inputs.p_summary[month], u(Stream.SUMMARY_REMOVAL))
     heard = book_in & ~summary
-    counsel = removal.represented(heard, inputs.p_counsel[month], u(Stage.REPRESENTATION))
+    counsel = removal.represented(heard, inputs.p_counsel[month], u(Stream.REPRESENTATION))
     return Cohort(
         county=county,
         month=month,

@@ -1,14 +1,19 @@
-"""Counter-based random numbers keyed by (seed, stage, entity).
+"""Counter-based random numbers keyed by (seed, stream, entity).
 
-Every uniform is a pure function of its key, so a booking's draw at a stage is the
+Every uniform is a pure function of its key, so a booking's draw in a stream is the
 same whatever the chunking, the worker count, or the scenario: counterfactuals run on
 common random numbers and differ from the baseline only where a rule differs.
 
+A *stream* is one named source of uniforms (``Stream``); a pipeline stage draws from one
+(rules/pipeline.py says which), a few metrics and scenario mechanisms draw from their own.
+Stream ids are part of the generator's key, not stage numbers: they never change, so
+every random number stays the same when stages are added or reordered.
+
 The generator is SplitMix64 used as a counter-based generator (Steele, Lea & Flood,
 "Fast splittable pseudorandom number generators", OOPSLA 2014): the uniform for an
-entity key k in the stream of (seed, stage) is the SplitMix64 output at position k of
-a stream whose state starts at a constant derived from (seed, stage). The test-suite
-checks uniformity and independence between stages and between neighbouring keys.
+entity key k in the stream of (seed, stream) is the SplitMix64 output at position k of
+a sequence whose state starts at a constant derived from (seed, stream). The test-suite
+checks uniformity and independence between streams and between neighbouring keys.
 """
 
 from __future__ import annotations
@@ -24,8 +29,9 @@ _S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
 _TO_UNIT = 2.0**-53
 
 
-class Stage(enum.IntEnum):
-    """The pipeline stages that draw random numbers (their values are part of the key)."""
+class Stream(enum.IntEnum):
+    """The named random streams (their values are part of the generator's key: renaming
+    one is free, renumbering one changes every draw made from it)."""
 
     MATCH = 1
     HISPANIC = 2
@@ -62,24 +68,24 @@ def _fmix(x: np.ndarray) -> np.ndarray:
 MAX_SEED = 2**64 - 1
 
 
-def stream_key(seed: int, stage: int) -> np.uint64:
-    """The 64-bit stream constant of a (seed, stage) pair (any seed in 0..2**64-1)."""
+def stream_key(seed: int, stream: int) -> np.uint64:
+    """The 64-bit constant of a (seed, stream) pair (any seed in 0..2**64-1)."""
     if not 0 <= seed <= MAX_SEED:
         raise ValueError(f"seed {seed} outside 0..2**64-1")
     s = np.array([seed], dtype=np.uint64)
     with np.errstate(over="ignore"):
-        s = _fmix(s * _GOLDEN + np.uint64(stage & 0xFF))
+        s = _fmix(s * _GOLDEN + np.uint64(stream & 0xFF))
         return _fmix(s + _GOLDEN)[0]
 
 
-def uniforms(seed: int, stage: int, keys: np.ndarray) -> np.ndarray:
-    """One uniform in [0, 1) per entity key (uint64), for this seed and stage."""
-    return KeyedDraws(seed, keys).uniform(stage)
+def uniforms(seed: int, stream: int, keys: np.ndarray) -> np.ndarray:
+    """One uniform in [0, 1) per entity key (uint64), for this seed and stream."""
+    return KeyedDraws(seed, keys).uniform(stream)
 
 
 class KeyedDraws:
-    """Uniforms for a fixed set of entity keys at several stages: the keys are scaled
-    once, each stage then costs one addition and one finalisation per entity."""
+    """Uniforms for a fixed set of entity keys in several streams: the keys are scaled
+    once, each stream then costs one addition and one finalisation per entity."""
 
     def __init__(self, seed: int, keys: np.ndarray) -> None:
         self.seed = seed
@@ -87,9 +93,9 @@ class KeyedDraws:
         with np.errstate(over="ignore"):
             self._scaled *= _GOLDEN
 
-    def uniform(self, stage: int) -> np.ndarray:
-        """One uniform in [0, 1) per key for ``stage``."""
-        x = self._scaled + stream_key(self.seed, stage)
+    def uniform(self, stream: int) -> np.ndarray:
+        """One uniform in [0, 1) per key in ``stream``."""
+        x = self._scaled + stream_key(self.seed, stream)
         with np.errstate(over="ignore"):
             _fmix(x)
         x >>= np.uint64(11)
@@ -107,3 +113,12 @@ def entity_keys(month: np.ndarray, county: np.ndarray, index: np.ndarray) -> np.
     m = np.asarray(month, dtype=np.uint64) << np.uint64(COUNTY_BITS + INDEX_BITS)
     c = np.asarray(county, dtype=np.uint64) << np.uint64(INDEX_BITS)
     return m | c | np.asarray(index, dtype=np.uint64)
+
+
+def split_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The (month index, county index, booking index) packed into each entity key."""
+    k = np.asarray(keys, dtype=np.uint64)
+    month = k >> np.uint64(COUNTY_BITS + INDEX_BITS)
+    county = (k >> np.uint64(INDEX_BITS)) & np.uint64((1 << COUNTY_BITS) - 1)
+    index = k & np.uint64((1 << INDEX_BITS) - 1)
+    return month.astype(np.int64), county.astype(np.int64), index.astype(np.int64)

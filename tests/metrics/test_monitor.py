@@ -10,7 +10,7 @@ import pytest
 
 from scomm.metrics import monitor
 from scomm.metrics.stats import binomial_draws, upper_tail
-from scomm.rng import Stage, entity_keys, uniforms
+from scomm.rng import Stream, entity_keys, uniforms
 
 MONTHS = np.arange(138, 174)  # 36 months from 2011-07
 ODDS, RATE = 1.5, 0.05
@@ -19,7 +19,7 @@ ODDS, RATE = 1.5, 0.05
 def _county(j: int, share: float, n: int = 60, m: int = 600, p: float = 0.7):
     """Synthetic monthly counts: a county with n matches a month at ``share`` low-level,
     its peers with m matches at ``p``."""
-    u = uniforms(99, Stage.MONITOR, entity_keys(MONTHS[None, :], j, np.arange(2)[:, None]))
+    u = uniforms(99, Stream.MONITOR, entity_keys(MONTHS[None, :], j, np.arange(2)[:, None]))
     x = np.array([binomial_draws(n, share, u[0, t : t + 1])[0] for t in range(len(MONTHS))])
     y = np.array([binomial_draws(m, p, u[1, t : t + 1])[0] for t in range(len(MONTHS))])
     return (

@@ -5,7 +5,7 @@ Shares of S-Comm removals without a hearing before an immigration judge (summary
 expedited removal, reinstatement, stipulated or administrative removal), of removable
 people detained, of those before a judge who had counsel; mean days in ICE detention;
 U.S. citizens held; removed parents of U.S.-citizen children, drawn per removal at the
-cited share (``Stage.USC_CHILDREN``).
+cited share (``Stream.USC_CHILDREN``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import numpy as np
 
 from scomm.engine import Simulation
 from scomm.metrics.base import Context, Metric, method_source, ratio, rows_of
-from scomm.rng import Stage, uniforms
+from scomm.rng import Stream, uniforms
 from scomm.rules.categories import CITIZEN_STATUSES
 
 GROUP = "due_process"
@@ -25,7 +25,7 @@ def tally(sim: Simulation, ctx: Context) -> dict[str, np.ndarray]:
     """Per-county counts behind the due-process metrics."""
     c, r, n = sim.cohort, rows_of(sim, ctx), ctx.n_counties
     rem, bi = r.removed, r.book_in
-    u = uniforms(sim.seed, Stage.USC_CHILDREN, c.key[rem])
+    u = uniforms(sim.seed, Stream.USC_CHILDREN, c.key[rem])
     parent = rem[u < ctx.series(CHILD)[c.month[rem]]]
     citizen = np.isin(c.status[r.held], CITIZEN_STATUSES)  # a book-in was held first
     return {

@@ -15,7 +15,7 @@ abuses" (GAO-12-708; scomm-facts §1.4) was never published. The monitor here:
   rate over the whole horizon: the (1 - rate) quantile of max_t S_t over Monte Carlo
   paths in which the county's and its peers' low-level matches are both drawn at the
   peers' observed share, given their match counts (so the noise in the peers' share is
-  allowed for; ``Stage.MONITOR``).
+  allowed for; ``Stream.MONITOR``).
 
 Its power: for a profiling intensity (the scenario ``pretext`` rate: extra low-level
 arrests of Hispanic residents as a multiple of the county's Hispanic bookings), how many
@@ -36,7 +36,7 @@ from scomm.jurisdictions.counties import counties
 from scomm.metrics.base import Context, method_source, sum_peers
 from scomm.metrics.profiling import MIN_PEERS
 from scomm.metrics.stats import binomial_draws
-from scomm.rng import Stage, entity_keys, uniforms
+from scomm.rng import Stream, entity_keys, uniforms
 from scomm.rules import pretext
 from scomm.rules.categories import Charge
 from scomm.scenario import resolve
@@ -107,7 +107,7 @@ def peer_counts(x: np.ndarray, n: np.ndarray, ctx: Context) -> tuple[np.ndarray,
 def monitor_uniforms(seed: int, months: np.ndarray, county: int) -> np.ndarray:
     """(2, paths, months) uniforms for a county's threshold: its own draws, its peers'."""
     path = np.arange(2 * PATHS).reshape(2, PATHS, 1)
-    return uniforms(seed, Stage.MONITOR, entity_keys(months[None, None, :], county, path))
+    return uniforms(seed, Stream.MONITOR, entity_keys(months[None, None, :], county, path))
 
 
 def flagged_at(x, n, y, m, odds_ratio: float, rate: float, u: np.ndarray) -> int | None:

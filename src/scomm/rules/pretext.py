@@ -5,7 +5,7 @@ that S-Comm would invite arrests of Hispanic residents on minor pretexts in orde
 their fingerprints. A scenario's ``pretext`` entries add such arrests: in the chosen
 counties and months, ``rate`` × the county-month's Hispanic bookings extra bookings, each
 of a Hispanic resident, for a misdemeanor or minor traffic offense. The rules below are
-pure; the engine hands in the uniforms (``Stage.PRETEXT``, ``Stage.PRETEXT_MATCH``).
+pure; the engine hands in the uniforms (``Stream.PRETEXT``, ``Stream.PRETEXT_MATCH``).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from scomm.engine import PRETEXT_INDEX, Cohort
 from scomm.errors import UserError
 from scomm.jurisdictions.counties import counties
 from scomm.report.data import format_value
-from scomm.rng import INDEX_BITS, Stage, uniforms
+from scomm.rng import INDEX_BITS, Stream, uniforms
 from scomm.rules import biometrics, custody, detainer, jail, level, match, removal, status
 from scomm.rules.categories import CHARGE_KEYS, LEVEL_KEYS, STATUS_KEYS, Status
 
@@ -120,8 +120,8 @@ def explain(result: RunResult, row: int) -> dict:
     day = periods.first_day(int(inp.months[j]))
     cty = counties()
 
-    def u(stage: Stage) -> float:
-        return float(uniforms(seed, stage, key)[0])
+    def u(stream: Stream) -> float:
+        return float(uniforms(seed, stream, key)[0])
 
     steps: list[dict] = []
     activation = cty.activation[ci]
@@ -137,7 +137,7 @@ def explain(result: RunResult, row: int) -> dict:
     )
     shares = inp.composition.status[ci, j]
     p_match = float(match.match_probability(shares, inp.p_match[j]))
-    u_match = u(Stage.MATCH)
+    u_match = u(Stream.MATCH)
     cdf = match.matched_status_cdf(shares, inp.p_match[j])
     st = int(match.draw_category(np.array([u_match / p_match]), cdf[None, :])[0])
     st_key = STATUS_KEYS[st]
@@ -156,7 +156,7 @@ def explain(result: RunResult, row: int) -> dict:
     )
     group = int(st >= Status.UNDOCUMENTED_PRIOR)
     lv_cdf = inp.level_cdf[j, group]
-    u_level = u(Stage.LEVEL)
+    u_level = u(Stream.LEVEL)
     lvl = int(level.offense_level(lv_cdf[None, :], np.array([u_level]))[0])
     history = "undocumented" if group else "lawful"
     steps.append(
@@ -172,7 +172,7 @@ def explain(result: RunResult, row: int) -> dict:
             [_param(result, f"population.criminal_history_{history}", day)],
         )
     )
-    u_charge = u(Stage.CHARGE)
+    u_charge = u(Stream.CHARGE)
     chg = int(level.arrest_charge(inp.charge_cdf[j][None, :], np.array([u_charge]))[0])
     steps.append(
         _step(
@@ -186,7 +186,7 @@ def explain(result: RunResult, row: int) -> dict:
         )
     )
     p_rem = float(inp.p_removable[j, st])
-    u_rem = u(Stage.STATUS_DETERMINATION)
+    u_rem = u(Stream.STATUS_DETERMINATION)
     removable = bool(status.deemed_removable(np.array([p_rem]), np.array([u_rem]))[0])
     steps.append(
         _step(
@@ -212,7 +212,7 @@ def explain(result: RunResult, row: int) -> dict:
             laken_riley_share=inp.laken_riley[j],
         )[0]
     )
-    u_det = u(Stage.DETAINER)
+    u_det = u(Stream.DETAINER)
     lodged = removable and u_det < p_det
     det_params = [
         _param(result, "detainer.probability", day, LEVEL_KEYS[lvl]),
@@ -245,7 +245,7 @@ def explain(result: RunResult, row: int) -> dict:
         and lw.effect in ("honor_only_if", "decline_all", "require_compliance")
     ]
     p_comply = float(inp.base_compliance[j]) if allows else 0.0
-    u_comply = u(Stage.COMPLIANCE)
+    u_comply = u(Stream.COMPLIANCE)
     held = lodged and allows and u_comply < p_comply
     if not lodged:
         comply_text = "not reached"
@@ -268,7 +268,7 @@ def explain(result: RunResult, row: int) -> dict:
         )
     )
     p_tr = float(inp.p_transfer[j])
-    u_tr = u(Stage.TRANSFER)
+    u_tr = u(Stream.TRANSFER)
     book_in = held and u_tr < p_tr
     steps.append(
         _step(
@@ -284,9 +284,11 @@ def explain(result: RunResult, row: int) -> dict:
         )
     )
     p_rm = float(inp.p_removal[j, lvl])
-    u_rm = u(Stage.REMOVAL)
+    u_rm = u(Stream.REMOVAL)
     days = (
-        float(removal.detention_days(inp.detention_mean[j], np.array([u(Stage.DETENTION_DAYS)]))[0])
+        float(
+            removal.detention_days(inp.detention_mean[j], np.array([u(Stream.DETENTION_DAYS)]))[0]
+        )
         if book_in
         else 0.0
     )
@@ -316,7 +318,7 @@ def explain(result: RunResult, row: int) -> dict:
     )
     if removed:
         p_sum = float(inp.p_summary[j])
-        u_sum = u(Stage.SUMMARY_REMOVAL)
+        u_sum = u(Stream.SUMMARY_REMOVAL)
         steps.append(
             _step(
                 "Hearing before an immigration judge",
