@@ -66,29 +66,37 @@ def _cdf(shares: np.ndarray) -> np.ndarray:
     return cdf
 
 
-def _activation(scn: Scenario, months: np.ndarray, days: list[dt.date]) -> np.ndarray:
-    """Month fraction from which each county submits prints (1.0 = not at all)."""
+def activation(scn: Scenario, days: list[dt.date], lengths: np.ndarray) -> np.ndarray:
+    """(county, period) fraction of each period, starting on ``days`` and lasting ``lengths``
+    days, before the county submits prints (0 = all of it submitted, 1 = none): its S-Comm
+    activation date, ``program.interoperability``, the scenario's place overrides and any
+    law withdrawing interoperability. Periods are months for the engine and single days for
+    ``scomm params``, so both read the same logic."""
     cty = counties()
     act = np.array([(a - dt.date(2000, 1, 1)).days for a in cty.activation])
     starts = np.array([(d - dt.date(2000, 1, 1)).days for d in days])
-    lengths = np.array([periods.days_in(int(m)) for m in months])
     frac = np.clip((act[:, None] - starts[None, :]) / lengths[None, :], 0.0, 1.0)
     on = np.array([bool(scn.params.at("program.interoperability", d)) for d in days])
     frac = np.where(on[None, :], frac, 1.0)
     for ov in scn.place_overrides:
-        if ov.name != "program.interoperability":
-            continue
-        place = np.isin(cty.state, ov.states) | np.isin(cty.fips, ov.counties)
-        when = np.array([ov.start <= d and (ov.until is None or d <= ov.until) for d in days])
-        forced = 1.0 if not ov.value else frac
-        frac = np.where(place[:, None] & when[None, :], forced, frac)
+        if ov.name == "program.interoperability":
+            forced = 1.0 if not ov.value else frac
+            frac = np.where(ov.scope.mask(days), forced, frac)
     for law in scn.laws:
-        if law.effect != "withdraw_interoperability":
-            continue
-        place = np.array([law.binds_place(s, f) for s, f in zip(cty.state, cty.fips, strict=True)])
-        when = np.array([law.in_force(d) for d in days])
-        frac = np.where(place[:, None] & when[None, :], 1.0, frac)
+        if law.effect == "withdraw_interoperability":
+            frac = np.where(law.scope.mask(days), 1.0, frac)
     return frac
+
+
+def submitting(scn: Scenario, day: dt.date) -> np.ndarray:
+    """(county,) True where prints taken on ``day`` are checked against IDENT."""
+    return activation(scn, [day], np.ones(1))[:, 0] < 1.0
+
+
+def _activation(scn: Scenario, months: np.ndarray, days: list[dt.date]) -> np.ndarray:
+    """Month fraction from which each county submits prints (1.0 = not at all)."""
+    lengths = np.array([periods.days_in(int(m)) for m in months])
+    return activation(scn, days, lengths)
 
 
 def law_mask(law: Law) -> np.ndarray:
@@ -111,12 +119,9 @@ def _policies(scn: Scenario, days: list[dt.date]) -> tuple[np.ndarray, np.ndarra
     detainer_laws = [
         lw for lw in scn.laws if lw.effect in ("honor_only_if", "decline_all", "require_compliance")
     ]
-    places = {
-        lw.id: np.array([lw.binds_place(s, f) for s, f in zip(cty.state, cty.fips, strict=True)])
-        for lw in detainer_laws
-    }
+    places = {lw.id: lw.scope.county_mask() for lw in detainer_laws}
     for j, d in enumerate(days):
-        live = [lw for lw in detainer_laws if lw.in_force(d)]
+        live = [lw for lw in detainer_laws if lw.scope.in_force(d)]
         if not live:
             continue
         member = np.stack([places[lw.id] for lw in live], axis=1)
@@ -150,12 +155,9 @@ def _pretext(scn: Scenario, days: list[dt.date], comp: Composition, n: np.ndarra
     """Expected pretextual bookings per county-month: each scenario ``pretext`` entry adds
     ``rate`` × the county-month's Hispanic bookings in its places and months."""
     out = np.zeros(n.shape)
-    cty = counties()
     for p in scn.pretext:
-        place = np.isin(cty.state, p.states) | np.isin(cty.fips, p.counties)
-        when = np.array([p.start <= d and (p.until is None or d <= p.until) for d in days])
         h = pretext.hispanic_share(comp.status, comp.hispanic)
-        out += np.where(place[:, None] & when[None, :], p.rate * h * n, 0.0)
+        out += np.where(p.scope.mask(days), p.rate * h * n, 0.0)
     return out
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from scomm.compile import submitting
 from scomm.errors import UserError
 from scomm.jurisdictions.counties import counties, parse_states, state_names
 from scomm.jurisdictions.laws import Law, all_laws
@@ -28,8 +29,7 @@ def _place(county: str | None, state: str | None) -> tuple[str, list[int]]:
 
 
 def _binds(law: Law, idx: list[int]) -> bool:
-    cty = counties()
-    return any(law.binds_place(cty.state[i], cty.fips[i]) for i in idx)
+    return bool(law.scope.county_mask()[idx].any())
 
 
 def _cite(law: Law) -> str:
@@ -65,31 +65,15 @@ def _not_applied(law: Law, day: dt.date) -> str:
     """Why a state's withdrawal did not stop S-Comm there, citing what overrode it."""
     line = f"{law.title} did not take effect in this scenario"
     overrider = {lw.id: lw for lw in all_laws()}.get(law.overridden_by or "")
-    if overrider is not None and overrider.in_force(day):
+    if overrider is not None and overrider.scope.in_force(day):
         return f"{line}: {overrider.title}; source: {_cite(overrider)}"
     return f"{line} (see its note)"
 
 
 def _interoperability(scn: Scenario, day: dt.date, idx: list[int]) -> list[str]:
     cty = counties()
-    on = bool(scn.params.at("program.interoperability", day))
     acts = [cty.activation[i] for i in idx]
-    active = [a <= day for a in acts]
-    for ov in scn.place_overrides:
-        if (
-            ov.name == "program.interoperability"
-            and ov.start <= day
-            and (ov.until is None or day <= ov.until)
-        ):
-            for k, i in enumerate(idx):
-                if cty.state[i] in ov.states or cty.fips[i] in ov.counties:
-                    active[k] = bool(ov.value) and active[k]
-    for law in scn.laws:
-        if law.effect == "withdraw_interoperability" and law.in_force(day):
-            for k, i in enumerate(idx):
-                if law.binds_place(cty.state[i], cty.fips[i]):
-                    active[k] = False
-    n_on = sum(active) if on else 0
+    n_on = int(submitting(scn, day)[idx].sum())
     lines = [
         f"S-Comm (IDENT/IAFIS interoperability) active in {n_on} of {len(idx)} counties"
         + (f"; first activation here {min(acts).isoformat()}" if acts else "")
@@ -101,7 +85,7 @@ def _interoperability(scn: Scenario, day: dt.date, idx: list[int]) -> list[str]:
         for law in all_laws()
         if law.effect == "withdraw_interoperability"
         and law not in scn.laws
-        and law.in_force(day)
+        and law.scope.in_force(day)
         and _binds(law, idx)
     ]
     return lines
@@ -117,7 +101,7 @@ def rules_in_force(
     laws = [
         _law_row(lw, scn)
         for lw in (*all_laws(), *(lw for lw in scn.laws if lw not in all_laws()))
-        if lw.in_force(day) and _binds(lw, idx)
+        if lw.scope.in_force(day) and _binds(lw, idx)
     ]
     params = []
     for name in scn.params.names():

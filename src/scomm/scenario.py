@@ -34,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from scomm.errors import UserError
 from scomm.jurisdictions.counties import counties
 from scomm.jurisdictions.laws import Law, all_laws, parse_law
+from scomm.jurisdictions.scope import Scope
 from scomm.params import (
     Citation,
     Entry,
@@ -71,6 +72,12 @@ class Override(BaseModel):
             raise ValueError(f"scale: {self.scale} must not be negative")
         return self
 
+    @property
+    def scope(self) -> Scope:
+        """Where and when the override applies (every place when it names none)."""
+        everywhere = not (self.states or self.counties)
+        return Scope.of(self.start, self.until, self.states, self.counties, everywhere)
+
 
 class LawChanges(BaseModel):
     """Laws enabled, disabled or added by a scenario."""
@@ -95,7 +102,14 @@ class Pretext(BaseModel):
     def _dates(self) -> Pretext:
         if self.until is not None and self.until < self.start:
             raise ValueError(f"until: {self.until} is before from {self.start}")
+        if not (self.states or self.counties):
+            raise ValueError("name the states or counties of the pretextual arrests")
         return self
+
+    @property
+    def scope(self) -> Scope:
+        """The counties and months that get pretextual arrests."""
+        return Scope.of(self.start, self.until, self.states, self.counties)
 
 
 class ScenarioFile(BaseModel):
@@ -213,9 +227,7 @@ def _apply_override(param: Parameter, ov: Override, origin: str) -> Parameter:
     citation = Citation(title=f"scenario {origin}", url="docs/scenarios.md", date=ov.start)
     note = ov.note or f"scenario override from {origin}"
 
-    def inside(d: dt.date) -> bool:
-        return ov.start <= d and (ov.until is None or d <= ov.until)
-
+    inside = ov.scope.in_force
     kept = {d: e for d, e in param.values.items() if not inside(d)}
     if ov.until is not None:
         after = ov.until + dt.timedelta(days=1)

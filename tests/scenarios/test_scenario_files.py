@@ -228,6 +228,16 @@ BAD = {
         """,
         "ends",
     ),
+    "pretext-nowhere": (
+        """\
+        name: bad
+        description: Pretextual arrests that name no place would silently add none.
+        base: baseline
+        pretext:
+          - {from: 2011-04-01, rate: 0.5}
+        """,
+        "pretext",
+    ),
 }
 
 

@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from scomm.errors import UserError
 from scomm.jurisdictions.counties import counties
+from scomm.jurisdictions.scope import Scope
 from scomm.params import Citation, validation_message
 from scomm.rules.categories import CHARGE_KEYS, LEVEL_KEYS
 
@@ -86,14 +87,11 @@ class Law(BaseModel):
             raise ValueError("binds: name states, counties or all_states: true")
         return self
 
-    def in_force(self, day: dt.date) -> bool:
-        """True on the days the law applies."""
-        return self.effective <= day and (self.ends is None or day <= self.ends)
-
-    def binds_place(self, state: str, county: str) -> bool:
-        """True where the law applies."""
+    @property
+    def scope(self) -> Scope:
+        """Where and when the law applies (its binds, from effective to ends)."""
         b = self.binds
-        return b.all_states or state in b.states or county in b.counties
+        return Scope.of(self.effective, self.ends, b.states, b.counties, b.all_states)
 
     def binds_label(self) -> str:
         """Whom the law binds, in words."""

@@ -247,7 +247,7 @@ def _eras(result: RunResult, place: Place, sources: Sources) -> list[Era]:
                 note(day, _short(entry.citation.title), entry.citation.model_dump(), name)
     fips = place.county or ""
     for law in result.scenario.laws:
-        if s < law.effective <= e and law.binds_place(place.state, fips):
+        if s < law.effective <= e and law.scope.binds(place.state, fips):
             note(law.effective, _short(law.title), law.citation.model_dump(), f"law {law.id}")
     return [
         Era(found[d].date, found[d].label, found[d].refs, _letter(i))
@@ -374,8 +374,8 @@ def build(result: RunResult, place: Place, other: RunResult | None = None) -> Br
             diff = metric_difference(metrics, _place_metrics(other, place)[0])
         changes = metric_rows(diff, sources)
     for law in result.scenario.laws:
-        binds = law.binds_place(place.state, place.county or "")
-        if binds and law.effective <= end and (law.ends is None or law.ends >= start):
+        scope = law.scope
+        if scope.binds(place.state, place.county or "") and scope.overlaps(start, end):
             sources.add_citation(law.citation.model_dump(), f"law {law.id}")
     return BriefData(
         place=place,

@@ -240,8 +240,8 @@ def explain(result: RunResult, row: int) -> dict:
             "citation": lw.citation.model_dump(mode="json"),
         }
         for lw in result.scenario.laws
-        if lw.in_force(day)
-        and lw.binds_place(str(cty.state[ci]), str(cty.fips[ci]))
+        if lw.scope.in_force(day)
+        and lw.scope.binds(str(cty.state[ci]), str(cty.fips[ci]))
         and lw.effect in ("honor_only_if", "decline_all", "require_compliance")
     ]
     p_comply = float(inp.base_compliance[j]) if allows else 0.0
