@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from scomm.report import stage_docs
 from scomm.report.parameter_docs import render
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -12,6 +13,13 @@ DOCS = Path(__file__).resolve().parents[1] / "docs"
 def test_parameter_reference_is_current():
     """Regenerate with: .venv/bin/python -m scomm.report.parameter_docs > docs/parameters.md"""
     assert (DOCS / "parameters.md").read_text() == render() + "\n"
+
+
+def test_the_stage_table_of_model_md_is_the_pipeline_declaration():
+    """Regenerate with: .venv/bin/python -m scomm.report.stage_docs docs/model.md"""
+    text = (DOCS / "model.md").read_text()
+    assert stage_docs.with_table(text) == text
+    assert stage_docs.render_table() in text
 
 
 def test_every_docs_link_in_a_citation_points_at_an_existing_page():

@@ -16,8 +16,8 @@ from scomm import periods
 from scomm.jurisdictions.counties import counties
 from scomm.jurisdictions.laws import Law
 from scomm.population import Composition, bookings, composition
-from scomm.rules import pretext
-from scomm.rules.categories import CHARGE_KEYS, LEVEL_KEYS, STATUS_KEYS, Charge, Level
+from scomm.rules import pipeline, pretext
+from scomm.rules.categories import CHARGE_KEYS, LEVEL_KEYS, Charge, Level
 from scomm.scenario import Scenario
 
 N_LEVELS, N_CHARGES = len(Level), len(Charge)
@@ -161,13 +161,33 @@ def _pretext(scn: Scenario, days: list[dt.date], comp: Composition, n: np.ndarra
     return out
 
 
+_TRANSFORMS = {
+    "value": lambda a: a,
+    "flag": lambda a: a.astype(bool),
+    "cdf": _cdf,
+}
+
+
+def declared_series(scn: Scenario, days: list[dt.date]) -> dict[str, np.ndarray]:
+    """Every ``Inputs`` field the pipeline declaration compiles from monthly parameter
+    values (rules/pipeline.py), by field name."""
+    grouped: dict[str, list[pipeline.Param]] = {}
+    for p in pipeline.parameters():
+        if p.field not in pipeline.BUILT_FIELDS:
+            grouped.setdefault(p.field, []).append(p)
+    out = {}
+    for name, params in grouped.items():
+        arrays = [_series(scn, p.name, days, list(p.keys) if p.keys else None) for p in params]
+        stacked = arrays[0] if len(arrays) == 1 else np.stack(arrays, axis=1)
+        out[name] = _TRANSFORMS[params[0].transform](stacked)
+    return out
+
+
 def compile_inputs(scn: Scenario, start: int, end: int, states: list[str]) -> Inputs:
     """Arrays of the rules in force for each month of [start, end] in the given states."""
     months = np.arange(start, end + 1)
     days = [periods.first_day(int(m)) for m in months]
     cty = counties()
-    lawful = _series(scn, "population.criminal_history_lawful", days, LEVEL_KEYS)
-    undoc = _series(scn, "population.criminal_history_undocumented", days, LEVEL_KEYS)
     policy, masks = _policies(scn, days)
     n = bookings(scn.params, months)
     comp = composition(scn.params, months)
@@ -177,22 +197,8 @@ def compile_inputs(scn: Scenario, start: int, end: int, states: list[str]) -> In
         bookings=n,
         active_from=_activation(scn, months, days),
         composition=comp,
-        p_match=_series(scn, "match.ident_probability", days, STATUS_KEYS),
-        p_removable=_series(scn, "status.deemed_removable", days, STATUS_KEYS),
-        level_cdf=_cdf(np.stack([lawful, undoc], axis=1)),
-        charge_cdf=_cdf(_series(scn, "population.arrest_charge", days, CHARGE_KEYS)),
-        male=_series(scn, "population.male_share", days),
-        p_detainer=_series(scn, "detainer.probability", days, LEVEL_KEYS),
-        traffic_deferred=_series(scn, "detainer.traffic_only_deferred", days).astype(bool),
-        minor_factor=_series(scn, "detainer.minor_offense_factor", days),
-        laken_riley=_series(scn, "detainer.laken_riley_share", days),
         policy=policy,
         policy_masks=masks,
-        base_compliance=_series(scn, "jail.base_compliance", days),
-        p_transfer=_series(scn, "custody.transfer_probability", days),
-        p_removal=_series(scn, "removal.probability", days, LEVEL_KEYS),
-        detention_mean=_series(scn, "removal.detention_days_mean", days),
-        p_summary=_series(scn, "removal.summary_share", days),
-        p_counsel=_series(scn, "removal.represented_share", days),
         pretext=_pretext(scn, days, comp, n),
+        **declared_series(scn, days),
     )

@@ -81,7 +81,7 @@ def test_eras_are_the_dated_rule_changes_inside_the_period(ny):
     start, end = dt.date(2011, 5, 1), dt.date(2011, 8, 31)
     expected = set()
     for name in ny.scenario.params.names():
-        if name.startswith(D.ERA_PREFIXES):
+        if name.startswith(("program.", "detainer.")):
             expected |= {d.isoformat() for d in ny.scenario.params[name].values if start < d <= end}
     dates = [e.date for e in b.eras]
     assert expected <= set(dates)

@@ -32,20 +32,27 @@ def test_case_the_same_citation_gets_one_number_whatever_it_supports():
 
 def test_case_a_period_inside_one_era_cites_only_that_eras_value():
     s = Sources()
-    refs = parameter_refs(s, _params(), ("detainer.",), dt.date(2012, 1, 1), dt.date(2012, 12, 31))
+    refs = parameter_refs(
+        s, _params(), {"detainer.test"}, dt.date(2012, 1, 1), dt.date(2012, 12, 31)
+    )
     assert [s.entries()[n - 1].title for n in refs] == ["June memo"]
 
 
 def test_case_a_period_spanning_a_change_cites_both_values():
     s = Sources()
-    refs = parameter_refs(s, _params(), ("detainer.",), dt.date(2011, 1, 1), dt.date(2011, 12, 31))
+    refs = parameter_refs(
+        s, _params(), {"detainer.test"}, dt.date(2011, 1, 1), dt.date(2011, 12, 31)
+    )
     assert sorted(s.entries()[n - 1].title for n in refs) == ["June memo", "Old memo"]
 
 
-def test_case_parameters_outside_the_prefixes_are_not_cited():
+def test_case_parameters_not_named_are_not_cited():
     s = Sources()
     assert (
-        parameter_refs(s, _params(), ("jail.",), dt.date(2011, 1, 1), dt.date(2011, 12, 31)) == []
+        parameter_refs(
+            s, _params(), {"jail.base_compliance"}, dt.date(2011, 1, 1), dt.date(2011, 12, 31)
+        )
+        == []
     )
 
 

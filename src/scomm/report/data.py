@@ -18,6 +18,7 @@ from scomm.jurisdictions.counties import counties, state_names
 from scomm.metrics import county_metrics
 from scomm.report.numbers import format_value
 from scomm.report.sources import GEOMETRY_SOURCE, Sources, data_refs, parameter_refs
+from scomm.rules import pipeline
 from scomm.summary import totals_by_state
 
 FUNNEL = (
@@ -39,20 +40,22 @@ LEVELS = (
     ("level3", "Level 3"),
     ("noncriminal", "No conviction"),
 )
-# Which parameters (by name prefix) drive each stage of the funnel.
-STAGE_PARAMETERS: dict[str, tuple[str, ...]] = {
-    "bookings": ("population.jail_admissions",),
-    "submissions": ("program.",),
-    "ident_matches": ("match.", "population."),
-    "detainers": ("status.", "detainer.", "population.criminal_history", "population.arrest"),
-    "detainers_honored": ("jail.",),
-    "ice_book_ins": ("custody.",),
-    "removals": ("removal.",),
-    "removals_convicted": ("removal.", "population.criminal_history"),
-    "us_citizens_detained": ("match.", "status.", "jail.", "custody."),
+# The pipeline stages (rules/pipeline.py) behind each count of the funnel: a row cites the
+# parameters those stages read.
+_REMOVAL = ("removal", "detention", "summary_removal", "representation")
+FUNNEL_STAGES: dict[str, tuple[str, ...]] = {
+    "bookings": ("booking",),
+    "submissions": ("submission",),
+    "ident_matches": ("booking", "composition", "match", "hispanic", "sex", "level", "charge"),
+    "detainers": ("level", "charge", "status_determination", "detainer"),
+    "detainers_honored": ("compliance",),
+    "ice_book_ins": ("transfer",),
+    "removals": _REMOVAL,
+    "removals_convicted": ("level", *_REMOVAL),
+    "us_citizens_detained": ("match", "status_determination", "compliance", "transfer"),
 }
-# Parameters whose changes mark a policy era on the time chart.
-ERA_PREFIXES = ("program.", "detainer.", "jail.", "custody.")
+# Stages whose parameter changes mark a policy era on the time chart.
+ERA_STAGES = ("submission", "detainer", "compliance", "transfer")
 
 
 @dataclass(frozen=True)
@@ -239,8 +242,9 @@ def _eras(result: RunResult, place: Place, sources: Sources) -> list[Era]:
             era.refs.append(n)
 
     params = result.scenario.params
+    era_parameters = pipeline.parameter_names(*ERA_STAGES)
     for name in params.names():
-        if not name.startswith(ERA_PREFIXES):
+        if name not in era_parameters:
             continue
         for day, entry in sorted(params[name].values.items()):
             if s < day <= e:
@@ -345,8 +349,8 @@ def build(result: RunResult, place: Place, other: RunResult | None = None) -> Br
     params = result.scenario.params
     ca = ("ca_jail_bookings_monthly.csv",) if place.state == "CA" else ()
     refs: dict[str, list[int]] = {}
-    for key, prefixes in STAGE_PARAMETERS.items():
-        found = parameter_refs(sources, params, prefixes, start, end)
+    for key, stages in FUNNEL_STAGES.items():
+        found = parameter_refs(sources, params, pipeline.parameter_names(*stages), start, end)
         if key == "bookings":
             found += data_refs(sources, ("counties.csv", *ca))
         if key == "submissions":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -79,13 +80,13 @@ class Sources:
 
 
 def parameter_refs(
-    sources: Sources, params: ParameterSet, prefixes: tuple[str, ...], start: dt.date, end: dt.date
+    sources: Sources, params: ParameterSet, names: Collection[str], start: dt.date, end: dt.date
 ) -> list[int]:
-    """Numbers of the citations of every value in force during [start, end] of the
-    parameters whose names start with one of ``prefixes``."""
+    """Numbers of the citations of every value in force during [start, end] of the named
+    parameters (registered in the parameter set's order, so numbering is stable)."""
     refs: list[int] = []
     for name in params.names():
-        if not name.startswith(prefixes):
+        if name not in names:
             continue
         p = params[name]
         dates = sorted(p.values)

@@ -1,16 +1,9 @@
-"""Stage 1: fingerprint submission. A booking's prints reach DHS IDENT only where and
-when IDENT/IAFIS interoperability is active (reference/scomm-facts.md §1.1)."""
+"""Fingerprint submission: a booking's prints reach DHS IDENT only where and when
+IDENT/IAFIS interoperability is active (reference/scomm-facts.md §1.1)."""
 
 from __future__ import annotations
 
 import numpy as np
-
-
-def submitted(position: np.ndarray, active_from: np.ndarray) -> np.ndarray:
-    """A booking at ``position`` in its month (0 = first day, 1 = end) is submitted when
-    interoperability was active by then; ``active_from`` is the month fraction at which
-    it switched on (0 = all month, 1 = not at all)."""
-    return position >= active_from
 
 
 def submissions_count(bookings: np.ndarray, active_from: np.ndarray) -> np.ndarray:
@@ -22,3 +15,12 @@ def submissions_count(bookings: np.ndarray, active_from: np.ndarray) -> np.ndarr
     first = np.ceil(n * np.asarray(active_from, dtype=np.float64) - 0.5).astype(np.int64)
     first = np.clip(first, 0, n)
     return n - first
+
+
+def submitted(index: np.ndarray, bookings: np.ndarray, active_from: np.ndarray) -> np.ndarray:
+    """Whether booking ``index`` (0-based, in booking order) of a county-month's ``bookings``
+    is submitted: the last ``submissions_count`` bookings of the month are, since
+    interoperability switched on at the month fraction ``active_from`` (0 = all month,
+    1 = not at all)."""
+    n = np.asarray(bookings, dtype=np.int64)
+    return (index < n) & (index >= n - submissions_count(n, active_from))

@@ -1,4 +1,4 @@
-"""Stage 4: ICE's detainer decision under the priority rules in force.
+"""ICE's detainer decision under the priority rules in force.
 
 The probability of a detainer depends on the person's offense level and the era's
 priorities (Morton memo of 30 Jun 2010, the June 2011 discretion memo, the 21 Dec 2012

@@ -1,4 +1,4 @@
-"""Stage 2: IDENT match. A submission matches when DHS holds the person's biometrics:
+"""IDENT match: a submission matches when DHS holds the person's biometrics:
 unauthorized people with a prior DHS encounter, most lawful noncitizens, and naturalised
 citizens whose immigration record remains (erroneous matches of the U.S.-born are rare)."""
 

@@ -1,4 +1,4 @@
-"""Stage 7: detention and removal or release.
+"""Detention and removal or release.
 
 A person in ICE custody is removed with a probability by offense level; the length of
 detention is exponential with the cited mean; a removal counts in a period when it is

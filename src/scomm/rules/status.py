@@ -1,4 +1,4 @@
-"""Stage 3: ICE status determination (the LESC's Immigration Alien Response). ICE decides
+"""ICE status determination (the LESC's Immigration Alien Response): ICE decides
 whether a matched person is removable; citizens deemed removable are ICE's errors."""
 
 from __future__ import annotations

@@ -1,0 +1,292 @@
+"""The pipeline, declared once: every stage in order, with its rule function, its random
+stream, the parameters it reads, what it outputs and a label for people.
+
+Everything that needs to know "which parameters drive which stage" reads this table:
+``compile.compile_inputs`` compiles the parameters into the engine's arrays from it, the
+brief's "parameters behind this stage" and the follow-one-booking page cite from it, and the
+stage table of docs/model.md is generated from it (tests/test_docs.py keeps it current). The
+engine's trace (scomm.trace) records each stage under the names declared here.
+
+A stage's number is its position here (1 = booking). Stream ids (``rng.Stream``) are not
+stage numbers: they key the random numbers and never change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from scomm import population
+from scomm.rng import Stream
+from scomm.rules import biometrics, custody, detainer, jail, level, match, person, removal, status
+from scomm.rules.categories import CHARGE_KEYS, LEVEL_KEYS, STATUS_KEYS
+
+Transform = Literal["value", "flag", "cdf"]
+STATUSES, LEVELS, CHARGES = tuple(STATUS_KEYS), tuple(LEVEL_KEYS), tuple(CHARGE_KEYS)
+# Inputs fields that population.py or compile.activation build from several parameters and
+# packaged data, rather than one monthly series per parameter.
+BUILT_FIELDS = ("bookings", "composition", "active_from")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter a stage reads, and how compile turns it into an ``Inputs`` array.
+
+    ``field``: the ``compile.Inputs`` array it goes into (several parameters declared for
+    one field are stacked on axis 1, in declaration order); ``keys``: the mapping's keys in
+    array order; ``transform``: ``value`` (as is), ``flag`` (to bool) or ``cdf`` (shares to
+    a cumulative distribution); ``by``: the traced input whose value picks the key that
+    applied to a person (e.g. ``level``); ``when``: (traced input, value) for a parameter
+    read only for some people (the criminal-history table of their status group).
+    """
+
+    name: str
+    field: str
+    keys: tuple[str, ...] | None = None
+    transform: Transform = "value"
+    by: str | None = None
+    when: tuple[str, bool] | None = None
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage of the pipeline.
+
+    ``rule``: the function that decides it; ``stream``: the random stream of its draw (None:
+    no draw); ``pretext_stream``: the stream a scenario's pretextual bookings draw from
+    instead; ``outputs``: what the stage decides (cohort columns, or the trace's outcome
+    for the stages before the match); ``requires``: the traced input a person needs to be
+    True to reach the stage (None: everyone who gets this far); ``decides``: what decides
+    it, in words (docs/model.md).
+    """
+
+    name: str
+    label: str
+    rule: Callable
+    stream: Stream | None
+    parameters: tuple[Param, ...]
+    outputs: tuple[str, ...]
+    decides: str
+    requires: str | None = None
+    pretext_stream: Stream | None = None
+
+    @property
+    def number(self) -> int:
+        """Position in the pipeline, from 1."""
+        return PIPELINE.index(self) + 1
+
+
+PIPELINE: tuple[Stage, ...] = (
+    Stage(
+        "booking",
+        "Jail booking",
+        population.bookings,
+        None,
+        (Param("population.jail_admissions", "bookings"),),
+        ("booked",),
+        "BJS national jail admissions (July–June years); California counties use their own "
+        "monthly Jail Profile Survey bookings, the rest of the country's admissions are shared "
+        "by county population",
+        pretext_stream=Stream.PRETEXT,
+    ),
+    Stage(
+        "composition",
+        "Who is booked here",
+        population.composition,
+        None,
+        (
+            Param("population.foreign_born_arrest_ratio", "composition"),
+            Param("population.lpr_share_of_lawful_noncitizens", "composition"),
+            Param("population.undocumented_prior_encounter_share", "composition"),
+        ),
+        ("status_shares",),
+        "status mix of the county-month's bookings (U.S.-born, naturalized, LPR, other lawful, "
+        "unauthorized with / without a prior DHS encounter) from the county's foreign-born "
+        "share (Census QuickFacts, ACS 2009–13) and its ICE area's noncitizen and unauthorized "
+        "shares (UWCHR, ACS-derived)",
+    ),
+    Stage(
+        "submission",
+        "Fingerprints sent to DHS",
+        biometrics.submitted,
+        None,
+        (Param("program.interoperability", "active_from"),),
+        ("submitted",),
+        "the county's activation date (prorated by day within the month) and "
+        "`program.interoperability` (scenarios switch it off by place and date)",
+        requires="booked",
+    ),
+    Stage(
+        "match",
+        "IDENT match",
+        match.match_probability,
+        Stream.MATCH,
+        (Param("match.ident_probability", "p_match", STATUSES),),
+        ("matched", "status"),
+        "probability by status: a person matches when DHS holds their biometrics; the matched "
+        "person's status is drawn from the same uniform by Bayes' rule",
+        requires="submitted",
+        pretext_stream=Stream.PRETEXT_MATCH,
+    ),
+    Stage(
+        "hispanic",
+        "Hispanic ethnicity",
+        person.hispanic,
+        Stream.HISPANIC,
+        (Param("population.hispanic_share_foreign_born", "composition"),),
+        ("hispanic",),
+        "P(Hispanic | status): the county's Hispanic share for the U.S.-born, a cited share "
+        "of the foreign-born by status otherwise; pretextual arrests are of Hispanic residents",
+    ),
+    Stage(
+        "sex",
+        "Sex",
+        person.male,
+        Stream.SEX,
+        (Param("population.male_share", "male"),),
+        ("male",),
+        "the male share of jail bookings",
+    ),
+    Stage(
+        "level",
+        "ICE offense level",
+        level.offense_level,
+        Stream.LEVEL,
+        (
+            Param(
+                "population.criminal_history_lawful",
+                "level_cdf",
+                LEVELS,
+                "cdf",
+                when=("unauthorized", False),
+            ),
+            Param(
+                "population.criminal_history_undocumented",
+                "level_cdf",
+                LEVELS,
+                "cdf",
+                when=("unauthorized", True),
+            ),
+        ),
+        ("level",),
+        "ICE Level 1/2/3/non-criminal (reference/scomm-facts.md §1.2), by status group "
+        "(lawfully present or not)",
+    ),
+    Stage(
+        "charge",
+        "Arrest charge",
+        level.arrest_charge,
+        Stream.CHARGE,
+        (Param("population.arrest_charge", "charge_cdf", CHARGES, "cdf"),),
+        ("charge",),
+        "felony / misdemeanor / minor-traffic charge; a pretextual arrest is for a "
+        "misdemeanor or minor traffic offense",
+        pretext_stream=Stream.PRETEXT,
+    ),
+    Stage(
+        "status_determination",
+        "ICE status determination",
+        status.deemed_removable,
+        Stream.STATUS_DETERMINATION,
+        (Param("status.deemed_removable", "p_removable", STATUSES, by="status"),),
+        ("removable",),
+        "LESC deems the matched person removable, with errors for citizens",
+    ),
+    Stage(
+        "detainer",
+        "ICE detainer",
+        detainer.detainer_probability,
+        Stream.DETAINER,
+        (
+            Param("detainer.probability", "p_detainer", LEVELS, by="level"),
+            Param("detainer.traffic_only_deferred", "traffic_deferred", transform="flag"),
+            Param("detainer.minor_offense_factor", "minor_factor"),
+            Param("detainer.laken_riley_share", "laken_riley"),
+        ),
+        ("detainer",),
+        "probability by level under the priorities in force; the April 2012 traffic rule; the "
+        "December 2012 minor-offense restriction; the 2025 Laken Riley Act mandate",
+        requires="removable",
+    ),
+    Stage(
+        "compliance",
+        "Jail honours the detainer",
+        jail.honored,
+        Stream.COMPLIANCE,
+        (Param("jail.base_compliance", "base_compliance"),),
+        ("honored",),
+        "state and local laws in force (`jurisdictions/laws/*.yaml`) and a base compliance rate",
+        requires="detainer",
+    ),
+    Stage(
+        "transfer",
+        "Transfer to ICE custody",
+        custody.booked_into_ice,
+        Stream.TRANSFER,
+        (Param("custody.transfer_probability", "p_transfer"),),
+        ("book_in",),
+        "ICE picks up within the 48-hour window",
+        requires="honored",
+    ),
+    Stage(
+        "removal",
+        "Removal",
+        removal.removed,
+        Stream.REMOVAL,
+        (Param("removal.probability", "p_removal", LEVELS, by="level"),),
+        ("eventually_removed",),
+        "removal probability by level",
+        requires="book_in",
+    ),
+    Stage(
+        "detention",
+        "Days in ICE detention",
+        removal.detention_days,
+        Stream.DETENTION_DAYS,
+        (Param("removal.detention_days_mean", "detention_mean"),),
+        ("detention_days", "removed"),
+        "exponential detention length; a removal counts when completed by the period's end",
+        requires="book_in",
+    ),
+    Stage(
+        "summary_removal",
+        "Hearing before an immigration judge",
+        removal.summary_removal,
+        Stream.SUMMARY_REMOVAL,
+        (Param("removal.summary_share", "p_summary"),),
+        ("summary", "heard"),
+        "the share of removals without a hearing (expedited removal, reinstatement, "
+        "stipulated or administrative removal)",
+        requires="removed",
+    ),
+    Stage(
+        "representation",
+        "Counsel before the judge",
+        removal.represented,
+        Stream.REPRESENTATION,
+        (Param("removal.represented_share", "p_counsel"),),
+        ("represented",),
+        "the detained representation rate, for people whose case went before a judge",
+        requires="heard",
+    ),
+)
+
+
+def stage(name: str) -> Stage:
+    """The declared stage called ``name``."""
+    for s in PIPELINE:
+        if s.name == name:
+            return s
+    raise KeyError(f"no stage {name!r}; stages: {', '.join(s.name for s in PIPELINE)}")
+
+
+def parameters(*names: str) -> tuple[Param, ...]:
+    """The parameters read by the named stages (every stage when none named), in order."""
+    chosen = [stage(n) for n in names] if names else PIPELINE
+    return tuple(p for s in chosen for p in s.parameters)
+
+
+def parameter_names(*names: str) -> set[str]:
+    """Names of the parameters read by the named stages (every stage when none named)."""
+    return {p.name for p in parameters(*names)}
