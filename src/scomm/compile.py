@@ -43,6 +43,7 @@ class Inputs:
     laken_riley: np.ndarray  # (month,) theft-type share with a mandatory detainer (2025 Act)
     policy: np.ndarray  # (county, month) index into policy_masks
     policy_masks: np.ndarray  # (policy, level, charge) bool: may the jail honour?
+    policy_laws: tuple[tuple[str, ...], ...]  # (policy,) ids of the laws in force it combines
     base_compliance: np.ndarray  # (month,)
     p_transfer: np.ndarray  # (month,)
     p_removal: np.ndarray  # (month, level)
@@ -110,8 +111,9 @@ def law_mask(law: Law) -> np.ndarray:
     return lv[:, None] | ch[None, :]
 
 
-def _policies(scn: Scenario, days: list[dt.date]) -> tuple[np.ndarray, np.ndarray]:
-    """Per county-month policy index and the table of honour masks it points into."""
+def _policies(scn: Scenario, days: list[dt.date]):
+    """Per county-month policy index, the table of honour masks it points into, and the ids
+    of the laws each policy combines."""
     cty = counties()
     masks = [np.ones((N_LEVELS, N_CHARGES), dtype=bool)]
     index: dict[tuple[str, ...], int] = {(): 0}
@@ -136,7 +138,7 @@ def _policies(scn: Scenario, days: list[dt.date]) -> tuple[np.ndarray, np.ndarra
                 index[key] = len(masks)
                 masks.append(_combine(laws))
             policy[rows, j] = index[key]
-    return policy, np.stack(masks)
+    return policy, np.stack(masks), tuple(index)
 
 
 def _combine(laws: list[Law]) -> np.ndarray:
@@ -188,7 +190,7 @@ def compile_inputs(scn: Scenario, start: int, end: int, states: list[str]) -> In
     months = np.arange(start, end + 1)
     days = [periods.first_day(int(m)) for m in months]
     cty = counties()
-    policy, masks = _policies(scn, days)
+    policy, masks, policy_laws = _policies(scn, days)
     n = bookings(scn.params, months)
     comp = composition(scn.params, months)
     return Inputs(
@@ -199,6 +201,7 @@ def compile_inputs(scn: Scenario, start: int, end: int, states: list[str]) -> In
         composition=comp,
         policy=policy,
         policy_masks=masks,
+        policy_laws=policy_laws,
         pretext=_pretext(scn, days, comp, n),
         **declared_series(scn, days),
     )

@@ -18,7 +18,7 @@ from scomm.scenario import packaged
 
 # Inputs fields that are not parameter series: the period, the places, the law table, and
 # the scenario's pretextual bookings.
-STRUCTURAL = {"months", "county_mask", "policy", "policy_masks", "pretext"}
+STRUCTURAL = {"months", "county_mask", "policy", "policy_masks", "policy_laws", "pretext"}
 # Streams drawn outside the pipeline, by the metrics that own them.
 METRIC_STREAMS = {
     Stream.USC_CHILDREN: "metrics/due_process.py",

@@ -1,4 +1,5 @@
-"""'Follow one booking' explains each person exactly as the engine decided them."""
+"""'Follow one booking' puts the engine's trace of one person into words: every stage, exactly
+as the engine decided it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from fastapi.testclient import TestClient
 
 from scomm.api import run
 from scomm.errors import UserError
-from scomm.rules.categories import LEVEL_KEYS, STATUS_KEYS
+from scomm.rules import pipeline
+from scomm.rules.categories import LEVEL_KEYS, STATUS_KEYS, Status
 from scomm.web.app import create_app
 from scomm.web.follow import candidates, explain
 
@@ -38,16 +40,48 @@ def test_case_each_decided_stage_shows_its_draw_probability_rule_and_citation(re
     doc = explain(result, int(row))
     assert doc["outcome"]["removed"]
     for step in doc["steps"]:
-        assert step["rule"]["function"].startswith("scomm.rules.")
+        assert step["rule"]["function"].startswith(("scomm.rules.", "scomm.population"))
         assert step["rule"]["says"]
         for p in step["parameters"]:
             assert p["citation"]["title"] and p["citation"]["date"]
-        if step["probability"] is not None:
-            assert 0.0 <= step["draw"] < 1.0
-            assert step["passed"] == (step["draw"] < step["probability"]) or step["stage"] in (
-                "Removal",
-                "Hearing before an immigration judge",
-            )
+        if step["probability"] is None or step["name"] in ("hispanic", "sex"):
+            continue
+        assert 0.0 <= step["draw"] < 1.0
+        below = step["draw"] < step["probability"]
+        if step["name"] == "compliance":
+            below = below and step["inputs"]["law_allows"]
+        assert step["passed"] == below, step["name"]
+
+
+def test_the_page_walks_the_declared_stages_citing_the_parameters_that_applied(result):
+    """Every declared stage, in order, citing the declared parameters this person's own
+    inputs selected (their status group's criminal history, their level's detainer rate)."""
+    c = result.simulation.cohort
+    for row in candidates(result, "44007", "detainer")[:40]:
+        doc = explain(result, int(row))
+        assert [s["name"] for s in doc["steps"]] == [s.name for s in pipeline.PIPELINE]
+        assert [s["number"] for s in doc["steps"]] == [s.number for s in pipeline.PIPELINE]
+        by = {s["name"]: s for s in doc["steps"]}
+        history = [p["name"] for p in by["level"]["parameters"]]
+        unauthorized = c.status[row] >= Status.UNDOCUMENTED_PRIOR
+        group = "undocumented" if unauthorized else "lawful"
+        assert history == [f"population.criminal_history_{group}"]
+        rate = by["detainer"]["parameters"][0]
+        assert (rate["name"], rate["key"]) == ("detainer.probability", LEVEL_KEYS[c.level[row]])
+        cited = [p["name"] for s in doc["steps"] for p in s["parameters"]]
+        assert set(cited) < pipeline.parameter_names()
+
+
+def test_case_in_cook_county_under_its_2011_ordinance_the_jail_step_names_the_ordinance():
+    """Cook County (S-Comm from 22 Jan 2013) declines every detainer under its ordinance of
+    7 Sep 2011; the jail step lists the laws compile combined into that month's policy."""
+    cook = run(states="IL", start="2013-02", end="2013-04")
+    rows = candidates(cook, "17031", "detainer")
+    doc = explain(cook, int(rows[0]))
+    jail = next(s for s in doc["steps"] if s["name"] == "compliance")
+    assert "cook-county-ordinance-2011" in [lw["id"] for lw in jail["laws"]]
+    assert not jail["inputs"]["law_allows"] and not jail["passed"]
+    assert "forbids" in jail["outcome"] and not doc["outcome"]["honored"]
 
 
 def test_case_the_outcome_filter_keeps_only_people_who_reached_that_stage(result):

@@ -1,23 +1,27 @@
-""" "Follow one booking": one simulated person walked through every stage, with the uniform
-draw the engine made for them, the probability in force, the rule that decided it and the
-citation of each parameter it used."""
+""" "Follow one booking": one simulated person walked through every stage, formatted from the
+engine's own trace (scomm.trace): the uniform draw the engine made for them, the probability in
+force, the rule that decided it and the citation of each parameter the stage declares
+(rules/pipeline.py). Nothing here decides anything; it only puts the trace into words."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from scomm import periods
 from scomm.api import RunResult
-from scomm.engine import PRETEXT_INDEX, Cohort
+from scomm.engine import PRETEXT_INDEX
 from scomm.errors import UserError
 from scomm.jurisdictions.counties import counties
 from scomm.report.data import format_value
-from scomm.rng import INDEX_BITS, Stream, uniforms
-from scomm.rules import biometrics, custody, detainer, jail, level, match, removal, status
-from scomm.rules.categories import CHARGE_KEYS, LEVEL_KEYS, STATUS_KEYS, Status
+from scomm.rng import INDEX_BITS
+from scomm.rules.categories import CHARGE_KEYS, LEVEL_KEYS, STATUS_KEYS
+from scomm.rules.pipeline import Param
+from scomm.trace import Step
 
 OUTCOMES = ("any", "detainer", "removed")
 _LEVEL_NAMES = ["Level 1", "Level 2", "Level 3", "no conviction"]
@@ -29,6 +33,8 @@ _STATUS_NAMES = {
     "undocumented_prior": "unauthorized, with a prior DHS encounter",
     "undocumented_new": "unauthorized, never fingerprinted by DHS",
 }
+# Stages that describe who the person is rather than a step they pass or fail.
+_DESCRIBING = {"composition", "hispanic", "sex", "level", "charge"}
 
 
 def candidates(result: RunResult, county: str, outcome: str = "any") -> np.ndarray:
@@ -49,11 +55,21 @@ def candidates(result: RunResult, county: str, outcome: str = "any") -> np.ndarr
     return rows[np.lexsort((c.key[rows], c.month[rows]))]
 
 
-def _param(result: RunResult, name: str, day: dt.date, key: str | None = None) -> dict:
-    p = result.scenario.params[name]
-    found = p.entry_at(day)
+@dataclass(frozen=True)
+class _Where:
+    """The run, county and month a traced person was booked in."""
+
+    result: RunResult
+    county: int
+    month: int  # position in the run's months
+    day: dt.date  # first day of the month (the rules in force)
+
+
+def _param(where: _Where, name: str, key: str | None = None) -> dict:
+    p = where.result.scenario.params[name]
+    found = p.entry_at(where.day)
     if found is None:
-        raise KeyError(f"parameter {name} has no value on {day}")
+        raise KeyError(f"parameter {name} has no value on {where.day}")
     since, entry = found
     value = entry.value
     if key is not None and isinstance(value, dict):
@@ -70,6 +86,22 @@ def _param(result: RunResult, name: str, day: dt.date, key: str | None = None) -
     }
 
 
+def _applies(p: Param, step: Step) -> bool:
+    """Whether a declared parameter was read for this person (``when``)."""
+    return p.when is None or step.inputs[p.when[0]] == p.when[1]
+
+
+def _parameters(step: Step, where: _Where) -> list[dict]:
+    """The declared parameters of the stage that applied to this person, with the key
+    (level, status) their own inputs picked."""
+    out = []
+    for p in step.stage.parameters:
+        if _applies(p, step):
+            key = p.keys[int(step.inputs[p.by])] if p.by and p.keys else None
+            out.append(_param(where, p.name, key))
+    return out
+
+
 def _shown(value: Any, unit: str) -> str:
     """A parameter value as a reader sees it (percentages, readable keys)."""
     if isinstance(value, dict):
@@ -84,274 +116,207 @@ def _rule(fn: Any) -> dict:
     return {"function": f"{fn.__module__}.{fn.__name__}", "says": " ".join(doc.split())}
 
 
-def _step(
-    stage: str,
-    rule: Any,
-    outcome: str,
-    passed: bool,
-    draw: float | None = None,
-    probability: float | None = None,
-    parameters: list[dict] | None = None,
-    laws: list[dict] | None = None,
-) -> dict:
+def _laws(step: Step, where: _Where) -> list[dict]:
+    """The laws compile combined into the jail's policy that month (the traced ``policy``)."""
+    inputs = where.result.simulation.inputs
+    ids = inputs.policy_laws[int(step.inputs["policy"])]
+    by_id = {lw.id: lw for lw in where.result.scenario.laws}
+    return [
+        {
+            "id": i,
+            "title": by_id[i].title,
+            "effect": by_id[i].effect,
+            "citation": by_id[i].citation.model_dump(mode="json"),
+        }
+        for i in ids
+    ]
+
+
+# ---- what each stage did, in words ---------------------------------------------------------
+
+
+def _says_booking(s: Step, w: _Where) -> str:
+    n, i = s.inputs["bookings"], s.inputs["index"]
+    return f"booking {i + 1:,} of the county's {n:,} that month"
+
+
+def _says_composition(s: Step, w: _Where) -> str:
+    mix = s.outcome["status_shares"]
+    parts = [f"{_STATUS_NAMES[k]} {x * 100:.1f}%" for k, x in zip(STATUS_KEYS, mix, strict=True)]
+    return "bookings here that month: " + ", ".join(parts)
+
+
+def _says_submission(s: Step, w: _Where) -> str:
+    cty = counties()
+    name, activation = cty.table["full_name"][w.county], cty.activation[w.county]
+    if s.outcome["submitted"]:
+        return (
+            f"{name}'s jails were connected to IDENT on {activation.isoformat()}, "
+            "so these prints were checked."
+        )
+    return "these prints were not checked against IDENT"
+
+
+def _says_match(s: Step, w: _Where) -> str:
+    if not s.outcome["matched"]:
+        return "no DHS record matched"
+    name = _STATUS_NAMES[STATUS_KEYS[s.outcome["status"]]]
+    article = "an" if name[0] in "aeiou" else "a"
+    return (
+        f"matched a DHS record; the person is {article} {name} "
+        f"(draw ÷ probability = {s.draw / s.probability:.3f} falls in that status's band "
+        "of the matched population)"
+    )
+
+
+def _says_hispanic(s: Step, w: _Where) -> str:
+    return "Hispanic" if s.outcome["hispanic"] else "not Hispanic"
+
+
+def _says_sex(s: Step, w: _Where) -> str:
+    return "male" if s.outcome["male"] else "female"
+
+
+def _says_level(s: Step, w: _Where) -> str:
+    cdf = ", ".join(f"{x:.3f}" for x in s.inputs["cdf"])
+    return (
+        f"{_LEVEL_NAMES[s.outcome['level']]} (draw {s.draw:.4f} against the cumulative "
+        f"shares {cdf})"
+    )
+
+
+def _says_charge(s: Step, w: _Where) -> str:
+    return f"most serious charge: {CHARGE_KEYS[s.outcome['charge']]}"
+
+
+def _says_status(s: Step, w: _Where) -> str:
+    if s.outcome["removable"]:
+        return "ICE deems the person removable"
+    return "ICE does not deem the person removable"
+
+
+def _says_detainer(s: Step, w: _Where) -> str:
+    return "ICE lodges a detainer" if s.outcome["detainer"] else "no detainer"
+
+
+def _says_compliance(s: Step, w: _Where) -> str:
+    if not s.inputs["law_allows"]:
+        return "a law in force here forbids honouring this detainer"
+    if s.outcome["honored"]:
+        return "the jail holds the person for ICE"
+    return "the jail releases the person"
+
+
+def _says_transfer(s: Step, w: _Where) -> str:
+    return "booked into ICE custody" if s.outcome["book_in"] else "not picked up by ICE"
+
+
+def _says_removal(s: Step, w: _Where) -> str:
+    if s.outcome["eventually_removed"]:
+        return "ICE removes the person (if the removal is completed in the period)"
+    return "released from ICE custody, not removed"
+
+
+def _says_detention(s: Step, w: _Where) -> str:
+    days = s.outcome["detention_days"]
+    if not s.inputs["eventually_removed"]:
+        return f"released after {days:.0f} days in ICE detention"
+    if s.outcome["removed"]:
+        return f"removed after {days:.0f} days in ICE detention"
+    return f"to be removed after {days:.0f} days in detention, after the period ends"
+
+
+def _says_summary(s: Step, w: _Where) -> str:
+    if s.outcome["summary"]:
+        return "removed without a hearing (summary removal)"
+    return "the case went before an immigration judge"
+
+
+def _says_representation(s: Step, w: _Where) -> str:
+    return "represented by counsel" if s.outcome["represented"] else "no counsel"
+
+
+_SAYS: dict[str, Callable[[Step, _Where], str]] = {
+    "booking": _says_booking,
+    "composition": _says_composition,
+    "submission": _says_submission,
+    "match": _says_match,
+    "hispanic": _says_hispanic,
+    "sex": _says_sex,
+    "level": _says_level,
+    "charge": _says_charge,
+    "status_determination": _says_status,
+    "detainer": _says_detainer,
+    "compliance": _says_compliance,
+    "transfer": _says_transfer,
+    "removal": _says_removal,
+    "detention": _says_detention,
+    "summary_removal": _says_summary,
+    "representation": _says_representation,
+}
+
+
+def _passed(s: Step) -> bool:
+    """Whether the stage happened to the person (describing stages always do)."""
+    if not s.reached:
+        return False
+    first = s.outcome[s.stage.outputs[0]]
+    return s.stage.name in _DESCRIBING or not isinstance(first, bool) or first
+
+
+def _step(s: Step, where: _Where) -> dict:
+    """One traced stage as the page and /api/follow show it."""
+    draw = s.draw if s.reached else None
+    probability = s.probability if s.reached else None
     comparison = None
     if draw is not None and probability is not None:
         sign = "<" if draw < probability else "≥"
         comparison = f"draw {draw:.4f} {sign} probability {probability:.4f}"
+    stream = s.stage.pretext_stream if s.inputs.get("pretextual") else s.stage.stream
     return {
-        "stage": stage,
-        "rule": _rule(rule),
+        "stage": s.stage.label,
+        "name": s.stage.name,
+        "number": s.stage.number,
+        "rule": _rule(s.stage.rule),
+        "stream": stream.name if stream is not None else None,
         "draw": draw,
         "probability": probability,
         "comparison": comparison,
-        "outcome": outcome,
-        "passed": bool(passed),
-        "parameters": parameters or [],
-        "laws": laws or [],
+        "outcome": _SAYS[s.stage.name](s, where) if s.reached else "not reached",
+        "passed": _passed(s),
+        "inputs": s.inputs,
+        "parameters": _parameters(s, where),
+        "laws": _laws(s, where) if s.stage.name == "compliance" else [],
     }
 
 
 def explain(result: RunResult, row: int) -> dict:
-    """Every stage for cohort row ``row``, as the engine decided it."""
-    inp, seed = result.simulation.inputs, result.simulation.seed
-    c: Cohort = result.simulation.cohort
-    ci, j = int(c.county[row]), int(c.month[row])
-    key = np.array([c.key[row]], dtype=np.uint64)
-    day = periods.first_day(int(inp.months[j]))
+    """Every stage for cohort row ``row``, from the engine's trace of that person."""
+    sim = result.simulation
+    trace = sim.trace([row])
+    out = trace.outcome(0)
+    ci, j = int(sim.cohort.county[row]), int(sim.cohort.month[row])
+    where = _Where(result, ci, j, periods.first_day(int(sim.inputs.months[j])))
     cty = counties()
-
-    def u(stream: Stream) -> float:
-        return float(uniforms(seed, stream, key)[0])
-
-    steps: list[dict] = []
-    activation = cty.activation[ci]
-    steps.append(
-        _step(
-            "Fingerprints sent to DHS",
-            biometrics.submitted,
-            f"{cty.table['full_name'][ci]}'s jails were connected to IDENT on "
-            f"{activation.isoformat()}, so these prints were checked.",
-            True,
-            parameters=[_param(result, "program.interoperability", day)],
-        )
-    )
-    shares = inp.composition.status[ci, j]
-    p_match = float(match.match_probability(shares, inp.p_match[j]))
-    u_match = u(Stream.MATCH)
-    cdf = match.matched_status_cdf(shares, inp.p_match[j])
-    st = int(match.draw_category(np.array([u_match / p_match]), cdf[None, :])[0])
-    st_key = STATUS_KEYS[st]
-    steps.append(
-        _step(
-            "IDENT match",
-            match.match_probability,
-            f"matched a DHS record; the person is a {_STATUS_NAMES.get(st_key, st_key)} "
-            f"(draw ÷ probability = {u_match / p_match:.3f} falls in that status's band "
-            "of the matched population)",
-            u_match < p_match,
-            u_match,
-            p_match,
-            [_param(result, "match.ident_probability", day)],
-        )
-    )
-    group = int(st >= Status.UNDOCUMENTED_PRIOR)
-    lv_cdf = inp.level_cdf[j, group]
-    u_level = u(Stream.LEVEL)
-    lvl = int(level.offense_level(lv_cdf[None, :], np.array([u_level]))[0])
-    history = "undocumented" if group else "lawful"
-    steps.append(
-        _step(
-            "ICE offense level",
-            level.offense_level,
-            f"{_LEVEL_NAMES[lvl]} (draw {u_level:.4f} against the cumulative shares "
-            + ", ".join(f"{x:.3f}" for x in lv_cdf)
-            + ")",
-            True,
-            u_level,
-            None,
-            [_param(result, f"population.criminal_history_{history}", day)],
-        )
-    )
-    u_charge = u(Stream.CHARGE)
-    chg = int(level.arrest_charge(inp.charge_cdf[j][None, :], np.array([u_charge]))[0])
-    steps.append(
-        _step(
-            "Arrest charge",
-            level.arrest_charge,
-            f"most serious charge: {CHARGE_KEYS[chg]}",
-            True,
-            u_charge,
-            None,
-            [_param(result, "population.arrest_charge", day)],
-        )
-    )
-    p_rem = float(inp.p_removable[j, st])
-    u_rem = u(Stream.STATUS_DETERMINATION)
-    removable = bool(status.deemed_removable(np.array([p_rem]), np.array([u_rem]))[0])
-    steps.append(
-        _step(
-            "ICE status determination",
-            status.deemed_removable,
-            "ICE deems the person removable"
-            if removable
-            else "ICE does not deem the person removable",
-            removable,
-            u_rem,
-            p_rem,
-            [_param(result, "status.deemed_removable", day, st_key)],
-        )
-    )
-    p_det = float(
-        detainer.detainer_probability(
-            np.array([lvl]),
-            np.array([chg]),
-            np.array([inp.p_detainer[j, lvl]]),
-            inp.traffic_deferred[j],
-            inp.minor_factor[j],
-            unauthorized=np.array([bool(group)]),
-            laken_riley_share=inp.laken_riley[j],
-        )[0]
-    )
-    u_det = u(Stream.DETAINER)
-    lodged = removable and u_det < p_det
-    det_params = [
-        _param(result, "detainer.probability", day, LEVEL_KEYS[lvl]),
-        _param(result, "detainer.traffic_only_deferred", day),
-        _param(result, "detainer.minor_offense_factor", day),
-        _param(result, "detainer.laken_riley_share", day),
-    ]
-    steps.append(
-        _step(
-            "ICE detainer",
-            detainer.detainer_probability,
-            "ICE lodges a detainer" if lodged else "no detainer",
-            lodged,
-            u_det if removable else None,
-            p_det if removable else None,
-            det_params,
-        )
-    )
-    allows = bool(inp.policy_masks[inp.policy[ci, j], lvl, chg])
-    laws = [
-        {
-            "id": lw.id,
-            "title": lw.title,
-            "effect": lw.effect,
-            "citation": lw.citation.model_dump(mode="json"),
-        }
-        for lw in result.scenario.laws
-        if lw.scope.in_force(day)
-        and lw.scope.binds(str(cty.state[ci]), str(cty.fips[ci]))
-        and lw.effect in ("honor_only_if", "decline_all", "require_compliance")
-    ]
-    p_comply = float(inp.base_compliance[j]) if allows else 0.0
-    u_comply = u(Stream.COMPLIANCE)
-    held = lodged and allows and u_comply < p_comply
-    if not lodged:
-        comply_text = "not reached"
-    elif not allows:
-        comply_text = "a law in force here forbids honouring this detainer"
-    else:
-        comply_text = (
-            "the jail holds the person for ICE" if held else "the jail releases the person"
-        )
-    steps.append(
-        _step(
-            "Jail honours the detainer",
-            jail.honored,
-            comply_text,
-            held,
-            u_comply if lodged else None,
-            p_comply if lodged else None,
-            [_param(result, "jail.base_compliance", day)],
-            laws,
-        )
-    )
-    p_tr = float(inp.p_transfer[j])
-    u_tr = u(Stream.TRANSFER)
-    book_in = held and u_tr < p_tr
-    steps.append(
-        _step(
-            "Transfer to ICE custody",
-            custody.booked_into_ice,
-            ("booked into ICE custody" if book_in else "not picked up by ICE")
-            if held
-            else "not reached",
-            book_in,
-            u_tr if held else None,
-            p_tr if held else None,
-            [_param(result, "custody.transfer_probability", day)],
-        )
-    )
-    p_rm = float(inp.p_removal[j, lvl])
-    u_rm = u(Stream.REMOVAL)
-    days = (
-        float(
-            removal.detention_days(inp.detention_mean[j], np.array([u(Stream.DETENTION_DAYS)]))[0]
-        )
-        if book_in
-        else 0.0
-    )
-    eventually = book_in and u_rm < p_rm
-    removed = bool(c.removed[row])
-    if not book_in:
-        rm_text = "not reached"
-    elif not eventually:
-        rm_text = f"released from ICE custody after {days:.0f} days in detention"
-    elif removed:
-        rm_text = f"removed after {days:.0f} days in ICE detention"
-    else:
-        rm_text = f"to be removed after {days:.0f} days in detention, after the period ends"
-    steps.append(
-        _step(
-            "Removal",
-            removal.removed,
-            rm_text,
-            removed,
-            u_rm if book_in else None,
-            p_rm if book_in else None,
-            [
-                _param(result, "removal.probability", day, LEVEL_KEYS[lvl]),
-                _param(result, "removal.detention_days_mean", day),
-            ],
-        )
-    )
-    if removed:
-        p_sum = float(inp.p_summary[j])
-        u_sum = u(Stream.SUMMARY_REMOVAL)
-        steps.append(
-            _step(
-                "Hearing before an immigration judge",
-                removal.summary_removal,
-                "removed without a hearing (summary removal)"
-                if u_sum < p_sum
-                else "the case went before an immigration judge",
-                True,
-                u_sum,
-                p_sum,
-                [_param(result, "removal.summary_share", day)],
-            )
-        )
-    outcome = {
-        "status": st_key,
-        "level": LEVEL_KEYS[lvl],
-        "charge": CHARGE_KEYS[chg],
-        "removable": removable,
-        "detainer": lodged,
-        "honored": held,
-        "book_in": book_in,
-        "removed": removed,
-        "detention_days": round(days, 1),
-    }
     return {
         "county": str(cty.fips[ci]),
         "county_name": f"{cty.table['full_name'][ci]}, {cty.state[ci]}",
-        "month": periods.month_label(int(inp.months[j])),
-        "entity_key": int(c.key[row]),
-        "seed": seed,
+        "month": periods.month_label(int(sim.inputs.months[j])),
+        "entity_key": int(trace.keys[0]),
+        "seed": sim.seed,
         "scenario": result.scenario.name,
-        "hispanic": bool(c.hispanic[row]),
-        "male": bool(c.male[row]),
-        "outcome": outcome,
-        "steps": steps,
+        "hispanic": out["hispanic"],
+        "male": out["male"],
+        "outcome": {
+            "status": STATUS_KEYS[out["status"]],
+            "level": LEVEL_KEYS[out["level"]],
+            "charge": CHARGE_KEYS[out["charge"]],
+            "removable": out["removable"],
+            "detainer": out["detainer"],
+            "honored": out["honored"],
+            "book_in": out["book_in"],
+            "removed": out["removed"],
+            "detention_days": round(out["detention_days"], 1),
+        },
+        "steps": [_step(s, where) for s in trace.steps(0)],
     }
