@@ -11,7 +11,7 @@ import numpy as np
 
 from scomm import periods
 from scomm.compile import Inputs
-from scomm.engine import Simulation
+from scomm.engine import Cohort, Simulation
 from scomm.jurisdictions.counties import counties
 from scomm.params import ParameterSet
 
@@ -65,6 +65,18 @@ def rounded(value: Any, unit: str) -> Any:
     return round(float(value)) if digits == 0 else round(float(value), digits)
 
 
+@dataclass
+class Memo:
+    """What a run's metrics compute once and share through the Context."""
+
+    # a parameter's value at the start of each month of the period, by (name, key)
+    series: dict[tuple[str, str | None], np.ndarray] = field(default_factory=dict)
+    # the county files of a parameter (``prefix.<FIPS>``) and each county's position, by prefix
+    own_figures: dict[str, list[tuple[str, np.ndarray]]] = field(default_factory=dict)
+    # the stage rows of the cohort last asked for, with that cohort
+    rows: tuple[Cohort, Rows] | None = None
+
+
 @dataclass(frozen=True)
 class Context:
     """What stays fixed across replicates: inputs, parameters, period and places."""
@@ -77,7 +89,7 @@ class Context:
     fips: np.ndarray  # (county,) FIPS codes
     state_id: np.ndarray  # (county,) index of the county's state
     peer_group: np.ndarray  # (county,) comparable-county group: state x population band
-    memo: dict = field(default_factory=dict, compare=False)  # parameter series already read
+    memo: Memo = field(default_factory=Memo, compare=False)
 
     @classmethod
     def build(cls, inputs: Inputs, params: ParameterSet) -> Context:
@@ -102,11 +114,10 @@ class Context:
 
     def series(self, name: str, key: str | None = None) -> np.ndarray:
         """A parameter's value in force at the start of each month of the period."""
-        if (name, key) not in self.memo:
-            self.memo[(name, key)] = np.array(
-                [float(self.params.at(name, d, key)) for d in self.days]
-            )
-        return self.memo[(name, key)]
+        found = self.memo.series
+        if (name, key) not in found:
+            found[(name, key)] = np.array([float(self.params.at(name, d, key)) for d in self.days])
+        return found[(name, key)]
 
     def cite(self, *names: str) -> list[dict]:
         """The citations of every value of these parameters in force during the period."""
@@ -151,7 +162,7 @@ class Rows:
 
 def rows_of(sim: Simulation, ctx: Context) -> Rows:
     """The stage rows of a simulation's cohort (kept while the same cohort is asked for)."""
-    cached = ctx.memo.get("rows")
+    cached = ctx.memo.rows
     if cached is not None and cached[0] is sim.cohort:
         return cached[1]
     c = sim.cohort
@@ -159,7 +170,7 @@ def rows_of(sim: Simulation, ctx: Context) -> Rows:
     held = det[c.honored[det]]
     book_in = held[c.book_in[held]]
     rows = Rows(c.county.astype(np.intp), det, held, book_in, book_in[c.removed[book_in]])
-    ctx.memo["rows"] = (sim.cohort, rows)
+    ctx.memo.rows = (sim.cohort, rows)
     return rows
 
 

@@ -29,13 +29,13 @@ SCAAP_LEVELS = (Level.LEVEL1, Level.LEVEL2)
 
 def own_figures(ctx: Context, prefix: str, mask: np.ndarray | None = None) -> list[str]:
     """Names of the county files (``prefix.<FIPS>``) of a parameter, for counties in ``mask``."""
-    if ("own", prefix) not in ctx.memo:
+    own = ctx.memo.own_figures
+    if prefix not in own:
         found = [n for n in ctx.params.names() if n.startswith(prefix + ".") and n[-5:].isdigit()]
-        ctx.memo[("own", prefix)] = [(n, np.flatnonzero(ctx.fips == n[-5:])) for n in found]
-    names = [n for n, _ in ctx.memo[("own", prefix)]]
+        own[prefix] = [(n, np.flatnonzero(ctx.fips == n[-5:])) for n in found]
     if mask is None:
-        return names
-    return [n for n, i in ctx.memo[("own", prefix)] if mask[i].any()]
+        return [n for n, _ in own[prefix]]
+    return [n for n, i in own[prefix] if mask[i].any()]
 
 
 def county_values(ctx: Context, prefix: str) -> np.ndarray:
