@@ -266,63 +266,89 @@ def _check_places(ov: Override | Pretext, origin: str) -> None:
             raise UserError(f"{origin}: field counties: {c!r} is not a known county FIPS code")
 
 
-def resolve(name_or_path: str, _seen: tuple[str, ...] = ()) -> Scenario:
-    """Load, validate and resolve a scenario (by packaged name or file path)."""
-    raw, origin = _read_file(name_or_path)
-    spec = _validate(raw, origin)
+def _base(spec: ScenarioFile, origin: str, seen: tuple[str, ...]) -> Scenario | None:
+    """The resolved base scenario (None: history itself, from the parameter tree)."""
     if spec.base is None:
-        params, place, laws, pretext = default_parameters(), (), list(all_laws()), ()
-        laws = [lw for lw in laws if lw.in_history]
-    else:
-        if spec.base in _seen or spec.base == spec.name:
-            raise UserError(f"{origin}: field base: {spec.base!r} makes a cycle")
-        if spec.base not in scenario_names() and not Path(spec.base).is_file():
-            raise UserError(
-                f"{origin}: field base: unknown scenario {spec.base!r}; known: "
-                + ", ".join(scenario_names())
-            )
-        parent = resolve(spec.base, (*_seen, spec.name))
-        params, place, laws = parent.params, parent.place_overrides, list(parent.laws)
-        pretext = parent.pretext
+        return None
+    if spec.base in seen or spec.base == spec.name:
+        raise UserError(f"{origin}: field base: {spec.base!r} makes a cycle")
+    if spec.base not in scenario_names() and not Path(spec.base).is_file():
+        raise UserError(
+            f"{origin}: field base: unknown scenario {spec.base!r}; known: "
+            + ", ".join(scenario_names())
+        )
+    return resolve(spec.base, (*seen, spec.name))
+
+
+def _laws(changes: LawChanges, origin: str, laws: list[Law]) -> list[Law]:
+    """The base's laws with the scenario's enabled, disabled and added laws."""
     catalogue = {lw.id: lw for lw in all_laws()}
-    for law_id in spec.laws.enable:
+    for law_id in changes.enable:
         if law_id not in catalogue:
             raise UserError(f"{origin}: field laws.enable: unknown law {law_id!r}")
         if catalogue[law_id] not in laws:
             laws.append(catalogue[law_id])
-    for law_id in spec.laws.disable:
+    for law_id in changes.disable:
         if law_id not in catalogue:
             raise UserError(f"{origin}: field laws.disable: unknown law {law_id!r}")
         laws = [lw for lw in laws if lw.id != law_id]
-    for i, raw_law in enumerate(spec.laws.add):
+    for i, raw_law in enumerate(changes.add):
         laws.append(parse_law(raw_law, f"{origin}: laws.add[{i}]"))
+    return laws
+
+
+def _place_override(ov: Override, origin: str) -> Override:
+    """A parameter override for some places: only a place-varying flag may have one."""
+    if ov.name not in PLACE_PARAMETERS:
+        raise UserError(
+            f"{origin}: parameter {ov.name}: places are only allowed for "
+            + ", ".join(sorted(PLACE_PARAMETERS))
+        )
+    if not isinstance(ov.value, bool):
+        raise UserError(
+            f"{origin}: parameter {ov.name}: value {ov.value!r}: expected true or false"
+        )
+    return ov
+
+
+def _parameters(
+    spec: ScenarioFile, origin: str, params: ParameterSet
+) -> tuple[dict[str, Parameter], list[Override]]:
+    """The scenario's national overrides (applied, by parameter) and its place overrides."""
     overrides: dict[str, Parameter] = {}
-    place_list = list(place)
+    place: list[Override] = []
     for ov in spec.parameters:
         if ov.name not in params.params:
             raise UserError(f"{origin}: field parameters.name: unknown parameter {ov.name!r}")
         _check_places(ov, origin)
         if ov.states or ov.counties:
-            if ov.name not in PLACE_PARAMETERS:
-                raise UserError(
-                    f"{origin}: parameter {ov.name}: places are only allowed for "
-                    + ", ".join(sorted(PLACE_PARAMETERS))
-                )
-            if not isinstance(ov.value, bool):
-                raise UserError(
-                    f"{origin}: parameter {ov.name}: value {ov.value!r}: expected true or false"
-                )
-            place_list.append(ov)
+            place.append(_place_override(ov, origin))
             continue
         current = overrides.get(ov.name, params[ov.name])
         overrides[ov.name] = _apply_override(current, ov, origin)
+    return overrides, place
+
+
+def resolve(name_or_path: str, _seen: tuple[str, ...] = ()) -> Scenario:
+    """Load, validate and resolve a scenario (by packaged name or file path)."""
+    raw, origin = _read_file(name_or_path)
+    spec = _validate(raw, origin)
+    parent = _base(spec, origin, _seen)
+    if parent is None:
+        params, place, pretext = default_parameters(), (), ()
+        laws = [lw for lw in all_laws() if lw.in_history]
+    else:
+        params, place, pretext = parent.params, parent.place_overrides, parent.pretext
+        laws = list(parent.laws)
+    laws = _laws(spec.laws, origin, laws)
+    overrides, more_place = _parameters(spec, origin, params)
     for p in spec.pretext:
         _check_places(p, origin)
     return Scenario(
         name=spec.name,
         description=spec.description,
         params=params.with_overrides(overrides),
-        place_overrides=tuple(place_list),
+        place_overrides=(*place, *more_place),
         laws=tuple(sorted(laws, key=lambda lw: (lw.effective, lw.id))),
         pretext=(*pretext, *spec.pretext),
         source=origin,
