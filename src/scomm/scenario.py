@@ -32,7 +32,6 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from scomm.errors import UserError
-from scomm.jurisdictions.counties import counties
 from scomm.jurisdictions.laws import Law, all_laws, parse_law
 from scomm.jurisdictions.scope import Scope
 from scomm.params import (
@@ -255,17 +254,6 @@ def _apply_override(param: Parameter, ov: Override, origin: str) -> Parameter:
         raise UserError(f"{origin}: parameter {ov.name}: {shown!r}: {msg}") from None
 
 
-def _check_places(ov: Override | Pretext, origin: str) -> None:
-    known_states = set(counties().states())
-    known_fips = set(counties().fips.tolist())
-    for s in ov.states:
-        if s not in known_states:
-            raise UserError(f"{origin}: field states: {s!r} is not a USPS state code")
-    for c in ov.counties:
-        if c not in known_fips:
-            raise UserError(f"{origin}: field counties: {c!r} is not a known county FIPS code")
-
-
 def _base(spec: ScenarioFile, origin: str, seen: tuple[str, ...]) -> Scenario | None:
     """The resolved base scenario (None: history itself, from the parameter tree)."""
     if spec.base is None:
@@ -320,7 +308,7 @@ def _parameters(
     for ov in spec.parameters:
         if ov.name not in params.params:
             raise UserError(f"{origin}: field parameters.name: unknown parameter {ov.name!r}")
-        _check_places(ov, origin)
+        ov.scope.check_places(origin)
         if ov.states or ov.counties:
             place.append(_place_override(ov, origin))
             continue
@@ -343,7 +331,7 @@ def resolve(name_or_path: str, _seen: tuple[str, ...] = ()) -> Scenario:
     laws = _laws(spec.laws, origin, laws)
     overrides, more_place = _parameters(spec, origin, params)
     for p in spec.pretext:
-        _check_places(p, origin)
+        p.scope.check_places(origin)
     return Scenario(
         name=spec.name,
         description=spec.description,

@@ -29,7 +29,6 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from scomm.errors import UserError
-from scomm.jurisdictions.counties import counties
 from scomm.jurisdictions.scope import Scope
 from scomm.params import Citation, validation_message
 from scomm.rules.categories import CHARGE_KEYS, LEVEL_KEYS
@@ -140,22 +139,8 @@ def parse_law(raw: object, origin: str) -> Law:
         law = Law(**raw)
     except ValidationError as err:
         raise UserError(validation_message(origin, err)) from None
-    _check_places(law, origin)
+    law.scope.check_places(origin, "binds.")
     return law
-
-
-def _check_places(law: Law, origin: str) -> None:
-    """Every state and county a law binds must exist."""
-    cty = counties()
-    known_states, known_fips = set(cty.states()), set(cty.fips.tolist())
-    for s in law.binds.states:
-        if s not in known_states:
-            raise UserError(f"{origin}: field binds.states: {s!r} is not a USPS state code")
-    for c in law.binds.counties:
-        if c not in known_fips:
-            raise UserError(
-                f"{origin}: field binds.counties: {c!r} is not a known county FIPS code"
-            )
 
 
 @cache

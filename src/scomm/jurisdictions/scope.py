@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from scomm.errors import UserError
 from scomm.jurisdictions.counties import counties
 
 
@@ -52,6 +53,20 @@ class Scope:
     def binds(self, state: str, county: str) -> bool:
         """True for a county (FIPS) of a state (USPS code) inside the scope."""
         return self.everywhere or state in self.states or county in self.counties
+
+    def check_places(self, origin: str, field: str = "") -> None:
+        """Every state and county named must exist; else UserError naming the file
+        (``origin``) and the field (``field`` prefixes ``states`` / ``counties``)."""
+        cty = counties()
+        known_states, known_fips = set(cty.states()), set(cty.fips.tolist())
+        for s in self.states:
+            if s not in known_states:
+                raise UserError(f"{origin}: field {field}states: {s!r} is not a USPS state code")
+        for c in self.counties:
+            if c not in known_fips:
+                raise UserError(
+                    f"{origin}: field {field}counties: {c!r} is not a known county FIPS code"
+                )
 
     def county_mask(self) -> np.ndarray:
         """(county,) True for every county inside the scope, in ``counties()`` order."""
