@@ -129,6 +129,17 @@ def test_a_scenarios_pretextual_arrests_are_traced_like_the_run_decided(tmp_path
     assert charge.inputs["pretextual"] and tr.outcome(0)["hispanic"]
 
 
+def test_a_person_is_found_in_a_trace_by_entity_key(full_run):
+    c = full_run.cohort
+    keys = c.key[[5, 900, 40_000]]
+    tr = trace(full_run.inputs, full_run.seed, keys[::-1])
+    assert len(tr) == 3
+    i = tr.index_of(int(keys[1]))
+    assert tr.outcome(i)["level"] == c.level[900]
+    with pytest.raises(KeyError, match="not in this trace"):
+        tr.index_of(int(c.key[6]))
+
+
 def test_each_record_is_the_declared_stage_with_its_outputs_and_gate(full_run):
     tr = full_run.trace(np.arange(50))
     assert [r.stage for r in tr.records] == [s.name for s in pipeline.PIPELINE]
