@@ -362,14 +362,17 @@ def _downstream_block(
     of pretextual bookings: Hispanic, arrested on a minor charge); ``rec`` records each
     stage for a trace (``OFF`` in an ordinary run)."""
     u = KeyedDraws(seed, key).uniform
-    who = _who(inputs, seed, u, county, month, key, st, pretextual, rec)
-    ice = _ice(inputs, u, county, month, st, who["level"], who["charge"], rec)
+    unauthorized = st >= Status.UNDOCUMENTED_PRIOR
+    who = _who(inputs, seed, u, (county, month, key, st, unauthorized), pretextual, rec)
+    ice = _ice(inputs, u, (county, month, st, unauthorized), who["level"], who["charge"], rec)
     gone = _removal(inputs, u, month, who["level"], ice["book_in"], rec)
     return Cohort(county=county, month=month, key=key, status=st, **who, **ice, **gone)
 
 
-def _who(inputs: Inputs, seed: int, u, county, month, key, st, pretextual, rec: Recorder):
-    """Hispanic, sex, offense level and arrest charge of matched people."""
+def _who(inputs: Inputs, seed: int, u, people, pretextual, rec: Recorder):
+    """Hispanic, sex, offense level and arrest charge of matched ``people`` (their
+    county, month, key, status and whether they are unauthorized)."""
+    county, month, key, st, unauthorized = people
     p_hisp, u_hisp = inputs.composition.hispanic[county, month, st], u(Stream.HISPANIC)
     hisp = person.hispanic(p_hisp, u_hisp, pretextual)
     rec.step(
@@ -382,7 +385,6 @@ def _who(inputs: Inputs, seed: int, u, county, month, key, st, pretextual, rec: 
     p_male, u_male = inputs.male[month], u(Stream.SEX)
     male = person.male(p_male, u_male)
     rec.step("sex", inputs={}, probability=p_male, draw=u_male, outcome={"male": male})
-    unauthorized = st >= Status.UNDOCUMENTED_PRIOR
     lv_cdf, u_lvl = inputs.level_cdf[month, unauthorized.astype(np.intp)], u(Stream.LEVEL)
     lvl = level.offense_level(lv_cdf, u_lvl)
     rec.step(
@@ -406,8 +408,10 @@ def _who(inputs: Inputs, seed: int, u, county, month, key, st, pretextual, rec: 
     return {"hispanic": hisp, "male": male, "level": lvl, "charge": chg}
 
 
-def _ice(inputs: Inputs, u, county, month, st, lvl, chg, rec: Recorder):
-    """ICE's status determination and detainer, the jail's compliance and the transfer."""
+def _ice(inputs: Inputs, u, people, lvl, chg, rec: Recorder):
+    """ICE's status determination and detainer, the jail's compliance and the transfer
+    (``people``: county, month, status and whether unauthorized)."""
+    county, month, st, unauthorized = people
     p_rem, u_rem = inputs.p_removable[month, st], u(Stream.STATUS_DETERMINATION)
     removable = status.deemed_removable(p_rem, u_rem)
     rec.step(
@@ -423,7 +427,7 @@ def _ice(inputs: Inputs, u, county, month, st, lvl, chg, rec: Recorder):
         "p_level": inputs.p_detainer[month, lvl],
         "traffic_deferred": inputs.traffic_deferred[month],
         "minor_factor": inputs.minor_factor[month],
-        "unauthorized": st >= Status.UNDOCUMENTED_PRIOR,
+        "unauthorized": unauthorized,
         "laken_riley_share": inputs.laken_riley[month],
     }
     p_det, u_det = detainer.detainer_probability(**given), u(Stream.DETAINER)
