@@ -60,8 +60,7 @@ class _Where:
     """The run, county and month a traced person was booked in."""
 
     result: RunResult
-    county: int
-    month: int  # position in the run's months
+    county: int  # county index
     day: dt.date  # first day of the month (the rules in force)
 
 
@@ -296,7 +295,7 @@ def explain(result: RunResult, row: int) -> dict:
     trace = sim.trace([row])
     out = trace.outcome(0)
     ci, j = int(sim.cohort.county[row]), int(sim.cohort.month[row])
-    where = _Where(result, ci, j, periods.first_day(int(sim.inputs.months[j])))
+    where = _Where(result, ci, periods.first_day(int(sim.inputs.months[j])))
     cty = counties()
     return {
         "county": str(cty.fips[ci]),
