@@ -27,8 +27,9 @@ from unittest import mock
 import numpy as np
 
 from scomm import api, periods
+from scomm.cohort import Cohort
 from scomm.compile import Inputs
-from scomm.engine import PRETEXT_INDEX, Cohort, Simulation, pretext_bookings
+from scomm.engine import PRETEXT_INDEX, Simulation, pretext_bookings
 from scomm.rng import entity_keys
 from scomm.rules.categories import Charge, Level, Status
 

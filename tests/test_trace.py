@@ -13,8 +13,9 @@ import numpy as np
 import pytest
 
 from scomm import periods
+from scomm.cohort import Cohort
 from scomm.compile import compile_inputs
-from scomm.engine import PRETEXT_INDEX, Cohort, Simulation, simulate, trace
+from scomm.engine import PRETEXT_INDEX, Simulation, simulate, trace
 from scomm.errors import UserError
 from scomm.jurisdictions.counties import counties
 from scomm.rng import entity_keys, split_keys

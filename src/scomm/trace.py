@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
+from scomm.cohort import Cohort
 from scomm.rules import pipeline
-
-if TYPE_CHECKING:
-    from scomm.engine import Cohort
 
 
 @dataclass(frozen=True)

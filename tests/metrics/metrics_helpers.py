@@ -9,7 +9,8 @@ from types import SimpleNamespace
 import numpy as np
 
 from scomm import periods
-from scomm.engine import Cohort, Simulation
+from scomm.cohort import Cohort
+from scomm.engine import Simulation
 from scomm.jurisdictions.counties import counties
 from scomm.metrics.base import Context
 from scomm.params import default_parameters

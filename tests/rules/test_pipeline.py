@@ -9,8 +9,8 @@ import dataclasses
 import pytest
 
 from scomm import periods
+from scomm.cohort import Cohort
 from scomm.compile import Inputs, compile_inputs
-from scomm.engine import Cohort
 from scomm.params import ParameterSet, default_parameters
 from scomm.rng import Stream
 from scomm.rules import pipeline

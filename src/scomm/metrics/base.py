@@ -10,8 +10,9 @@ from typing import Any
 import numpy as np
 
 from scomm import periods
+from scomm.cohort import Cohort
 from scomm.compile import Inputs
-from scomm.engine import Cohort, Simulation
+from scomm.engine import Simulation
 from scomm.jurisdictions.counties import counties
 from scomm.params import ParameterSet
 
