@@ -224,6 +224,7 @@ STATES = (
     ("50", "VT", "Vermont"), ("51", "VA", "Virginia"), ("53", "WA", "Washington"),
     ("54", "WV", "West Virginia"), ("55", "WI", "Wisconsin"), ("56", "WY", "Wyoming"),
 )  # fmt: skip
+STATE_NAMES = {usps: name for _, usps, name in STATES}
 
 NAME_FIXES = {"35013": ("Doña Ana", "garbled bytes 0xEB 0xB1 for 'ñ' in county_facts.csv")}
 
@@ -465,6 +466,57 @@ def read_counties(facts: list[dict[str, str]], fixes: list[dict[str, str]]) -> l
     return counties
 
 
+def _census_by_geoid(census: list[dict[str, str]]) -> dict[str, dict[str, str]]:
+    """The Census county rows by 5-digit GEOID (each must be well formed and unique)."""
+    by_geoid: dict[str, dict[str, str]] = {}
+    for row in census:
+        geoid = row["GEOID"].zfill(5)  # stored without leading zeros for states 01-09
+        if geoid != row["STATEFP"] + row["COUNTYFP"] or geoid in by_geoid:
+            raise ValueError(f"county_name_fips_codes.csv: GEOID {row['GEOID']} bad or repeated")
+        by_geoid[geoid] = row
+    return by_geoid
+
+
+def _full_name_source(
+    c: dict, by_geoid: dict[str, dict[str, str]], fixes: list[dict[str, str]]
+) -> tuple[str, dict[str, str], str]:
+    """(Census code, Census row, full name) for a county, recording any fix it needs."""
+    fips = c["county_fips"]
+    row = by_geoid.get(fips)
+    if fips in FULL_NAME_SUCCESSOR:
+        if row is not None:
+            raise ValueError(f"{fips} is in the Census file; drop its successor entry")
+        code, full, why = FULL_NAME_SUCCESSOR[fips]
+        row = by_geoid[code]
+        fixes.append(
+            fix("counties", fips, "full_name", "", full,
+                f"no row for {fips} in the Census 2016 county file; {why}; name of {code} "
+                f"from its NAME and LSAD there (its city is {row['city']!r})")
+        )  # fmt: skip
+        return code, row, full
+    if row is None:
+        raise ValueError(f"{fips} {c['name']}: no row in the Census county file")
+    if fips in FULL_NAME_FIXES:
+        full, why = FULL_NAME_FIXES[fips]
+        fixes.append(fix("counties", fips, "full_name", row["city"], full, why))
+        return fips, row, full
+    if row["code"] != c["state"]:
+        raise ValueError(f"county_name_fips_codes.csv: {fips}: state {row['code']!r}")
+    return fips, row, row["city"]
+
+
+def _check_full_name(c: dict, code: str, row: dict[str, str], full: str, stated: str) -> None:
+    """The full name must equal NAME + LSAD and county_aor.csv's name (``stated``)."""
+    fips = c["county_fips"]
+    expected = f"{row['NAME']} {LSAD_SUFFIX[row['LSAD']]}".strip().lower()
+    if full.lower() != expected:
+        raise ValueError(f"{fips}: full name {full!r}, but NAME + LSAD give {expected!r}")
+    if fips in FULL_NAME_FIXES and row["city"].lower() == expected:
+        raise ValueError(f"{fips}: city {row['city']!r} is right; drop its fix")
+    if stated != f"{full}, {STATE_NAMES[c['state']]}".lower():
+        raise ValueError(f"{fips}: full name {full!r}, county_aor.csv {stated!r}")
+
+
 def add_full_names(
     counties: list[dict],
     census: list[dict[str, str]],
@@ -476,71 +528,20 @@ def add_full_names(
     Every full name must equal the Census row's NAME plus its LSAD suffix (case aside) and the
     county name in county_aor.csv, so a wrong ``city`` cannot pass unnoticed.
     """
-    by_geoid: dict[str, dict[str, str]] = {}
-    for row in census:
-        geoid = row["GEOID"].zfill(5)  # stored without leading zeros for states 01-09
-        if geoid != row["STATEFP"] + row["COUNTYFP"] or geoid in by_geoid:
-            raise ValueError(f"county_name_fips_codes.csv: GEOID {row['GEOID']} bad or repeated")
-        by_geoid[geoid] = row
+    by_geoid = _census_by_geoid(census)
     in_model = {c["county_fips"] for c in counties}
     if not set(FULL_NAME_FIXES) | set(FULL_NAME_SUCCESSOR) <= in_model:
         raise ValueError("FULL_NAME_FIXES / FULL_NAME_SUCCESSOR name a county not in the model")
-    state_names = {usps: name for _, usps, name in STATES}
-
     for c in counties:
-        fips = c["county_fips"]
-        code, row = fips, by_geoid.get(fips)
-        if fips in FULL_NAME_SUCCESSOR:
-            if row is not None:
-                raise ValueError(f"{fips} is in the Census file; drop its successor entry")
-            code, full, why = FULL_NAME_SUCCESSOR[fips]
-            row = by_geoid[code]
-            fixes.append(
-                fix("counties", fips, "full_name", "", full,
-                    f"no row for {fips} in the Census 2016 county file; {why}; name of {code} "
-                    f"from its NAME and LSAD there (its city is {row['city']!r})")
-            )  # fmt: skip
-        elif row is None:
-            raise ValueError(f"{fips} {c['name']}: no row in the Census county file")
-        elif fips in FULL_NAME_FIXES:
-            full, why = FULL_NAME_FIXES[fips]
-            fixes.append(fix("counties", fips, "full_name", row["city"], full, why))
-        else:
-            full = row["city"]
-            if row["code"] != c["state"]:
-                raise ValueError(f"county_name_fips_codes.csv: {fips}: state {row['code']!r}")
-        expected = f"{row['NAME']} {LSAD_SUFFIX[row['LSAD']]}".strip().lower()
-        if full.lower() != expected:
-            raise ValueError(f"{fips}: full name {full!r}, but NAME + LSAD give {expected!r}")
-        if fips in FULL_NAME_FIXES and row["city"].lower() == expected:
-            raise ValueError(f"{fips}: city {row['city']!r} is right; drop its fix")
-        stated = f"{full}, {state_names[c['state']]}".lower()
-        if aor_names[code] != stated:
-            raise ValueError(f"{fips}: full name {full!r}, county_aor.csv {aor_names[code]!r}")
+        code, row, full = _full_name_source(c, by_geoid, fixes)
+        _check_full_name(c, code, row, full, aor_names[code])
         c["full_name"] = full
 
 
-def build_counties(
-    facts: list[dict[str, str]],
-    reference: list[dict[str, str]],
-    hhadah: list[dict[str, str]],
-    county_aor: list[dict[str, str]],
-    census: list[dict[str, str]],
-) -> tuple[list[dict], list[dict], list[dict]]:
-    """Return (counties, disagreements, fixes)."""
-    fixes: list[dict[str, str]] = []
-    ref_date = {r["county_fips"]: r["date_secure"] for r in reference}
-    hh_month = {r["county_fips5"]: r["activation_ym"] for r in hhadah}
-    aor_of = {r["geoid"]: r["aor"] for r in county_aor}
-    usps = {fips: code for fips, code, _ in STATES}
-
-    counties = read_counties(facts, fixes)
-    add_full_names(counties, census, {r["geoid"]: r["name"] for r in county_aor}, fixes)
-    in_model = {c["county_fips"] for c in counties}
-    if {c["state"] for c in counties} != set(usps.values()):
-        raise ValueError("county_facts.csv: not every state + DC has a county")
-
-    # Reference activation rows for codes that are not counties in the model.
+def _retired_reference_fixes(
+    ref_date: dict[str, str], in_model: set[str], fixes: list[dict[str, str]]
+) -> None:
+    """Reference activation rows for codes that are not counties in the model."""
     unused = sorted(set(ref_date) - in_model)
     if unused != sorted(REFERENCE_RETIRED):
         raise ValueError(f"reference activation: unexplained codes {unused}")
@@ -551,6 +552,11 @@ def build_counties(
         reason += f"; successor dates: {dates}" if dates else ""
         fixes.append(fix("reference_activation", code, "county_fips", code, successors, reason))
 
+
+def _unused_hhadah_fixes(
+    hh_month: dict[str, str], in_model: set[str], fixes: list[dict[str, str]]
+) -> None:
+    """hhadah rows for codes outside the model (retired codes; Puerto Rico as one row)."""
     for code in sorted(set(hh_month) - in_model):
         if code.startswith("72"):
             continue
@@ -566,6 +572,83 @@ def build_counties(
                 f"{sum(1 for c in pr if hh_month[c])} of these rows have a month")
         )  # fmt: skip
 
+
+def _set_activation(c: dict, ref_date: dict[str, str], fixes: list[dict[str, str]]) -> None:
+    """The county's activation date from the reference (or its predecessor's row)."""
+    fips = c["county_fips"]
+    ref_code = fips
+    if fips not in ref_date and fips in ACTIVATION_PREDECESSOR:
+        ref_code, why = ACTIVATION_PREDECESSOR[fips]
+        fixes.append(
+            fix("counties", fips, "activation_date", "", ref_date[ref_code],
+                f"no row for {fips} in the reference; used the date of {ref_code} ({why})")
+        )  # fmt: skip
+    activation = ref_date.get(ref_code, "")
+    if not activation:
+        raise ValueError(f"{fips} {c['name']}: no activation date in the reference")
+    c["activation_date"] = date.fromisoformat(activation).isoformat()
+
+
+def _set_hhadah_month(c: dict, hh_month: dict[str, str], fixes: list[dict[str, str]]) -> str:
+    """The county's hhadah activation month (or its successor's row); returns the code used."""
+    fips = c["county_fips"]
+    hh_code = fips
+    if fips not in hh_month and fips in HHADAH_SUCCESSOR:
+        hh_code, why = HHADAH_SUCCESSOR[fips]
+        fixes.append(
+            fix("counties", fips, "activation_month_hhadah", "", hh_month[hh_code],
+                f"no row for {fips} in hhadah; used the row of {hh_code} ({why})")
+        )  # fmt: skip
+    c["activation_month_hhadah"] = hh_month.get(hh_code, "")
+    return hh_code
+
+
+def _set_aor(
+    c: dict,
+    aor_of: dict[str, str],
+    state_aors: dict[str, Counter[str]],
+    fixes: list[dict[str, str]],
+) -> None:
+    """The county's ICE area; a county missing from county_aor.csv gets its state's most
+    common one, recorded as a fix."""
+    fips = c["county_fips"]
+    if fips in aor_of:
+        c["aor"] = aor_of[fips]
+        return
+    counts = state_aors[c["state_fips"]]
+    aor, n = counts.most_common(1)[0]
+    reason = (
+        f"no row for {fips} in county_aor.csv; filled with {c['state']}'s most common "
+        f"AOR ({n} of {counts.total()} counties)"
+    )
+    if fips in AOR_RELATED:
+        related, why = AOR_RELATED[fips]
+        reason += f"; {why}, which county_aor.csv assigns to {aor_of[related]}"
+    fixes.append(fix("counties", fips, "aor", "", aor, reason))
+    c["aor"] = aor
+
+
+def build_counties(
+    facts: list[dict[str, str]],
+    reference: list[dict[str, str]],
+    hhadah: list[dict[str, str]],
+    county_aor: list[dict[str, str]],
+    census: list[dict[str, str]],
+) -> tuple[list[dict], list[dict], list[dict]]:
+    """Return (counties, disagreements, fixes)."""
+    fixes: list[dict[str, str]] = []
+    ref_date = {r["county_fips"]: r["date_secure"] for r in reference}
+    hh_month = {r["county_fips5"]: r["activation_ym"] for r in hhadah}
+    aor_of = {r["geoid"]: r["aor"] for r in county_aor}
+
+    counties = read_counties(facts, fixes)
+    add_full_names(counties, census, {r["geoid"]: r["name"] for r in county_aor}, fixes)
+    in_model = {c["county_fips"] for c in counties}
+    if {c["state"] for c in counties} != {code for _, code, _ in STATES}:
+        raise ValueError("county_facts.csv: not every state + DC has a county")
+    _retired_reference_fixes(ref_date, in_model, fixes)
+    _unused_hhadah_fixes(hh_month, in_model, fixes)
+
     # The state's most common AOR, for counties missing from county_aor.csv.
     state_aors: dict[str, Counter[str]] = defaultdict(Counter)
     for geoid, aor in aor_of.items():
@@ -573,43 +656,9 @@ def build_counties(
 
     disagreements = []
     for c in counties:
-        fips = c["county_fips"]
-        ref_code = fips
-        if fips not in ref_date and fips in ACTIVATION_PREDECESSOR:
-            ref_code, why = ACTIVATION_PREDECESSOR[fips]
-            fixes.append(
-                fix("counties", fips, "activation_date", "", ref_date[ref_code],
-                    f"no row for {fips} in the reference; used the date of {ref_code} ({why})")
-            )  # fmt: skip
-        activation = ref_date.get(ref_code, "")
-        if not activation:
-            raise ValueError(f"{fips} {c['name']}: no activation date in the reference")
-        c["activation_date"] = date.fromisoformat(activation).isoformat()
-
-        hh_code = fips
-        if fips not in hh_month and fips in HHADAH_SUCCESSOR:
-            hh_code, why = HHADAH_SUCCESSOR[fips]
-            fixes.append(
-                fix("counties", fips, "activation_month_hhadah", "", hh_month[hh_code],
-                    f"no row for {fips} in hhadah; used the row of {hh_code} ({why})")
-            )  # fmt: skip
-        c["activation_month_hhadah"] = hh_month.get(hh_code, "")
-
-        if fips in aor_of:
-            c["aor"] = aor_of[fips]
-        else:
-            counts = state_aors[c["state_fips"]]
-            aor, n = counts.most_common(1)[0]
-            reason = (
-                f"no row for {fips} in county_aor.csv; filled with {c['state']}'s most common "
-                f"AOR ({n} of {counts.total()} counties)"
-            )
-            if fips in AOR_RELATED:
-                related, why = AOR_RELATED[fips]
-                reason += f"; {why}, which county_aor.csv assigns to {aor_of[related]}"
-            fixes.append(fix("counties", fips, "aor", "", aor, reason))
-            c["aor"] = aor
-
+        _set_activation(c, ref_date, fixes)
+        hh_code = _set_hhadah_month(c, hh_month, fixes)
+        _set_aor(c, aor_of, state_aors, fixes)
         disagreement = compare_activation(c, hh_code, hh_code in hh_month)
         if disagreement:
             disagreements.append(disagreement)

@@ -174,31 +174,40 @@ def dump(doc: Any) -> str:
     return json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
 
 
+def _close(expected: Any, actual: Any) -> bool:
+    """Two numbers equal under the float rule (a bool is never a number here)."""
+    numbers = all(
+        isinstance(x, int | float) and not isinstance(x, bool) for x in (expected, actual)
+    )
+    return numbers and math.isclose(expected, actual, rel_tol=REL_TOL, abs_tol=ABS_TOL)
+
+
+def _dict_differences(expected: dict, actual: dict, path: str) -> Iterator[str]:
+    for key in sorted(set(expected) | set(actual)):
+        if key not in actual:
+            yield f"{path}.{key}: missing"
+        elif key not in expected:
+            yield f"{path}.{key}: unexpected"
+        else:
+            yield from differences(expected[key], actual[key], f"{path}.{key}")
+
+
+def _list_differences(expected: list, actual: list, path: str) -> Iterator[str]:
+    if len(expected) != len(actual):
+        yield f"{path}: expected {len(expected)} items, got {len(actual)}"
+    for i, (e, a) in enumerate(zip(expected, actual, strict=False)):
+        yield from differences(e, a, f"{path}[{i}]")
+
+
 def differences(expected: Any, actual: Any, path: str = "$") -> Iterator[str]:
     """Where ``actual`` departs from ``expected`` under the float rule."""
     if isinstance(expected, float) or isinstance(actual, float):
-        ok = (
-            isinstance(expected, int | float)
-            and isinstance(actual, int | float)
-            and not isinstance(expected, bool)
-            and not isinstance(actual, bool)
-            and math.isclose(expected, actual, rel_tol=REL_TOL, abs_tol=ABS_TOL)
-        )
-        if not ok:
+        if not _close(expected, actual):
             yield f"{path}: expected {expected!r}, got {actual!r}"
     elif isinstance(expected, dict) and isinstance(actual, dict):
-        for key in sorted(set(expected) | set(actual)):
-            if key not in actual:
-                yield f"{path}.{key}: missing"
-            elif key not in expected:
-                yield f"{path}.{key}: unexpected"
-            else:
-                yield from differences(expected[key], actual[key], f"{path}.{key}")
+        yield from _dict_differences(expected, actual, path)
     elif isinstance(expected, list) and isinstance(actual, list):
-        if len(expected) != len(actual):
-            yield f"{path}: expected {len(expected)} items, got {len(actual)}"
-        for i, (e, a) in enumerate(zip(expected, actual, strict=False)):
-            yield from differences(e, a, f"{path}[{i}]")
+        yield from _list_differences(expected, actual, path)
     elif type(expected) is not type(actual) or expected != actual:
         yield f"{path}: expected {expected!r}, got {actual!r}"
 

@@ -17,7 +17,7 @@ from scomm.api import RunResult
 from scomm.engine import PRETEXT_INDEX
 from scomm.errors import UserError
 from scomm.jurisdictions.counties import counties
-from scomm.report.data import format_value
+from scomm.report.numbers import format_value
 from scomm.rng import INDEX_BITS
 from scomm.rules.categories import CHARGE_KEYS, LEVEL_KEYS, STATUS_KEYS
 from scomm.rules.pipeline import Param
