@@ -106,7 +106,7 @@ def _walk(b: Booking, position: float, place: tuple, m: _Month, rnd: random.Rand
 
     ``position``: when in the month it was booked (0 = start, 1 = end; the county-month's
     bookings are evenly spread); ``place``: the month fraction from which the county's
-    prints reach IDENT, and the (level, charge) table of detainers its jail may honour.
+    prints reach IDENT, and the (level, charge) table of detainers its jail may honor.
     """
     active_from, allows = place
     b.submitted = position >= active_from

@@ -55,7 +55,7 @@ def test_difference_is_b_minus_a_leaf_by_leaf():
 @pytest.mark.slow
 def test_compare_baseline_with_ny_optout_honored(cli, tmp_path):
     """`scomm compare baseline ny-optout-honored --start 2011-01 --end 2012-12 --json`: New
-    York's submissions fall to zero from June 2011 (Cuomo's suspension of 1 Jun 2011 honoured),
+    York's submissions fall to zero from June 2011 (Cuomo's suspension of 1 Jun 2011 honored),
     every other state's totals are identical, and New York's difference is reported."""
     doc, fa, fb = compare_cli(cli, tmp_path, "baseline", "ny-optout-honored", "2011-01", "2012-12")
     assert doc["scenarios"] == ["baseline", "ny-optout-honored"]
@@ -84,7 +84,7 @@ def test_compare_baseline_with_ny_optout_honored(cli, tmp_path):
 @pytest.mark.slow
 def test_compare_baseline_with_trust_act_nationwide(cli, tmp_path):
     """`scomm compare baseline trust-act-nationwide --start 2014-01 --end 2014-11 --json`:
-    the TRUST Act's conditions (ILRC guide to AB 4) bind every jail, so honoured detainers
+    the TRUST Act's conditions (ILRC guide to AB 4) bind every jail, so honored detainers
     fall outside California and nowhere rise; California, already bound, is unchanged."""
     doc, fa, fb = compare_cli(
         cli, tmp_path, "baseline", "trust-act-nationwide", "2014-01", "2014-11"
@@ -99,11 +99,11 @@ def test_compare_baseline_with_trust_act_nationwide(cli, tmp_path):
     levels = diff["totals"]["removals_by_level"]
     assert levels["level1"] == 0 and levels["level2"] == 0  # the Act keeps these holds
     assert levels["level3"] < 0 and levels["noncriminal"] < 0
-    honoured_ca = [
+    honored_ca = [
         f.filter((pl.col("state") == "CA") & (pl.col("stage") == "detainers_honored"))["count"]
         for f in (fa, fb)
     ]
-    assert (honoured_ca[0] == honoured_ca[1]).all()
+    assert (honored_ca[0] == honored_ca[1]).all()
 
 
 @pytest.mark.slow

@@ -4,7 +4,7 @@ Every import counts, at module level or inside a function (a function-level impo
 hides a cycle until the function runs). An edge goes to the module an import names:
 ``from scomm.records import adapters`` is an edge to ``scomm.records.adapters`` (the module),
 ``from scomm.metrics import county_metrics`` one to ``scomm.metrics`` (the package's
-``__init__``, where the name lives). A parent package that Python initialises on the way is
+``__init__``, where the name lives). A parent package that Python initializes on the way is
 not an edge of its own, so a package ``__init__`` may re-export from its modules.
 
 The one exemption: an import under ``if TYPE_CHECKING:`` never runs, so it is not an edge

@@ -1,6 +1,6 @@
 """`scomm sweep`: Monte Carlo replicates on Dask, intervals and paired differences.
 
-The numbers summarised are checked on hand-built replicates; the command runs on a real
+The numbers summarized are checked on hand-built replicates; the command runs on a real
 LocalCluster and on a scheduler and workers started separately on loopback.
 """
 
@@ -111,7 +111,7 @@ def test_case_differences_are_paired_replicate_by_replicate():
         for s, v in (("a", a), ("b", b))
         for r in range(3)
     ]
-    doc = sweep.summarise(p, rows)
+    doc = sweep.summarize(p, rows)
     d = doc["differences"][0]
     assert (d["a"], d["b"]) == ("a", "b")
     assert d["measures"]["totals.x"]["mean"] == -10.0
@@ -129,7 +129,7 @@ def test_case_a_measure_missing_in_a_replicate_is_paired_only_where_present():
         {"scenario": "b", "replicate": 0, "seed": 0, "measures": {"m": 4.0}},
         {"scenario": "b", "replicate": 1, "seed": 1, "measures": {"m": 9.0}},
     ]
-    doc = sweep.summarise(p, rows)
+    doc = sweep.summarize(p, rows)
     assert doc["by_scenario"]["a"]["m"]["n"] == 1
     assert doc["differences"][0]["measures"]["m"]["n"] == 1
     assert doc["differences"][0]["measures"]["m"]["mean"] == 3.0
@@ -169,7 +169,7 @@ def test_case_bad_sweep_input_is_a_user_error_naming_the_culprit(names, replicat
 
 def test_case_seeds_are_seed_plus_replicate():
     p = _plan(replicates=4, seed=10)
-    doc = sweep.summarise(p, [])
+    doc = sweep.summarize(p, [])
     assert doc["seeds"] == {"first": 10, "last": 13}
 
 

@@ -84,7 +84,7 @@ UWCHR_SRC = Source(
     "SOURCES.md",
     "University of Washington Center for Human Rights (UWCHR), ice-enforce repository "
     "(ACS-derived populations; ICE area-of-responsibility assignments)",
-    "GPL-3.0 (licence of the UWCHR/ice-enforce repository)",
+    "GPL-3.0 (license of the UWCHR/ice-enforce repository)",
 )
 HHADAH_SRC = Source(
     "scomm_activation_hhadah",

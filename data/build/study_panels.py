@@ -39,7 +39,7 @@ POLICE_SUFFIXES = (
 )
 
 # Table 10 names that do not match a county of the state as printed: (state, name) -> (county
-# name to look up, reason). Each was checked against the row's neighbours in the file.
+# name to look up, reason). Each was checked against the row's neighbors in the file.
 NAME_ALIASES = {
     ("IN", "Bartholemew"): ("Bartholomew", "misspelled in the 2016 file"),
     ("KS", "Pottawattamie"): ("Pottawatomie", "Kansas's Pottawatomie County, printed with the "

@@ -162,7 +162,7 @@ def sweep(
     names = tuple(s.strip() for s in scenarios.split(",") if s.strip())
     plan = sw.plan(sw.SweepSpec(names, replicates, seed, start, end, states))
     rows = sw.execute(plan, workers=workers, scheduler=scheduler, console=err)
-    doc = sw.summarise(plan, rows)
+    doc = sw.summarize(plan, rows)
     if out is not None:
         sw.write(out, sw.results_table(rows), doc)
         err.print(f"results written to [bold]{out}[/bold] (results.parquet, summary.json)")
@@ -237,7 +237,7 @@ def _register_subcommands() -> None:
         return
     from scomm.records.cli import app as records_app
 
-    app.add_typer(records_app, name="records", help="Load, validate and summarise ICE records.")
+    app.add_typer(records_app, name="records", help="Load, validate and summarize ICE records.")
     from scomm.study.cli import app as study_app
 
     app.add_typer(study_app, name="study", help="Did the rollout change crime? Event studies.")

@@ -42,7 +42,7 @@ class Inputs:
     minor_factor: np.ndarray  # (month,)
     laken_riley: np.ndarray  # (month,) theft-type share with a mandatory detainer (2025 Act)
     policy: np.ndarray  # (county, month) index into policy_masks
-    policy_masks: np.ndarray  # (policy, level, charge) bool: may the jail honour?
+    policy_masks: np.ndarray  # (policy, level, charge) bool: may the jail honor?
     policy_laws: tuple[tuple[str, ...], ...]  # (policy,) ids of the laws in force it combines
     base_compliance: np.ndarray  # (month,)
     p_transfer: np.ndarray  # (month,)
@@ -101,7 +101,7 @@ def _activation(scn: Scenario, months: np.ndarray, days: list[dt.date]) -> np.nd
 
 
 def law_mask(law: Law) -> np.ndarray:
-    """(level, charge) → may a jail bound by this law honour a detainer?"""
+    """(level, charge) → may a jail bound by this law honor a detainer?"""
     if law.effect == "decline_all" or (law.effect == "honor_only_if" and law.judicial_warrant):
         return np.zeros((N_LEVELS, N_CHARGES), dtype=bool)
     if law.effect != "honor_only_if":
@@ -112,7 +112,7 @@ def law_mask(law: Law) -> np.ndarray:
 
 
 def _policies(scn: Scenario, days: list[dt.date]):
-    """Per county-month policy index, the table of honour masks it points into, and the ids
+    """Per county-month policy index, the table of honor masks it points into, and the ids
     of the laws each policy combines."""
     cty = counties()
     masks = [np.ones((N_LEVELS, N_CHARGES), dtype=bool)]

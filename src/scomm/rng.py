@@ -13,7 +13,7 @@ The generator is SplitMix64 used as a counter-based generator (Steele, Lea & Flo
 "Fast splittable pseudorandom number generators", OOPSLA 2014): the uniform for an
 entity key k in the stream of (seed, stream) is the SplitMix64 output at position k of
 a sequence whose state starts at a constant derived from (seed, stream). The test-suite
-checks uniformity and independence between streams and between neighbouring keys.
+checks uniformity and independence between streams and between neighboring keys.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ class Stream(enum.IntEnum):
 
 
 def _fmix(x: np.ndarray) -> np.ndarray:
-    """SplitMix64's finaliser, in place on a uint64 array."""
+    """SplitMix64's finalizer, in place on a uint64 array."""
     tmp = x >> _S30
     x ^= tmp
     x *= _M1
@@ -85,7 +85,7 @@ def uniforms(seed: int, stream: int, keys: np.ndarray) -> np.ndarray:
 
 class KeyedDraws:
     """Uniforms for a fixed set of entity keys in several streams: the keys are scaled
-    once, each stream then costs one addition and one finalisation per entity."""
+    once, each stream then costs one addition and one finalization per entity."""
 
     def __init__(self, seed: int, keys: np.ndarray) -> None:
         self.seed = seed

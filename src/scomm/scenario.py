@@ -270,14 +270,14 @@ def _base(spec: ScenarioFile, origin: str, seen: tuple[str, ...]) -> Scenario | 
 
 def _laws(changes: LawChanges, origin: str, laws: list[Law]) -> list[Law]:
     """The base's laws with the scenario's enabled, disabled and added laws."""
-    catalogue = {lw.id: lw for lw in all_laws()}
+    catalog = {lw.id: lw for lw in all_laws()}
     for law_id in changes.enable:
-        if law_id not in catalogue:
+        if law_id not in catalog:
             raise UserError(f"{origin}: field laws.enable: unknown law {law_id!r}")
-        if catalogue[law_id] not in laws:
-            laws.append(catalogue[law_id])
+        if catalog[law_id] not in laws:
+            laws.append(catalog[law_id])
     for law_id in changes.disable:
-        if law_id not in catalogue:
+        if law_id not in catalog:
             raise UserError(f"{origin}: field laws.disable: unknown law {law_id!r}")
         laws = [lw for lw in laws if lw.id != law_id]
     for i, raw_law in enumerate(changes.add):

@@ -5,7 +5,7 @@ the run's measures (every total, and every numeric ``value`` under ``metrics``) 
 dict. Replicate r of every scenario uses seed S + r, so scenarios are compared on common
 random numbers, and the random numbers of a replicate do not depend on the number of
 workers, the scheduler, or the order in which tasks finish: results are sorted by
-(scenario, replicate) before anything is summarised.
+(scenario, replicate) before anything is summarized.
 
 Outputs (written atomically): ``results.parquet``, one row per scenario × replicate ×
 measure; ``summary.json``, per measure and scenario the mean, the 2.5–97.5 percentiles of
@@ -273,7 +273,7 @@ def _by_measure(rows: list[dict], scenario: str) -> dict[str, dict[int, float]]:
     return out
 
 
-def summarise(p: Plan, rows: list[dict]) -> dict:
+def summarize(p: Plan, rows: list[dict]) -> dict:
     """The sweep's summary document."""
     per = {name: _by_measure(rows, name) for name in p.names}
     scenarios = {

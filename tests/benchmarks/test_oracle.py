@@ -51,7 +51,7 @@ laws:
   add:
     - id: oracle-providence-limit
       title: Test limit on detainers in Providence County
-      summary: Honour detainers only for ICE Level 1 and Level 2 (a test law).
+      summary: Honor detainers only for ICE Level 1 and Level 2 (a test law).
       binds: {counties: ["44007"]}
       agency: county jail
       effective: 2012-01-01

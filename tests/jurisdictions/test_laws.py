@@ -1,6 +1,6 @@
 """State and local detainer laws, as cases that read like the law (citation beside each).
 
-Each case compiles the baseline for one month and reads the honour mask of one county:
+Each case compiles the baseline for one month and reads the honor mask of one county:
 ``mask[level, charge]`` says whether a jail bound by the laws in force may hold the person.
 """
 
@@ -30,14 +30,14 @@ def _inputs(scenario: str, month: str, state: str):
 
 
 def mask(fips: str, month: str, scenario: str = "baseline") -> np.ndarray:
-    """The (level, charge) honour mask of a county on the first day of ``month``."""
+    """The (level, charge) honor mask of a county on the first day of ``month``."""
     cty = counties()
     i = cty.index_of(fips)
     inp = _inputs(scenario, month, cty.state[i])
     return inp.policy_masks[inp.policy[i, 0]]
 
 
-def honours(m: np.ndarray, level: Level, charge: Charge) -> bool:
+def honors(m: np.ndarray, level: Level, charge: Charge) -> bool:
     return bool(m[level, charge])
 
 
@@ -62,42 +62,42 @@ def test_case_no_law_means_every_detainer_may_be_honoured():
 
 def test_case_under_nyc_local_law_58_of_2014_a_detainer_without_a_judicial_warrant_is_declined():
     """NYC Local Laws 58 and 59 of 2014, in effect 14 Dec 2014 (practice advisory, scribd
-    350361171): DOC and NYPD honour only a detainer with a federal judge's warrant; ICE
+    350361171): DOC and NYPD honor only a detainer with a federal judge's warrant; ICE
     detainers carry at most an administrative warrant."""
     for fips in NYC:
         m = mask(fips, "2015-01")
         assert not m.any(), fips
     # even a Level 1 person held on a felony is released
-    assert not honours(mask("36061", "2015-01"), Level.LEVEL1, Charge.FELONY)
+    assert not honors(mask("36061", "2015-01"), Level.LEVEL1, Charge.FELONY)
 
 
 def test_case_under_nyc_local_law_62_of_2011_a_person_with_no_conviction_is_declined():
-    """NYC Local Law 62 of 2011 (Int 0656-2011, enacted 22 Nov 2011): DOC does not honour a
+    """NYC Local Law 62 of 2011 (Int 0656-2011, enacted 22 Nov 2011): DOC does not honor a
     detainer for a person with no criminal conviction."""
     m = mask("36047", "2012-06")
-    assert not honours(m, Level.NONCRIMINAL, Charge.MISDEMEANOR)
-    assert not honours(m, Level.NONCRIMINAL, Charge.FELONY)
-    assert honours(m, Level.LEVEL3, Charge.TRAFFIC)
+    assert not honors(m, Level.NONCRIMINAL, Charge.MISDEMEANOR)
+    assert not honors(m, Level.NONCRIMINAL, Charge.FELONY)
+    assert honors(m, Level.LEVEL3, Charge.TRAFFIC)
 
 
 def test_case_under_nyc_local_laws_21_and_22_of_2013_a_pending_felony_counts():
     """NYC Local Laws 21-22 of 2013 (Int 0989-2012, enacted 18 Mar 2013): a pending covered
     criminal case keeps the detainer; a non-criminal misdemeanor arrestee is released."""
     m = mask("36081", "2013-06")
-    assert honours(m, Level.NONCRIMINAL, Charge.FELONY)
-    assert not honours(m, Level.NONCRIMINAL, Charge.MISDEMEANOR)
-    assert honours(m, Level.LEVEL3, Charge.MISDEMEANOR)
+    assert honors(m, Level.NONCRIMINAL, Charge.FELONY)
+    assert not honors(m, Level.NONCRIMINAL, Charge.MISDEMEANOR)
+    assert honors(m, Level.LEVEL3, Charge.MISDEMEANOR)
 
 
 def test_case_under_the_california_trust_act_a_level_3_arrestee_is_declined():
     """California TRUST Act, AB 4, in effect 1 Jan 2014 (ILRC guide): a hold needs a listed
     conviction or a probable-cause finding on a felony."""
     m = mask("06037", "2014-06")
-    assert not honours(m, Level.LEVEL3, Charge.MISDEMEANOR)
-    assert not honours(m, Level.NONCRIMINAL, Charge.TRAFFIC)
-    assert honours(m, Level.LEVEL3, Charge.FELONY)  # the felony probable-cause route
-    assert honours(m, Level.LEVEL1, Charge.MISDEMEANOR)
-    assert honours(m, Level.LEVEL2, Charge.TRAFFIC)
+    assert not honors(m, Level.LEVEL3, Charge.MISDEMEANOR)
+    assert not honors(m, Level.NONCRIMINAL, Charge.TRAFFIC)
+    assert honors(m, Level.LEVEL3, Charge.FELONY)  # the felony probable-cause route
+    assert honors(m, Level.LEVEL1, Charge.MISDEMEANOR)
+    assert honors(m, Level.LEVEL2, Charge.TRAFFIC)
     assert mask("06037", "2013-12").all(), "not before 1 Jan 2014"
 
 
@@ -105,9 +105,9 @@ def test_case_under_california_sb_54_a_felony_charge_alone_no_longer_keeps_a_det
     """California Values Act, SB 54, in effect 1 Jan 2018: transfers only for TRUST-listed
     convictions; holds on a charge alone end."""
     m = mask("06037", "2018-03")
-    assert not honours(m, Level.NONCRIMINAL, Charge.FELONY)
-    assert not honours(m, Level.LEVEL3, Charge.FELONY)
-    assert honours(m, Level.LEVEL2, Charge.MISDEMEANOR)
+    assert not honors(m, Level.NONCRIMINAL, Charge.FELONY)
+    assert not honors(m, Level.LEVEL3, Charge.FELONY)
+    assert honors(m, Level.LEVEL2, Charge.MISDEMEANOR)
 
 
 @pytest.mark.parametrize(
@@ -138,7 +138,7 @@ def test_case_texas_sb_4_overrides_travis_county_from_25_sep_2017():
 
 
 def test_case_a_jail_releases_a_person_its_law_forbids_holding():
-    """The jail stage: a detainer the law forbids is never honoured, whatever the draw."""
+    """The jail stage: a detainer the law forbids is never honored, whatever the draw."""
     lodged = np.array([True, True])
     allows = np.array([False, True])
     out = jail.honored(lodged, allows, np.array([1.0, 1.0]), np.array([0.0, 0.0]))
@@ -153,8 +153,8 @@ def test_case_state_opt_outs_did_not_stop_fingerprint_checks_in_history():
     assert law("fed-moa-termination-2011").effective == dt.date(2011, 8, 5)
     i = counties().index_of("36103")  # Suffolk County, NY, active since 2011
     base = _inputs("baseline", "2011-09", "NY").active_from[i, 0]
-    honoured = _inputs("ny-optout-honored", "2011-09", "NY").active_from[i, 0]
-    assert base == 0.0 and honoured == 1.0
+    honored = _inputs("ny-optout-honored", "2011-09", "NY").active_from[i, 0]
+    assert base == 0.0 and honored == 1.0
 
 
 def test_case_the_protect_our_courts_act_changes_no_jail_rule():

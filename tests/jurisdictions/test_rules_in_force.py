@@ -44,7 +44,7 @@ def test_los_angeles_in_august_2015_names_pep_and_the_trust_act(cli):
         assert laws[law_id]["citation"]["url"].startswith("http"), law_id
     assert "PEP" in laws["fed-pep-2014"]["title"]
     assert "TRUST Act" in laws["ca-trust-act"]["title"]
-    assert laws["ca-trust-act"]["conditions"].startswith("honoured only for")
+    assert laws["ca-trust-act"]["conditions"].startswith("honored only for")
     assert "fed-moa-termination-2011" in laws and "fed-june-2011-reforms" not in laws
 
 

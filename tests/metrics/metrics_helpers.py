@@ -98,5 +98,5 @@ def mask_of(sim: Simulation, state: str | None = None) -> np.ndarray:
 
 
 def held(**kw) -> dict:
-    """Flags of a person held on an honoured detainer (and further, with ``book_in``...)."""
+    """Flags of a person held on an honored detainer (and further, with ``book_in``...)."""
     return {"detainer": True, "honored": True, **kw}

@@ -1,6 +1,6 @@
 """Burden on local jails, pinned on hand-built cohorts (docs/metrics.md#burden-on-local-police).
 
-Defaults: 20.6 extra days per honoured detainer (Los Angeles County, Greene 2012) and $82.69
+Defaults: 20.6 extra days per honored detainer (Los Angeles County, Greene 2012) and $82.69
 a jail day (DOJ/Vera 2011) before 2017; SCAAP reimbursed 23% (FY2011) of the cost of
 unauthorized people with a Level 1 or 2 record."""
 

@@ -48,7 +48,7 @@ def test_every_metric_carries_value_unit_definition_sources_and_interval(ny):
 
 def test_metrics_agree_with_the_funnel(ny):
     t, m = ny.summary["totals"], ny.summary["metrics"]
-    # New York has no county with its own jail figures: 20.6 days per honoured detainer
+    # New York has no county with its own jail figures: 20.6 days per honored detainer
     assert m["burden"]["detainer_bed_days"]["value"] == round(20.6 * t["detainers_honored"])
     assert sum(m["burden"]["detainer_bed_days"]["by_year"].values()) == pytest.approx(
         m["burden"]["detainer_bed_days"]["value"], abs=2

@@ -72,7 +72,7 @@ def test_case_a_county_far_above_its_comparable_counties_is_flagged():
 def test_case_removable_residents_exclude_citizens():
     sim = tiny_sim([], status_mix=np.array([0.5, 0.5, 0, 0, 0, 0]))
     pop = profiling.removable_population(context(sim))
-    assert pop["removable"].sum() == 0  # naturalised citizens are not removable
+    assert pop["removable"].sum() == 0  # naturalized citizens are not removable
 
 
 def test_case_the_benchmark_weights_counties_by_the_months_scomm_ran():

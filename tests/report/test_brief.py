@@ -59,7 +59,7 @@ def test_case_nothing_is_loaded_from_the_network_at_view_time(brief):
 
 def test_case_two_charts_never_share_an_svg_id(brief):
     """Case: each chart's gradients and clip paths get their own ids, so the second map's
-    legend cannot borrow the first map's colours."""
+    legend cannot borrow the first map's colors."""
     _, html = brief
     ids = re.findall(r'\bid="([^"]+)"', html)
     assert len(ids) == len(set(ids))

@@ -115,7 +115,7 @@ def test_case_a_county_brief_shows_that_countys_own_metrics(ny):
     nassau = county["burden"]["detainer_bed_days"]["value"]
     assert 0 < nassau < state["burden"]["detainer_bed_days"]["value"]
     flows = ny.flows.filter(county_fips="36059", stage="detainers_honored")
-    assert flows["count"].sum() > 0  # the county had honoured detainers in the period
+    assert flows["count"].sum() > 0  # the county had honored detainers in the period
 
 
 def test_case_metrics_of_any_shape_render_with_value_unit_definition_interval_sources():

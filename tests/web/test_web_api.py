@@ -108,7 +108,7 @@ def test_openapi_schema_is_served_and_the_docs_page_loads_nothing_external(clien
 
 
 def _raw_get(base: str, path: str) -> int:
-    """GET with the path sent exactly as written (no client-side normalisation)."""
+    """GET with the path sent exactly as written (no client-side normalization)."""
     u = urlparse(base)
     conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
     conn.putrequest("GET", path, skip_accept_encoding=True)

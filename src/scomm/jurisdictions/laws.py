@@ -1,17 +1,17 @@
 """State and local detainer laws and opt-out events, as dated jurisdiction rules.
 
 A law file (``jurisdictions/laws/<id>.yaml``) says whom it binds (states or counties),
-from and until when, and on what conditions a jail may honour a detainer:
+from and until when, and on what conditions a jail may honor a detainer:
 
-* ``effect: honor_only_if``: honour only when the person's ICE level is in ``levels`` or
+* ``effect: honor_only_if``: honor only when the person's ICE level is in ``levels`` or
   the current charge is in ``charges`` (and never when ``judicial_warrant: true``,
   since ICE detainers come with an administrative warrant at most);
-* ``effect: decline_all``: no detainer is honoured (e.g. a reimbursement condition ICE
+* ``effect: decline_all``: no detainer is honored (e.g. a reimbursement condition ICE
   never met);
 * ``effect: require_compliance``: a state law that overrides local limits;
 * ``effect: withdraw_interoperability``: a state's attempt to leave S-Comm (only a
   scenario can make it take effect: ICE terminated all MOAs on 5 Aug 2011);
-* ``effect: informational``: in force, shown by ``scomm params``, no modelled effect.
+* ``effect: informational``: in force, shown by ``scomm params``, no modeled effect.
 
 ``in_history: false`` marks events that did not change what happened (the baseline
 ignores them; scenarios may switch them on); ``overridden_by`` names the law that stopped
@@ -103,23 +103,23 @@ class Law(BaseModel):
         return "; ".join(parts)
 
     def conditions(self) -> str:
-        """When a jail bound by the law honours a detainer, in words."""
+        """When a jail bound by the law honors a detainer, in words."""
         if self.effect == "decline_all":
             return "declines every detainer"
         if self.effect == "require_compliance":
-            return "jails must honour detainers (overrides earlier local limits)"
+            return "jails must honor detainers (overrides earlier local limits)"
         if self.effect == "withdraw_interoperability":
             return "fingerprints not checked against IDENT where it takes effect"
         if self.effect == "informational":
-            return "no modelled effect"
+            return "no modeled effect"
         names = {"level1": "Level 1", "level2": "Level 2", "level3": "Level 3"}
         levels = [names.get(lv, "non-criminal") for lv in self.levels]
         who = [f"people at ICE {' or '.join(levels)}"] if levels else []
         if self.charges:
             who.append(f"people charged with a {' or '.join(self.charges)}")
-        text = "honoured only for " + (", or ".join(who) if who else "no one")
+        text = "honored only for " + (", or ".join(who) if who else "no one")
         if self.judicial_warrant:
-            text = "honoured only with a judicial warrant (ICE brings none), and then " + text
+            text = "honored only with a judicial warrant (ICE brings none), and then " + text
         return text
 
 

@@ -151,7 +151,7 @@ class Rows:
 
     county: np.ndarray  # (row,) county index of every matched person
     detainer: np.ndarray  # rows with a detainer lodged
-    held: np.ndarray  # rows held on an honoured detainer
+    held: np.ndarray  # rows held on an honored detainer
     book_in: np.ndarray  # rows booked into ICE custody
     removed: np.ndarray  # rows removed by the end of the period
 

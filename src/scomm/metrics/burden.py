@@ -1,6 +1,6 @@
 """Burden on local police and jails (the Serrano letter's second concern, scomm-facts §5).
 
-Each honoured S-Comm detainer keeps a person in county jail longer: the extra days per
+Each honored S-Comm detainer keeps a person in county jail longer: the extra days per
 detainer (Los Angeles County's 20.6 days as the national default; a county's own figure
 where cited) times the county's cost of a jail day (a cited national default; Cook,
 Bell and Miami-Dade counties' own figures), less the share SCAAP reimbursed for people it
@@ -52,7 +52,7 @@ def county_values(ctx: Context, prefix: str) -> np.ndarray:
 
 
 def tally(sim: Simulation, ctx: Context) -> dict[str, np.ndarray]:
-    """(county, year) honoured detainers, bed-days, gross cost and SCAAP reimbursement."""
+    """(county, year) honored detainers, bed-days, gross cost and SCAAP reimbursement."""
     c = sim.cohort
     held = rows_of(sim, ctx).held
     county, month = c.county[held], c.month[held]
@@ -82,7 +82,7 @@ def _by_year(values: np.ndarray, ctx: Context) -> dict[str, int]:
 def _assumptions(ctx: Context, mask: np.ndarray) -> tuple[str, ...]:
     lines = []
     for prefix, what, fmt in (
-        (EXTRA_DAYS, "extra jail days per honoured detainer", "{:g} days"),
+        (EXTRA_DAYS, "extra jail days per honored detainer", "{:g} days"),
         (PER_DIEM, "jail cost per day", "${:,.2f}"),
     ):
         national = sorted({float(v) for v in ctx.series(f"{prefix}.national")})
@@ -116,7 +116,7 @@ def compute(t: dict[str, np.ndarray], ctx: Context, mask: np.ndarray) -> dict[st
         "detainer_bed_days": Metric(
             value=float(year["bed_days"].sum()),
             unit="bed_days",
-            definition="Extra county jail bed-days caused by honoured S-Comm detainers.",
+            definition="Extra county jail bed-days caused by honored S-Comm detainers.",
             sources=days_src,
             assumptions=assumptions,
             extra={"by_year": _by_year(year["bed_days"], ctx)},
@@ -140,7 +140,7 @@ def compute(t: dict[str, np.ndarray], ctx: Context, mask: np.ndarray) -> dict[st
         "detainer_net_cost_usd": Metric(
             value=float(net.sum()),
             unit="usd",
-            definition="Cost to county jails of honoured S-Comm detainers, less SCAAP reimbursement.",
+            definition="Cost to county jails of honored S-Comm detainers, less SCAAP reimbursement.",
             sources=[*cost_src, *ctx.cite(SCAAP)],
             assumptions=assumptions,
             extra={"by_year": _by_year(net, ctx)},
@@ -149,7 +149,7 @@ def compute(t: dict[str, np.ndarray], ctx: Context, mask: np.ndarray) -> dict[st
 
 
 def county_table(sim: Simulation, params: ParameterSet) -> pl.DataFrame:
-    """One row per selected county and calendar year: honoured detainers, extra bed-days,
+    """One row per selected county and calendar year: honored detainers, extra bed-days,
     gross cost, SCAAP reimbursement and net cost (nominal dollars)."""
     ctx = Context.build(sim.inputs, params)
     t = tally(sim, ctx)

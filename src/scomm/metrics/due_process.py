@@ -94,7 +94,7 @@ def compute(t: dict[str, np.ndarray], ctx: Context, mask: np.ndarray) -> dict[st
             value=s("citizens_held"),
             unit="people",
             definition=(
-                "U.S. citizens (born or naturalised) held on an S-Comm detainer or booked into "
+                "U.S. citizens (born or naturalized) held on an S-Comm detainer or booked into "
                 "ICE custody."
             ),
             sources=[here, *ctx.cite("status.deemed_removable", "match.ident_probability")],

@@ -163,7 +163,7 @@ def compute(t: dict[str, np.ndarray], ctx: Context, mask: np.ndarray) -> dict[st
                 f"Weights: {weights}.",
                 "Residents by status come from each county's foreign-born share and its ICE "
                 "area's unauthorized and noncitizen shares (population model).",
-                "Naturalised and U.S.-born citizens are not removable.",
+                "Naturalized and U.S.-born citizens are not removable.",
             ),
         ),
         "hispanic_disparity_ratio": Metric(

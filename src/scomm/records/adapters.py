@@ -3,7 +3,7 @@ canonical schema.
 
 A format is data: for each canonical column it fills, a parser (``scomm.records.parsers``)
 and its source column(s), or a constant; the upstream lineage it carries; and the columns a
-file needs to be recognised as it. The columns derived from mapped ones (``DERIVATIONS``) are
+file needs to be recognized as it. The columns derived from mapped ones (``DERIVATIONS``) are
 the same for every format. ``Adapter.build`` turns a lazily scanned input (all-string CSV or
 typed Parquet) into a LazyFrame with every canonical column the format fills plus ``_raw_*``
 helper columns that the validation step reads (the source value before conversion) and drops
@@ -117,7 +117,7 @@ class Source(BaseModel):
 
 
 class Adapter(BaseModel):
-    """An input format: its canonical table, its column map and how it is recognised."""
+    """An input format: its canonical table, its column map and how it is recognized."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 

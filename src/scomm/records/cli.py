@@ -23,7 +23,7 @@ from scomm.report.numbers import AS_GIVEN, format_value
 
 app = typer.Typer(
     name="records",
-    help="Load, validate, summarise real ICE records and hold the model against them.",
+    help="Load, validate, summarize real ICE records and hold the model against them.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

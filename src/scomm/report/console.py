@@ -19,7 +19,7 @@ FUNNEL = [
     ("submissions", "Fingerprints checked against IDENT"),
     ("ident_matches", "IDENT matches"),
     ("detainers", "Detainers lodged"),
-    ("detainers_honored", "Detainers honoured by the jail"),
+    ("detainers_honored", "Detainers honored by the jail"),
     ("ice_book_ins", "Booked into ICE custody"),
     ("removals", "Removals"),
     ("removals_convicted", "  with a criminal conviction"),

@@ -26,7 +26,7 @@ FUNNEL = (
     ("submissions", "Fingerprints checked against DHS IDENT"),
     ("ident_matches", "IDENT matches"),
     ("detainers", "ICE detainers lodged"),
-    ("detainers_honored", "Detainers honoured by the jail"),
+    ("detainers_honored", "Detainers honored by the jail"),
     ("ice_book_ins", "Booked into ICE custody"),
     ("removals", "Removals completed in the period"),
 )

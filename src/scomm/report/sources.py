@@ -15,7 +15,7 @@ from scomm.params import ParameterSet
 
 GEOMETRY_SOURCE = {
     "title": "us-atlas 3.0.1, counties-10m (U.S. Census Bureau cartographic boundary files, 2017), "
-    "ISC licence, © Michael Bostock",
+    "ISC license, © Michael Bostock",
     "url": "https://github.com/topojson/us-atlas",
     "detail": "county shapes for the maps (vendored, see report/assets/VENDORED.md)",
 }

@@ -1,4 +1,4 @@
-"""Transfer to ICE custody: ICE picks up a person held on an honoured detainer
+"""Transfer to ICE custody: ICE picks up a person held on an honored detainer
 within the 48-hour window (8 C.F.R. §287.7(d)) with the transfer probability."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Jail compliance: a jail honours a detainer unless a state or local law in force
+"""Jail compliance: a jail honors a detainer unless a state or local law in force
 forbids it for this person (e.g. the California TRUST Act for a Level 3 arrestee), and
 otherwise at the base compliance rate."""
 

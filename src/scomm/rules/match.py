@@ -1,5 +1,5 @@
 """IDENT match: a submission matches when DHS holds the person's biometrics:
-unauthorized people with a prior DHS encounter, most lawful noncitizens, and naturalised
+unauthorized people with a prior DHS encounter, most lawful noncitizens, and naturalized
 citizens whose immigration record remains (erroneous matches of the U.S.-born are rare)."""
 
 from __future__ import annotations

@@ -211,7 +211,7 @@ PIPELINE: tuple[Stage, ...] = (
     ),
     Stage(
         "compliance",
-        "Jail honours the detainer",
+        "Jail honors the detainer",
         jail.honored,
         Stream.COMPLIANCE,
         (Param("jail.base_compliance", "base_compliance"),),

@@ -79,7 +79,7 @@ def _exposure_gradient(sample: Sample, rates: pl.DataFrame) -> dict:
         "unit": "all-agency crimes per 100,000 per extra year of S-Comm exposure",
         "observations": len(df),
         "reading": "descriptive cross-section within state and year; counties activated early "
-        "differ in many ways (ICE prioritised border and high foreign-born counties), so this "
+        "differ in many ways (ICE prioritized border and high foreign-born counties), so this "
         "is not a causal estimate",
         "uses_comparison_cohort": bool((units["g"] == NEVER).any()),
     }

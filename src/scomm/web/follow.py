@@ -27,7 +27,7 @@ OUTCOMES = ("any", "detainer", "removed")
 _LEVEL_NAMES = ["Level 1", "Level 2", "Level 3", "no conviction"]
 _STATUS_NAMES = {
     "us_born": "U.S.-born citizen",
-    "naturalized": "naturalised citizen",
+    "naturalized": "naturalized citizen",
     "lpr": "lawful permanent resident",
     "other_lawful": "other lawful noncitizen",
     "undocumented_prior": "unauthorized, with a prior DHS encounter",
@@ -200,7 +200,7 @@ def _says_detainer(s: Step, w: _Where) -> str:
 
 def _says_compliance(s: Step, w: _Where) -> str:
     if not s.inputs["law_allows"]:
-        return "a law in force here forbids honouring this detainer"
+        return "a law in force here forbids honoring this detainer"
     if s.outcome["honored"]:
         return "the jail holds the person for ICE"
     return "the jail releases the person"

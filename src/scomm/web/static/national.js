@@ -1,4 +1,4 @@
-// National map: counties coloured by S-Comm status in the chosen month (vendored Vega-Lite,
+// National map: counties colored by S-Comm status in the chosen month (vendored Vega-Lite,
 // geometry from the vendored us-atlas TopoJSON, activation dates from /api/activation).
 (async function () {
   "use strict";
