@@ -46,13 +46,13 @@ _REMOVAL = ("removal", "detention", "summary_removal", "representation")
 FUNNEL_STAGES: dict[str, tuple[str, ...]] = {
     "bookings": ("booking",),
     "submissions": ("submission",),
-    "ident_matches": ("booking", "composition", "match", "hispanic", "sex", "level", "charge"),
+    "ident_matches": ("booking", "composition", "submission", "match"),
     "detainers": ("level", "charge", "status_determination", "detainer"),
     "detainers_honored": ("compliance",),
     "ice_book_ins": ("transfer",),
     "removals": _REMOVAL,
     "removals_convicted": ("level", *_REMOVAL),
-    "us_citizens_detained": ("match", "status_determination", "compliance", "transfer"),
+    "us_citizens_detained": ("match", "status_determination", "detainer", "compliance", "transfer"),
 }
 # Stages whose parameter changes mark a policy era on the time chart.
 ERA_STAGES = ("submission", "detainer", "compliance", "transfer")
