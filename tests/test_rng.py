@@ -77,4 +77,7 @@ def test_stream_ids_never_change():
         "PRETEXT_MATCH": 15,
         "USC_CHILDREN": 16,
         "MONITOR": 17,
+        "BOOKINGS_COEFFICIENTS": 18,
+        "BOOKINGS_COUNTY": 19,
+        "BOOKINGS_STATE": 20,
     }

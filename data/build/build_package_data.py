@@ -25,6 +25,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+import polars as pl
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
@@ -36,8 +37,10 @@ JAIL_FIRST_MONTH, JAIL_LAST_MONTH = "2005-01", "2020-03"
 
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import calibration_tables as ct  # noqa: E402
 import study_panels  # noqa: E402
 
+from scomm.bookings.fit import fit_tables  # noqa: E402
 from scomm.io import atomic_dir, atomic_write  # noqa: E402
 
 
@@ -198,9 +201,70 @@ URBAN_RATES = Input(
     "07_safety/crime/crimerate_county_2015_2017.csv (deleted from the repository in 2023; copy "
     "from git history)",
 )
+DDP_287G_SRC = Source(
+    "deportationdata_287g",
+    "data/raw/deportationdata_287g",
+    "SOURCES.md",
+    "Deportation Data Project, ice-287g pre-2018 reconstruction (ICE rosters, GAO, CRS, MPI, "
+    "NCLR; ICE 287(g) identification/removal statistics FY2006-2013 released under FOIA)",
+    "no license found in the source repository; the underlying counts are U.S. government "
+    "records (see LICENSE-NOTE.md)",
+)
+PIERCE_SRC = Source(
+    "uwchr_pierce_detainers",
+    "data/raw/uwchr_pierce_detainers",
+    "SOURCES.md",
+    "University of Washington Center for Human Rights (UWCHR), ice-detainers-pierce "
+    "('Unequal Justice', 2019): Pierce County (WA) jail bookings with ICE holds",
+    "GPL-2.0-or-later (license stated in the UWCHR/ice-detainers-pierce README)",
+)
+LANDMARKS = Input(
+    UWCHR_SRC,
+    "apprehension_landmark_aor_fy12_23.csv",
+    "github UWCHR/ice-enforce @ 704c39b5049fa4b5f454180a13bde395a59dc43b, "
+    "analyze/note/apprehension_landmark_aor.csv (ICE ERO arrests FY2012-FY2023YTD, FOIA "
+    "2022-ICFO-09023)",
+)
+SEATTLE_ARRESTS = Input(
+    UWCHR_SRC,
+    "seattle_aor_arrests_with_state.csv",
+    "github UWCHR/ice-enforce @ 6f6a284cffe55a2973c20cf4d212466f72511af7, "
+    "aor-seattle/analyze/output/arrests_with_state.csv (FOIA 2018-ICFO-36170)",
+)
+SEATTLE_BOOKINS = Input(
+    UWCHR_SRC,
+    "seattle_aor_bookins_with_state.csv",
+    "github UWCHR/ice-enforce @ 6f6a284cffe55a2973c20cf4d212466f72511af7, "
+    "aor-seattle/analyze/output/bookins_with_state.csv (FOIA 2018-ICFO-36170)",
+)
+AGREEMENTS_287G = Input(
+    DDP_287G_SRC,
+    "pre2018-agreements-best-guess.csv",
+    "github deportationdata/ice-287g @ 92556ed51e6084d8672c45611063fc2e2956160a, "
+    "data/pre2018-agreements-best-guess.csv",
+)
+REMOVALS_287G = Input(
+    DDP_287G_SRC,
+    "pre2018-ice-removals-long.csv",
+    "github deportationdata/ice-287g @ 92556ed51e6084d8672c45611063fc2e2956160a, "
+    "data/pre2018-ice-removals-long.csv",
+)
+PIERCE_RACE = Input(
+    PIERCE_SRC,
+    "race_hold_table.csv",
+    "github UWCHR/ice-detainers-pierce @ 578e5a09b23cb567a1f45ec05021a8abdbeef19f, "
+    "analyze/output/race_hold_table.csv",
+)
+PIERCE_HOLDS = Input(
+    PIERCE_SRC,
+    "allholds.csv.gz",
+    "github UWCHR/ice-detainers-pierce @ 578e5a09b23cb567a1f45ec05021a8abdbeef19f, "
+    "charges/output/allholds.csv (gzip as published in the shared folder; pipe-delimited)",
+)
 INPUTS = (
     FACTS, COUNTY_AOR, AOR_DEMOG, HHADAH, JAILS, REFERENCE, CENSUS_NAMES, *TABLE10.values(),
-    URBAN_RATES,
+    URBAN_RATES, LANDMARKS, SEATTLE_ARRESTS, SEATTLE_BOOKINS, AGREEMENTS_287G, REMOVALS_287G,
+    PIERCE_RACE, PIERCE_HOLDS,
 )  # fmt: skip
 
 # 50 states + DC: FIPS PUB 5-2 codes, USPS abbreviations, names. Cross-checked below against the
@@ -339,14 +403,17 @@ def rows(data: bytes, encoding: str = "utf-8", delimiter: str = ",") -> list[dic
 
 
 def refresh_raw_copies(shared: Path) -> None:
-    """Copy each input and its notes file from ``shared`` into ``data/raw/`` (gzip over 1 MB)."""
+    """Copy each input from ``shared`` into ``data/raw/`` (gzip over 1 MB), and its folder's
+    notes file when the repository has none yet: the repository's notes extend the shared ones
+    (they list the copies and their license), so they are never overwritten."""
     notes = {(i.source.folder, i.source.shared_dir, i.source.notes) for i in INPUTS}
     for folder, shared_dir, name in sorted(notes):
-        write_if_changed(RAW / folder / name, (shared / shared_dir / name).read_bytes())
+        if not (RAW / folder / name).exists():
+            atomic_write(RAW / folder / name, (shared / shared_dir / name).read_bytes())
     for inp in INPUTS:
         data = read_bytes(inp, shared)
         target = REPO / inp.repo_path(len(data))
-        if target.suffix == ".gz":
+        if target.name != inp.file:  # compressed here (a published .gz is copied as is)
             if target.exists() and gzip.decompress(target.read_bytes()) == data:
                 continue
             data = gzip.compress(data, compresslevel=9, mtime=0)
@@ -816,6 +883,7 @@ COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("state", "string", "USPS state code"),
         ("state_name", "string", "state name"),
     ),
+    **ct.COLUMNS,
 }  # fmt: skip
 COLUMNS.update(study_panels.COLUMNS)
 
@@ -836,6 +904,7 @@ DESCRIPTIONS = {
     "noncitizen, undocumented with bounds), 2012-2019, ACS-derived by UWCHR.",
     "state_codes.csv": "The 50 states and DC: FIPS code, USPS code, name. Embedded in the build "
     "script; checked against county_facts.csv and county_aor.csv.",
+    **ct.DESCRIPTIONS,
 }
 
 FILE_INPUTS = {
@@ -848,6 +917,17 @@ FILE_INPUTS = {
     "county_agency_crime.csv": (*TABLE10.values(), FACTS, CENSUS_NAMES),
     "county_agency_crime_agencies.csv": (*TABLE10.values(), FACTS, CENSUS_NAMES),
     "county_crime_all_agencies.csv": (URBAN_RATES, FACTS),
+    "county_287g.csv": (AGREEMENTS_287G, FACTS),
+    "county_covariates.csv": (FACTS, AGREEMENTS_287G),
+    "bookings_model.csv": (JAILS, FACTS, AGREEMENTS_287G),
+    "bookings_loco.csv": (JAILS, FACTS, AGREEMENTS_287G),
+    "bookings_specs.csv": (JAILS, FACTS, AGREEMENTS_287G),
+    "ice_arrests_aor_landmark.csv": (LANDMARKS, COUNTY_AOR),
+    "seattle_arrests_monthly.csv": (SEATTLE_ARRESTS,),
+    "seattle_bookins_monthly.csv": (SEATTLE_BOOKINS,),
+    "ice_287g_agency_fy.csv": (REMOVALS_287G,),
+    "pierce_race_holds.csv": (PIERCE_RACE,),
+    "pierce_hold_bookings.csv": (PIERCE_HOLDS,),
 }
 DESCRIPTIONS.update(study_panels.DESCRIPTIONS)
 
@@ -887,6 +967,46 @@ def manifest(texts: dict[str, str], raw: dict[Input, bytes]) -> str:
     return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
 
 
+# ---------------------------------------------------------------- calibration data
+
+
+def calibration_tables(raw: dict[Input, bytes], counties: list[dict], facts: list[dict]) -> dict:
+    """The bookings-model covariates and the calibration datasets (calibration_tables.py)."""
+    agreements = ct.build_287g_agreements(
+        rows(raw[AGREEMENTS_287G]), {c["county_fips"] for c in counties}
+    )
+    holds = gzip.decompress(raw[PIERCE_HOLDS])
+    return {
+        "county_287g.csv": agreements,
+        "county_covariates.csv": ct.build_covariates(counties, facts, agreements),
+        "ice_arrests_aor_landmark.csv": ct.build_landmarks(
+            rows(raw[LANDMARKS]), {c["aor"] for c in counties}
+        ),
+        "seattle_arrests_monthly.csv": ct.build_seattle_monthly(
+            rows(raw[SEATTLE_ARRESTS]), "arrest_date", "arrest_method"
+        ),
+        "seattle_bookins_monthly.csv": ct.build_seattle_monthly(
+            rows(raw[SEATTLE_BOOKINS]), "book_in_date", "apprehension_method"
+        ),
+        "ice_287g_agency_fy.csv": ct.build_287g_removals(rows(raw[REMOVALS_287G])),
+        "pierce_race_holds.csv": ct.build_pierce_race(rows(raw[PIERCE_RACE])),
+        "pierce_hold_bookings.csv": ct.build_pierce_holds(rows(holds, delimiter="|")),
+    }
+
+
+def bookings_model_tables(texts: dict[str, str]) -> dict[str, list[dict]]:
+    """Fit the bookings model on the tables just built (scomm.bookings.fit)."""
+
+    def frame(name: str) -> pl.DataFrame:
+        strings = {"county_fips", "month", "state_fips"} & set(texts[name].split("\n")[0].split(","))
+        return pl.read_csv(
+            io.BytesIO(texts[name].encode()), schema_overrides={c: pl.String for c in strings}
+        )
+
+    table = frame("counties.csv").join(frame("county_covariates.csv"), on="county_fips")
+    return fit_tables(frame("ca_jail_bookings_monthly.csv"), table)
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -924,11 +1044,17 @@ def build(shared: Path | None, out: Path) -> None:
         "county_agency_crime.csv": crime,
         "county_agency_crime_agencies.csv": agencies,
         "county_crime_all_agencies.csv": all_agency,
+        **calibration_tables(raw, counties, facts),
     }
     texts = {
         name: to_csv(tuple(c[0] for c in COLUMNS[name]), records)
         for name, records in tables.items()
     }
+    tables.update(bookings_model_tables(texts))
+    texts.update(
+        (name, to_csv(tuple(c[0] for c in COLUMNS[name]), tables[name]))
+        for name in ct.MODEL_TABLES
+    )
     with atomic_dir(out) as tmp:
         for name, text in texts.items():
             (tmp / name).write_bytes(text.encode())

@@ -5,7 +5,8 @@ same whatever the chunking, the worker count, or the scenario: counterfactuals r
 common random numbers and differ from the baseline only where a rule differs.
 
 A *stream* is one named source of uniforms (``Stream``); a pipeline stage draws from one
-(rules/pipeline.py says which), a few metrics and scenario mechanisms draw from their own.
+(rules/pipeline.py says which), a few metrics, scenario mechanisms and the bookings model's
+posterior draws (scomm.bookings.model) draw from their own.
 Stream ids are part of the generator's key, not stage numbers: they never change, so
 every random number stays the same when stages are added or reordered.
 
@@ -50,6 +51,9 @@ class Stream(enum.IntEnum):
     PRETEXT_MATCH = 15
     USC_CHILDREN = 16
     MONITOR = 17  # Monte Carlo paths that calibrate the profiling monitor
+    BOOKINGS_COEFFICIENTS = 18  # a posterior draw of the bookings model (scomm.bookings)
+    BOOKINGS_COUNTY = 19
+    BOOKINGS_STATE = 20
 
 
 def _fmix(x: np.ndarray) -> np.ndarray:

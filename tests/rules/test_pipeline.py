@@ -5,6 +5,7 @@ output, and every random stream has one owner."""
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 
@@ -19,10 +20,13 @@ from scomm.scenario import packaged
 # Inputs fields that are not parameter series: the period, the places, the law table, and
 # the scenario's pretextual bookings.
 STRUCTURAL = {"months", "county_mask", "policy", "policy_masks", "policy_laws", "pretext"}
-# Streams drawn outside the pipeline, by the metrics that own them.
-METRIC_STREAMS = {
+# Streams drawn outside the pipeline, by the metrics and the bookings model that own them.
+OUTSIDE_STREAMS = {
     Stream.USC_CHILDREN: "metrics/due_process.py",
     Stream.MONITOR: "metrics/monitor.py",
+    Stream.BOOKINGS_COEFFICIENTS: "bookings/model.py",
+    Stream.BOOKINGS_COUNTY: "bookings/model.py",
+    Stream.BOOKINGS_STATE: "bookings/model.py",
 }
 
 
@@ -72,7 +76,10 @@ def test_every_stream_has_one_owner_and_stage_numbers_are_positions():
     owners = [s.stream for s in pipeline.PIPELINE if s.stream is not None]
     assert len(owners) == len(set(owners)), "two stages draw from one stream"
     pretext = {s.pretext_stream for s in pipeline.PIPELINE} - {None}
-    assert set(owners) | pretext | set(METRIC_STREAMS) == set(Stream)
+    assert set(owners) | pretext | set(OUTSIDE_STREAMS) == set(Stream)
+    src = Path(pipeline.__file__).parents[1]
+    for stream, owner in OUTSIDE_STREAMS.items():
+        assert f"Stream.{stream.name}" in (src / owner).read_text(), (stream.name, owner)
     assert [s.number for s in pipeline.PIPELINE] == list(range(1, len(pipeline.PIPELINE) + 1))
 
 
