@@ -31,3 +31,11 @@ def test_every_docs_link_in_a_citation_points_at_an_existing_page():
             url = entry.citation.url
             if url.startswith("docs/"):
                 assert (DOCS.parent / url.split("#")[0]).exists(), f"{name}: {url}"
+
+
+def test_bookings_tables_are_current():
+    """Regenerate with: .venv/bin/python -m scomm.bookings.report --write"""
+    from scomm.bookings.report import BEGIN, END, render
+
+    text = (DOCS / "bookings.md").read_text()
+    assert text.split(BEGIN, 1)[1].split(END, 1)[0] == "\n" + render() + "\n"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from scomm import periods
+from scomm.bookings import panel as bookings_panel
 from scomm.compile import compile_inputs
 from scomm.engine import Simulation, simulate
 from scomm.errors import UserError
@@ -50,6 +51,9 @@ def run(
     sim = simulate(inputs, seed, progress)
     table = flows(sim)
     doc = summary_document(sim, scn.name, scn.digest(), chosen, table)
+    user_bookings = bookings_panel.from_env()
+    if user_bookings is not None:
+        doc["bookings_panel"] = user_bookings.provenance()
     others = (simulate(inputs, seed + k) for k in range(1, replicates))
     attach_metrics(doc, sim, scn.params, others)
     return RunResult(simulation=sim, scenario=scn, flows=table, summary=doc)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -33,6 +34,19 @@ Json = Annotated[bool, typer.Option("--json", help="Print one JSON document on s
 Replicates = Annotated[
     int, typer.Option("--replicates", help="Runs with seeds SEED..SEED+N-1 for metric intervals.")
 ]
+Bookings = Annotated[
+    Path | None,
+    typer.Option("--bookings", help="County admissions CSV: county_fips, year, admissions."),
+]
+
+
+def use_bookings(path: Path | None) -> None:
+    """--bookings FILE: refuse a bad panel now, then run with it (as SCOMM_BOOKINGS)."""
+    if path is not None:
+        from scomm.bookings.panel import ENV, read_panel
+
+        read_panel(path, f"--bookings {path}")
+        os.environ[ENV] = str(path)
 
 
 @app.command()
@@ -45,8 +59,10 @@ def run(
     out: Out = None,
     json_: Json = False,
     replicates: Replicates = 1,
+    bookings: Bookings = None,
 ) -> None:
     """Simulate the pipeline for the period and places."""
+    use_bookings(bookings)
     from scomm.metrics.render import metrics_table
     from scomm.report.console import out as console_out
     from scomm.report.console import print_summary
@@ -81,8 +97,10 @@ def compare(
     seed: Seed = 0,
     out: Out = None,
     json_: Json = False,
+    bookings: Bookings = None,
 ) -> None:
     """Run two scenarios on the same random numbers; print both and their difference."""
+    use_bookings(bookings)
     from scomm.compare import compare_runs, write_compare
     from scomm.report.console import print_compare
     from scomm.runner import run_with_progress

@@ -16,6 +16,7 @@ import numpy as np
 import polars as pl
 
 from scomm import periods
+from scomm.bookings import distribute, panel
 from scomm.jurisdictions.counties import Counties, counties
 from scomm.params import ParameterSet
 from scomm.rules.categories import Status
@@ -50,19 +51,25 @@ def _ca_matrix(cty: Counties, months: np.ndarray) -> np.ndarray:
 def bookings(params: ParameterSet, months: np.ndarray) -> np.ndarray:
     """Bookings (county, month) as int64.
 
-    California: the county's reported month (see ``_fill_ca`` for gaps). Elsewhere:
-    (national admissions / 12 - California's month) x the county's share of the
-    population outside California.
+    California: the county's reported month (see ``_fill_ca`` for gaps). A county-year of
+    the user's admissions panel (SCOMM_BOOKINGS, scomm.bookings.panel) replaces the
+    county's figure. Elsewhere: national admissions / 12, less those fixed counties'
+    bookings, shared by population (scomm.bookings.distribute).
     """
     cty = counties()
     pop = cty.column("population")
     is_ca = cty.state == "CA"
     national = _national_monthly(params, months)
     ref_national = _national_monthly(params, _REF_MONTHS).mean()
-    ca = _fill_ca(_ca_matrix(cty, months)[is_ca], pop[is_ca], months, national / ref_national)
-    rest_share = np.where(is_ca, 0.0, pop) / pop[~is_ca].sum()
-    out = rest_share[:, None] * np.maximum(national - ca.sum(axis=0), 0.0)[None, :]
-    out[is_ca] = ca
+    fixed = np.full((len(cty.fips), len(months)), np.nan)
+    fixed[is_ca] = _fill_ca(
+        _ca_matrix(cty, months)[is_ca], pop[is_ca], months, national / ref_national
+    )
+    user = panel.from_env()
+    if user is not None:
+        given = user.monthly(cty.fips, months)
+        fixed = np.where(np.isnan(given), fixed, given)
+    out = distribute.county_bookings(national, fixed, pop)
     return np.rint(out).astype(np.int64)
 
 

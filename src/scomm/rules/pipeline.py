@@ -86,8 +86,9 @@ PIPELINE: tuple[Stage, ...] = (
         (Param("population.jail_admissions", "bookings"),),
         ("booked",),
         "BJS national jail admissions (July–June years); California counties use their own "
-        "monthly Jail Profile Survey bookings, the rest of the country's admissions are shared "
-        "by county population",
+        "monthly Jail Profile Survey bookings; a user's county admissions panel (`--bookings "
+        "FILE`, `SCOMM_BOOKINGS`) replaces the figure where given; the rest of the country's "
+        "admissions are shared by county population ([bookings.md](bookings.md))",
         pretext_stream=Stream.PRETEXT,
     ),
     Stage(
