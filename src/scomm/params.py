@@ -11,6 +11,7 @@ A parameter file looks like::
         citation: {title: ..., url: https://..., date: 2012-07-01}
         assumption: why this number, where no source gives it   # optional
         calibrated: the §2 target it was fitted to              # optional
+        prior: {distribution: loguniform, low: 0.6, high: 1.6}   # optional, scalars only
 
 Its name is its path below ``parameters/`` with dots (``rules/match/probability``
 becomes ``rules.match.probability``).
@@ -21,7 +22,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -75,8 +78,26 @@ Scalar = float | int | bool
 Value = Scalar | dict[str, Scalar]
 
 
+class Prior(BaseModel):
+    """The range a calibration may explore for an uncertain scalar value (its prior)."""
+
+    model_config = ConfigDict(extra="forbid")
+    distribution: Literal["uniform", "loguniform"]
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _check(self) -> Prior:
+        if not (math.isfinite(self.low) and math.isfinite(self.high) and self.low < self.high):
+            raise ValueError(f"prior: needs finite low < high, got {self.low}..{self.high}")
+        if self.distribution == "loguniform" and self.low <= 0:
+            raise ValueError(f"prior: a loguniform prior needs low > 0, got {self.low}")
+        return self
+
+
 class Entry(BaseModel):
-    """One dated value of a parameter with its citation."""
+    """One dated value of a parameter with its citation (and, for an uncertain scalar, the
+    prior range a calibration may explore: the value must lie inside it)."""
 
     model_config = ConfigDict(extra="forbid")
     value: Value
@@ -84,6 +105,19 @@ class Entry(BaseModel):
     assumption: str | None = None
     calibrated: str | None = None
     note: str | None = None
+    prior: Prior | None = None
+
+    @model_validator(mode="after")
+    def _prior_holds_value(self) -> Entry:
+        if self.prior is None:
+            return self
+        if isinstance(self.value, dict | bool):
+            raise ValueError("prior: only a numeric scalar value can have a prior")
+        if not self.prior.low <= float(self.value) <= self.prior.high:
+            raise ValueError(
+                f"prior: value {self.value} lies outside {self.prior.low}..{self.prior.high}"
+            )
+        return self
 
 
 class Parameter(BaseModel):
@@ -138,11 +172,23 @@ class Parameter(BaseModel):
         raise KeyError(f"parameter {self.name} has no key {key!r} on {when}")
 
 
+_DATE_REPR = re.compile(r"datetime\.date\((\d+), (\d+), (\d+)\)")
+
+
+def _loc_part(part: object) -> str:
+    """One step of a pydantic error location; a date key (which pydantic reports as its
+    repr, 'datetime.date(2008, 1, 1)') as YYYY-MM-DD."""
+    if isinstance(part, dt.date):
+        return part.isoformat()
+    m = _DATE_REPR.fullmatch(str(part))
+    return dt.date(*map(int, m.groups())).isoformat() if m else str(part)
+
+
 def validation_message(origin: str, err: ValidationError, with_value: bool = False) -> str:
     """One line naming the file, the field and what was wrong, from pydantic's first error;
     ``with_value`` also shows the offending value (without pydantic's "Value error, ")."""
     first = err.errors()[0]
-    loc = ".".join(p.isoformat() if isinstance(p, dt.date) else str(p) for p in first["loc"])
+    loc = ".".join(_loc_part(p) for p in first["loc"])
     msg, shown = first["msg"], ""
     if with_value:
         msg = msg.removeprefix("Value error, ")
@@ -197,7 +243,7 @@ class ParameterSet:
     def digest(self) -> str:
         """sha256 over every parameter's resolved content (for scenario hashes)."""
         blob = json.dumps(
-            {k: v.model_dump(mode="json") for k, v in sorted(self.params.items())},
+            {k: _content(v) for k, v in sorted(self.params.items())},
             sort_keys=True,
         )
         return hashlib.sha256(blob.encode()).hexdigest()
@@ -207,6 +253,16 @@ class ParameterSet:
         merged = dict(self.params)
         merged.update(overrides)
         return ParameterSet(merged)
+
+
+def _content(p: Parameter) -> dict[str, Any]:
+    """A parameter's content for hashing; an absent prior is left out, so adding the prior
+    field changed no existing hash."""
+    doc = p.model_dump(mode="json")
+    for entry in doc["values"].values():
+        if entry.get("prior") is None:
+            entry.pop("prior", None)
+    return doc
 
 
 def _iter_files(root: Any, prefix: tuple[str, ...] = ()) -> Iterable[tuple[str, Any]]:

@@ -42,6 +42,8 @@ def render(params: ParameterSet | None = None) -> str:
                 status.append(f"assumption: {e.assumption}")
             if e.note:
                 status.append(e.note)
+            if e.prior:
+                status.append(f"prior: {e.prior.distribution} {e.prior.low:g}..{e.prior.high:g}")
             cell = " ".join(status).replace("|", "/") or "sourced"
             out.append(
                 f"| {day.isoformat()} | {_value(e.value)} | [{c.title}]({c.url}) ({c.date}{loc}) "

@@ -1,0 +1,67 @@
+"""An uncertain scalar parameter may carry a prior range; the value must lie inside it, and
+parameters without one hash exactly as before the field existed."""
+
+from __future__ import annotations
+
+import pytest
+
+from scomm.errors import UserError
+from scomm.params import default_parameters, parse_parameter
+
+BASE = """description: A ratio with a prior range for the calibration.
+unit: ratio
+values:
+  2008-01-01:
+    value: {value}
+    citation: {{title: An assumption page, url: docs/bookings.md, date: 2026-01-01}}
+    assumption: no source gives it
+    prior: {prior}
+"""
+
+
+def parse(value: object, prior: str):
+    return parse_parameter("x.y", BASE.format(value=value, prior=prior), "x/y.yaml")
+
+
+def test_a_prior_is_read_with_its_bounds():
+    p = parse(1.0, "{distribution: loguniform, low: 0.6, high: 1.6}")
+    prior = p.values[min(p.values)].prior
+    assert (prior.distribution, prior.low, prior.high) == ("loguniform", 0.6, 1.6)
+
+
+@pytest.mark.parametrize(
+    ("value", "prior", "culprit"),
+    [
+        (2.0, "{distribution: uniform, low: 0.6, high: 1.6}", "outside 0.6..1.6"),
+        (0.5, "{distribution: uniform, low: 0.6, high: 1.6}", "outside 0.6..1.6"),
+        (1.0, "{distribution: uniform, low: 1.6, high: 0.6}", "low < high"),
+        (1.0, "{distribution: loguniform, low: 0.0, high: 1.6}", "low > 0"),
+        (1.0, "{distribution: normal, low: 0.6, high: 1.6}", "prior.distribution"),
+        ("{a: 1.0}", "{distribution: uniform, low: 0.6, high: 1.6}", "numeric scalar"),
+    ],
+    ids=["above", "below", "reversed", "loguniform at zero", "unknown shape", "mapping"],
+)
+def test_bad_priors_are_refused_naming_the_field(value, prior, culprit):
+    with pytest.raises(UserError) as err:
+        parse(value, prior)
+    assert str(err.value).startswith("x/y.yaml: field values.2008-01-01")
+    assert culprit in str(err.value)
+
+
+def test_parameters_without_a_prior_hash_as_before():
+    params = default_parameters()
+    name = params.names()[0]
+    doc = params[name].model_dump(mode="json")
+    assert all(e["prior"] is None for e in doc["values"].values())
+    # The hash content leaves an absent prior out entirely.
+    from scomm.params import _content
+
+    assert all("prior" not in e for e in _content(params[name])["values"].values())
+
+
+def test_an_entry_error_names_its_date_as_written():
+    text = "description: A ratio without a citation.\nunit: ratio\nvalues:\n  2008-01-01:\n    value: 1.0\n"
+    with pytest.raises(
+        UserError, match=r"^x/y.yaml: field values\.2008-01-01\.citation: Field required"
+    ):
+        parse_parameter("x.y", text, "x/y.yaml")
