@@ -39,3 +39,11 @@ def test_bookings_tables_are_current():
 
     text = (DOCS / "bookings.md").read_text()
     assert text.split(BEGIN, 1)[1].split(END, 1)[0] == "\n" + render() + "\n"
+
+
+def test_calibration_data_tables_are_current():
+    """Regenerate with: .venv/bin/python -m scomm.calibration_data.report --write"""
+    from scomm.calibration_data.report import BEGIN, END, render
+
+    text = (DOCS / "calibration-data.md").read_text()
+    assert text.split(BEGIN, 1)[1].split(END, 1)[0] == "\n" + render()

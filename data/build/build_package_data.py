@@ -925,6 +925,7 @@ FILE_INPUTS = {
     "ice_arrests_aor_landmark.csv": (LANDMARKS, COUNTY_AOR),
     "seattle_arrests_monthly.csv": (SEATTLE_ARRESTS,),
     "seattle_bookins_monthly.csv": (SEATTLE_BOOKINS,),
+    "seattle_arrests_landmarks.csv": (SEATTLE_ARRESTS,),
     "ice_287g_agency_fy.csv": (REMOVALS_287G,),
     "pierce_race_holds.csv": (PIERCE_RACE,),
     "pierce_hold_bookings.csv": (PIERCE_HOLDS,),
@@ -988,6 +989,7 @@ def calibration_tables(raw: dict[Input, bytes], counties: list[dict], facts: lis
         "seattle_bookins_monthly.csv": ct.build_seattle_monthly(
             rows(raw[SEATTLE_BOOKINS]), "book_in_date", "apprehension_method"
         ),
+        "seattle_arrests_landmarks.csv": ct.build_seattle_landmarks(rows(raw[SEATTLE_ARRESTS])),
         "ice_287g_agency_fy.csv": ct.build_287g_removals(rows(raw[REMOVALS_287G])),
         "pierce_race_holds.csv": ct.build_pierce_race(rows(raw[PIERCE_RACE])),
         "pierce_hold_bookings.csv": ct.build_pierce_holds(rows(holds, delimiter="|")),

@@ -134,6 +134,18 @@ def build_seattle_monthly(rows: list[dict[str, str]], date: str, method: str) ->
     ]
 
 
+def build_seattle_landmarks(rows: list[dict[str, str]]) -> list[dict]:
+    """Seattle-AOR arrests by apprehension landmark and arrest method (counts): the one place
+    where a landmark and the method of the same arrest are both known."""
+    cells: Counter[tuple[str, str]] = Counter(
+        (row["apprehension_landmark"], row["arrest_method"]) for row in rows
+    )
+    return [
+        {"apprehension_landmark": lm, "method": m, "count": n}
+        for (lm, m), n in sorted(cells.items())
+    ]
+
+
 def build_287g_removals(rows: list[dict[str, str]]) -> list[dict]:
     """ICE's 287(g) identified / removed counts by agency and fiscal year, as released
     (blank = not reported, kept blank)."""
@@ -298,6 +310,11 @@ COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
                                               "none recorded)"),
         ("count", "int", "book-ins into ICE detention"),
     ),
+    "seattle_arrests_landmarks.csv": (
+        ("apprehension_landmark", "string", "apprehension_landmark as released"),
+        ("method", "string", "arrest_method as released"),
+        ("count", "int", "ICE arrests in the Seattle AOR 2012-01..2019-07"),
+    ),
     "ice_287g_agency_fy.csv": (
         ("state", "string", "state (upper case, as released)"),
         ("agency", "string", "ICE's internal agency name"),
@@ -349,6 +366,9 @@ DESCRIPTIONS = {
     "state, month, arrest method and most serious conviction (from the individual records).",
     "seattle_bookins_monthly.csv": "Book-ins into ICE detention in the Seattle AOR 2012-01..2019-07 "
     "counted by state, month, apprehension method and most serious conviction.",
+    "seattle_arrests_landmarks.csv": "ICE arrests in the Seattle AOR 2012-01..2019-07 counted "
+    "by apprehension landmark and arrest method: the crosswalk that checks how landmarks "
+    "classify arrest methods.",
     "ice_287g_agency_fy.csv": "ICE's 287(g) identified and removed counts by agency and fiscal "
     "year FY2006-2013 (FOIA), as the Deportation Data Project released them.",
     "pierce_race_holds.csv": "Pierce County (WA) jail bookings 2015-12..2018-07 and those with an "

@@ -89,3 +89,9 @@ def test_pierce_tables_match_the_study_totals():
     assert total("pierce_race_holds.csv", "bookings") == 29_312
     assert total("pierce_race_holds.csv", "bookings_with_detainer") == 188
     assert total("pierce_hold_bookings.csv", "bookings") == 204
+
+
+def test_seattle_landmark_crosswalk_adds_up_to_the_arrests():
+    assert total("seattle_arrests_landmarks.csv", "count") == 32_549
+    cap = total("seattle_arrests_landmarks.csv", "count", method="CAP Local Incarceration")
+    assert cap == 19_136
