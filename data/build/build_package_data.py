@@ -1000,7 +1000,8 @@ def bookings_model_tables(texts: dict[str, str]) -> dict[str, list[dict]]:
     """Fit the bookings model on the tables just built (scomm.bookings.fit)."""
 
     def frame(name: str) -> pl.DataFrame:
-        strings = {"county_fips", "month", "state_fips"} & set(texts[name].split("\n")[0].split(","))
+        header = set(texts[name].split("\n", 1)[0].split(","))
+        strings = {"county_fips", "month", "state_fips"} & header
         return pl.read_csv(
             io.BytesIO(texts[name].encode()), schema_overrides={c: pl.String for c in strings}
         )
@@ -1052,11 +1053,9 @@ def build(shared: Path | None, out: Path) -> None:
         name: to_csv(tuple(c[0] for c in COLUMNS[name]), records)
         for name, records in tables.items()
     }
-    tables.update(bookings_model_tables(texts))
-    texts.update(
-        (name, to_csv(tuple(c[0] for c in COLUMNS[name]), tables[name]))
-        for name in ct.MODEL_TABLES
-    )
+    for name, records in bookings_model_tables(texts).items():
+        tables[name] = records
+        texts[name] = to_csv(tuple(c[0] for c in COLUMNS[name]), records)
     with atomic_dir(out) as tmp:
         for name, text in texts.items():
             (tmp / name).write_bytes(text.encode())

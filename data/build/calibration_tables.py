@@ -377,4 +377,3 @@ DESCRIPTIONS = {
     "2015-12..2018-07, counted by month, race, U.S. birth, release to ICE, cancelled detainer and "
     "felony charge (from UWCHR's hold-level file).",
 }
-MODEL_TABLES = ("bookings_model.csv", "bookings_loco.csv", "bookings_specs.csv")
