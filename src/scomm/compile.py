@@ -51,6 +51,7 @@ class Inputs:
     p_summary: np.ndarray  # (month,)
     p_counsel: np.ndarray  # (month,)
     pretext: np.ndarray  # (county, month) expected pretextual bookings (scenario ``pretext``)
+    submissions_per_booking: np.ndarray  # (month,) prints reaching IDENT per booking
 
 
 def _series(scn: Scenario, name: str, days: list[dt.date], keys: list[str] | None = None):
@@ -174,7 +175,7 @@ def declared_series(scn: Scenario, days: list[dt.date]) -> dict[str, np.ndarray]
     """Every ``Inputs`` field the pipeline declaration compiles from monthly parameter
     values (rules/pipeline.py), by field name."""
     grouped: dict[str, list[pipeline.Param]] = {}
-    for p in pipeline.parameters():
+    for p in pipeline.parameters(drawn=False):
         if p.field not in pipeline.BUILT_FIELDS:
             grouped.setdefault(p.field, []).append(p)
     out = {}

@@ -85,7 +85,9 @@ def _match_pairs(inputs: Inputs, seed: int, stream: Stream, c, j, subs, first, s
 def _match_chunk(inputs: Inputs, seed: int, c: np.ndarray, j: np.ndarray):
     """IDENT matches among the real submissions of county-months (c, j)."""
     n = inputs.bookings[c, j]
-    subs = biometrics.submissions_count(n, inputs.active_from[c, j])
+    subs = biometrics.submissions_count(
+        n, inputs.active_from[c, j], inputs.submissions_per_booking[j]
+    )
     take = subs > 0
     c, j, n, subs = c[take], j[take], n[take], subs[take]
     shares = inputs.composition.status[c, j]
@@ -122,7 +124,7 @@ def simulate(
     n_months = len(inputs.months)
     submissions = np.zeros_like(inputs.bookings)
     submissions[chosen] = biometrics.submissions_count(
-        inputs.bookings[chosen], inputs.active_from[chosen]
+        inputs.bookings[chosen], inputs.active_from[chosen], inputs.submissions_per_booking[None, :]
     )
     parts = []
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
@@ -181,7 +183,9 @@ def _pretext_matches(inputs: Inputs, seed: int):
     if not n.any():
         none = np.zeros(0, np.int32)
         return n, none, none, np.zeros(0, np.uint64), np.zeros(0, np.int8)
-    subs = biometrics.submissions_count(n, inputs.active_from)
+    subs = biometrics.submissions_count(
+        n, inputs.active_from, inputs.submissions_per_booking[None, :]
+    )
     c, j = np.nonzero(subs)
     comp = inputs.composition
     shares = pretext.hispanic_status_shares(comp.status[c, j], comp.hispanic[c, j])
@@ -207,11 +211,17 @@ def trace(inputs: Inputs, seed: int, keys: np.ndarray) -> Trace:
     )
     shares = _status_shares(inputs, c, j, pretextual)
     rec.step("composition", inputs={}, outcome={"status_shares": shares})
-    active_from = inputs.active_from[c, j]
-    submitted = biometrics.submitted(i, n, active_from)
+    active_from, per_booking = inputs.active_from[c, j], inputs.submissions_per_booking[j]
+    submitted = biometrics.submitted(i, n, active_from, per_booking)
     rec.step(
         "submission",
-        inputs={"booked": booked, "index": i, "bookings": n, "active_from": active_from},
+        inputs={
+            "booked": booked,
+            "index": i,
+            "bookings": n,
+            "active_from": active_from,
+            "submissions_per_booking": per_booking,
+        },
         outcome={"submitted": submitted},
     )
     u, p, hit, st = _match_people(inputs, seed, keys, j, shares, pretextual)

@@ -1,9 +1,11 @@
 """Jail bookings per county-month and their composition.
 
 Bookings: California counties use their own monthly Jail Profile Survey counts; every
-other county gets the national BJS jail admissions of the year (less California's),
-shared out by population. Composition (status, Hispanic, sex, criminal history,
-charge) comes from cited shares; see docs/model.md for each assumption.
+other county gets a share of the national BJS jail admissions of the year (less
+California's) in proportion to population x its booking rate from the bookings model
+(scomm.bookings, fitted on California; docs/bookings.md). Composition (status, Hispanic,
+sex, criminal history, charge) comes from cited shares; see docs/model.md for each
+assumption.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import polars as pl
 
 from scomm import periods
 from scomm.bookings import distribute, panel
+from scomm.bookings.model import default_model
 from scomm.jurisdictions.counties import Counties, counties
 from scomm.params import ParameterSet
 from scomm.rules.categories import Status
@@ -48,14 +51,20 @@ def _ca_matrix(cty: Counties, months: np.ndarray) -> np.ndarray:
     return out
 
 
-def bookings(params: ParameterSet, months: np.ndarray) -> np.ndarray:
+def bookings(
+    params: ParameterSet, months: np.ndarray, rates: np.ndarray | None = None
+) -> np.ndarray:
     """Bookings (county, month) as int64.
 
     California: the county's reported month (see ``_fill_ca`` for gaps). A county-year of
     the user's admissions panel (SCOMM_BOOKINGS, scomm.bookings.panel) replaces the
     county's figure. Elsewhere: national admissions / 12, less those fixed counties'
-    bookings, shared by population (scomm.bookings.distribute).
+    bookings, shared in proportion to population x relative booking rate
+    (scomm.bookings.distribute). ``rates`` defaults to the bookings model's estimates; a
+    posterior draw passes ``BookingsModel.draw_rates`` (docs/bookings.md).
     """
+    if rates is None:
+        rates = default_model().mean_rates()
     cty = counties()
     pop = cty.column("population")
     is_ca = cty.state == "CA"
@@ -69,7 +78,7 @@ def bookings(params: ParameterSet, months: np.ndarray) -> np.ndarray:
     if user is not None:
         given = user.monthly(cty.fips, months)
         fixed = np.where(np.isnan(given), fixed, given)
-    out = distribute.county_bookings(national, fixed, pop)
+    out = distribute.county_bookings(national, fixed, pop * rates)
     return np.rint(out).astype(np.int64)
 
 

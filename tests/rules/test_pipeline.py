@@ -41,7 +41,13 @@ def test_compile_reads_exactly_the_declared_parameters(monkeypatch):
     monkeypatch.setattr(ParameterSet, "__getitem__", recording)
     start, end = periods.parse_period("2011-01", "2011-03")
     compile_inputs(packaged("baseline"), start, end, ["RI"])
-    assert read == pipeline.parameter_names()
+    assert read == pipeline.parameter_names(drawn=False)
+
+
+def test_a_parameter_read_only_in_draws_is_declared_but_never_compiled():
+    drawn = pipeline.parameter_names() - pipeline.parameter_names(drawn=False)
+    assert drawn == {"population.bookings_state_sd"}
+    assert all(p.field in pipeline.BUILT_FIELDS for p in pipeline.parameters() if p.drawn)
 
 
 def test_every_model_parameter_belongs_to_a_stage():

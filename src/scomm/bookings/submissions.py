@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from scomm.rules import biometrics
+
 
 def _rate(rate: float | np.ndarray) -> np.ndarray:
     r = np.asarray(rate, dtype=np.float64)
@@ -43,10 +45,9 @@ def checked_share(rate: float | np.ndarray) -> np.ndarray:
 
 
 def checked_count(active_bookings: np.ndarray, rate: float | np.ndarray) -> np.ndarray:
-    """People checked among ``active_bookings`` (whole numbers, rounded half up)."""
-    n = np.asarray(active_bookings, dtype=np.int64)
-    share = checked_share(rate)
-    return np.where(share >= 1.0, n, np.floor(n * share + 0.5).astype(np.int64))
+    """People checked among ``active_bookings`` (whole numbers, rounded half up): the engine's
+    rule (``rules.biometrics.checked_count``) for a checked rate."""
+    return biometrics.checked_count(active_bookings, checked_share(rate))
 
 
 def ice_counted(people: np.ndarray, rate: float | np.ndarray) -> np.ndarray:

@@ -242,7 +242,7 @@ def _eras(result: RunResult, place: Place, sources: Sources) -> list[Era]:
             era.refs.append(n)
 
     params = result.scenario.params
-    era_parameters = pipeline.parameter_names(*ERA_STAGES)
+    era_parameters = pipeline.parameter_names(*ERA_STAGES, drawn=False)
     for name in params.names():
         if name not in era_parameters:
             continue
@@ -347,12 +347,14 @@ def build(result: RunResult, place: Place, other: RunResult | None = None) -> Br
     sources = Sources()
     start, end = _period_days(result)
     params = result.scenario.params
-    ca = ("ca_jail_bookings_monthly.csv",) if place.state == "CA" else ()
     refs: dict[str, list[int]] = {}
     for key, stages in FUNNEL_STAGES.items():
-        found = parameter_refs(sources, params, pipeline.parameter_names(*stages), start, end)
+        names = pipeline.parameter_names(*stages, drawn=False)
+        found = parameter_refs(sources, params, names, start, end)
         if key == "bookings":
-            found += data_refs(sources, ("counties.csv", *ca))
+            # California's counts: a California county's own bookings, and elsewhere the
+            # bookings model fitted on them (docs/bookings.md)
+            found += data_refs(sources, ("counties.csv", "ca_jail_bookings_monthly.csv"))
         if key == "submissions":
             found += data_refs(sources, ("counties.csv",))
         refs[key] = sorted(set(found))

@@ -25,6 +25,8 @@ def _param(p: Param) -> str:
     extra = f" (by {p.by})" if p.by else ""
     if p.when is not None:
         extra = f" ({'' if p.when[1] else 'not '}{p.when[0]})"
+    if p.drawn:
+        extra += " (in draws of its uncertainty only)"
     return f"`{p.name}`{extra}"
 
 

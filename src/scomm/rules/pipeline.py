@@ -38,7 +38,9 @@ class Param:
     array order; ``transform``: ``value`` (as is), ``flag`` (to bool) or ``cdf`` (shares to
     a cumulative distribution); ``by``: the traced input whose value picks the key that
     applied to a person (e.g. ``level``); ``when``: (traced input, value) for a parameter
-    read only for some people (the criminal-history table of their status group).
+    read only for some people (the criminal-history table of their status group);
+    ``drawn``: read only where the stage's inputs are drawn from their uncertainty (the
+    bookings model's posterior draws, docs/bookings.md), never by a point run's compile.
     """
 
     name: str
@@ -47,6 +49,7 @@ class Param:
     transform: Transform = "value"
     by: str | None = None
     when: tuple[str, bool] | None = None
+    drawn: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,12 +86,16 @@ PIPELINE: tuple[Stage, ...] = (
         "Jail booking",
         population.bookings,
         None,
-        (Param("population.jail_admissions", "bookings"),),
+        (
+            Param("population.jail_admissions", "bookings"),
+            Param("population.bookings_state_sd", "bookings", drawn=True),
+        ),
         ("booked",),
         "BJS national jail admissions (July–June years); California counties use their own "
         "monthly Jail Profile Survey bookings; a user's county admissions panel (`--bookings "
         "FILE`, `SCOMM_BOOKINGS`) replaces the figure where given; the rest of the country's "
-        "admissions are shared by county population ([bookings.md](bookings.md))",
+        "admissions are shared by population × the county's booking rate from a model fitted "
+        "on California's counties (density, poverty; [bookings.md](bookings.md))",
         pretext_stream=Stream.PRETEXT,
     ),
     Stage(
@@ -112,10 +119,16 @@ PIPELINE: tuple[Stage, ...] = (
         "Fingerprints sent to DHS",
         biometrics.submitted,
         None,
-        (Param("program.interoperability", "active_from"),),
+        (
+            Param("program.interoperability", "active_from"),
+            Param("program.submissions_per_booking", "submissions_per_booking"),
+        ),
         ("submitted",),
         "the county's activation date (prorated by day within the month) and "
-        "`program.interoperability` (scenarios switch it off by place and date)",
+        "`program.interoperability` (scenarios switch it off by place and date); of the "
+        "bookings then, min(r, 1) are checked, r = submissions per booking (above 1 the extra "
+        "prints are repeats: they add to ICE's counts, not to people; "
+        "`scomm.bookings.submissions`)",
         requires="booked",
     ),
     Stage(
@@ -282,12 +295,15 @@ def stage(name: str) -> Stage:
     raise KeyError(f"no stage {name!r}; stages: {', '.join(s.name for s in PIPELINE)}")
 
 
-def parameters(*names: str) -> tuple[Param, ...]:
-    """The parameters read by the named stages (every stage when none named), in order."""
+def parameters(*names: str, drawn: bool = True) -> tuple[Param, ...]:
+    """The parameters read by the named stages (every stage when none named), in order;
+    ``drawn=False`` leaves out those read only by draws of a stage's uncertainty, so what is
+    left is what a point run reads."""
     chosen = [stage(n) for n in names] if names else PIPELINE
-    return tuple(p for s in chosen for p in s.parameters)
+    return tuple(p for s in chosen for p in s.parameters if drawn or not p.drawn)
 
 
-def parameter_names(*names: str) -> set[str]:
-    """Names of the parameters read by the named stages (every stage when none named)."""
-    return {p.name for p in parameters(*names)}
+def parameter_names(*names: str, drawn: bool = True) -> set[str]:
+    """Names of the parameters read by the named stages (every stage when none named);
+    ``drawn=False``: only those a point run reads."""
+    return {p.name for p in parameters(*names, drawn=drawn)}

@@ -86,8 +86,9 @@ def _param(where: _Where, name: str, key: str | None = None) -> dict:
 
 
 def _applies(p: Param, step: Step) -> bool:
-    """Whether a declared parameter was read for this person (``when``)."""
-    return p.when is None or step.inputs[p.when[0]] == p.when[1]
+    """Whether a declared parameter was read for this person (``when``; a parameter read
+    only by draws of the model's uncertainty never is, in a run)."""
+    return not p.drawn and (p.when is None or step.inputs[p.when[0]] == p.when[1])
 
 
 def _parameters(step: Step, where: _Where) -> list[dict]:
