@@ -25,3 +25,71 @@ def test_same_inputs_and_seed_give_byte_identical_summaries():
     b = json_bytes(run(states=["NM"], start="2010-01", end="2011-12", seed=5).summary)
     assert a == b
     assert json.loads(a)["scenario_hash"]
+
+
+def test_case_a_county_run_is_that_countys_slice_of_its_states_run():
+    """Case (scomm run --county): Queens alone has the totals of Queens in the New York run,
+    and the same metrics (its state is simulated either way)."""
+    import polars as pl
+
+    state = run(states=["NY"], start="2012-05", end="2012-12", counties=["36081"])
+    alone = run(counties="36081", start="2012-05", end="2012-12")
+    assert alone.summary["totals_of"] == "counties"
+    county = {
+        k: v
+        for k, v in state.summary["by_county"]["36081"].items()
+        if k not in ("name", "state", "metrics")
+    }
+    assert alone.summary["totals"] == county
+    assert alone.summary["states"] == ["NY"] and set(alone.flows["county_fips"]) == {"36081"}
+    assert (
+        alone.summary["metrics"]["burden"]
+        == state.summary["by_county"]["36081"]["metrics"]["burden"]
+    )
+    assert (
+        alone.flows["count"].sum()
+        == state.flows.filter(pl.col("county_fips") == "36081")["count"].sum()
+    )
+
+
+def test_case_replicates_give_every_total_an_interval_that_says_its_method():
+    r = run(states=["DE"], start="2011-01", end="2011-06", replicates=3)
+    iv = r.summary["intervals"]["removals"]
+    assert iv["method"] == "seeds" and iv["runs"] == 3 and iv["seeds"] == [0, 2]
+    assert iv["low"] <= r.summary["totals"]["removals"] <= iv["high"]
+    assert r.summary["by_state"]["DE"]["intervals"]["detainers"]["kind"] == "range"
+    assert r.summary["metrics"]["interval_basis"] == {
+        "method": "seeds",
+        "kind": "range",
+        "runs": 3,
+        "seeds": [0, 2],
+    }
+    one = run(states=["DE"], start="2011-01", end="2011-06")
+    assert "intervals" not in one.summary  # the contract's document is unchanged without replicates
+
+
+def test_case_the_metrics_frame_is_tidy_and_names_resolve_through_aliases():
+    r = run(states=["DE"], start="2011-01", end="2012-12")
+    frame = r.metrics_frame()
+    assert frame.columns[:5] == ["level", "place", "group", "metric", "year"]
+    whole = frame.filter(frame["year"].is_null())
+    assert whole.select("level", "place", "group", "metric").is_duplicated().sum() == 0
+    burden = frame.filter((frame["metric"] == "detainer_bed_days") & frame["year"].is_not_null())
+    assert sorted(burden.filter(burden["place"] == "DE")["year"].to_list()) == [2011, 2012]
+    assert r.metric("us_citizens_held") is r.metric("us_citizens_detained")
+    assert r.metric("us_citizens_detained")["value"] == r.summary["totals"]["us_citizens_detained"]
+
+
+def test_case_flows_carry_county_names_and_an_ordered_stage():
+    import polars as pl
+
+    from scomm.summary import STAGES
+
+    flows = run(states=["DE"], start="2011-01", end="2011-02").flows
+    assert flows["stage"].dtype == pl.Enum(STAGES)
+    assert flows.sort("stage")["stage"][0] == "bookings"
+    assert set(flows["county_name"].cast(pl.String)) == {
+        "Kent County",
+        "New Castle County",
+        "Sussex County",
+    }

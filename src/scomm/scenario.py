@@ -343,6 +343,22 @@ def resolve(name_or_path: str, _seen: tuple[str, ...] = ()) -> Scenario:
     )
 
 
+def with_overrides(scn: Scenario, overrides: list[Override], origin: str) -> Scenario:
+    """``scn`` with more parameter overrides on top (a library reform: ``scomm.reform``),
+    validated like a scenario file's; ``origin`` names them in errors and citations."""
+    spec = ScenarioFile(name=scn.name, description=scn.description, parameters=overrides)
+    national, place = _parameters(spec, origin, scn.params)
+    return Scenario(
+        name=scn.name,
+        description=scn.description,
+        params=scn.params.with_overrides(national),
+        place_overrides=(*scn.place_overrides, *place),
+        laws=scn.laws,
+        pretext=scn.pretext,
+        source=scn.source,
+    )
+
+
 @cache
 def packaged(name: str) -> Scenario:
     """A packaged scenario, resolved once."""

@@ -25,6 +25,8 @@ STAGES = (
     "removals_noncriminal",
     "us_citizens_detained",
 )
+#: The flows table's stage column: a Polars Enum, so it sorts in pipeline order.
+STAGE_TYPE = pl.Enum(STAGES)
 
 
 def _cohort_counts(sim: Simulation) -> dict[str, np.ndarray]:
@@ -52,7 +54,8 @@ def _cohort_counts(sim: Simulation) -> dict[str, np.ndarray]:
 
 
 def flows(sim: Simulation) -> pl.DataFrame:
-    """Long table: state, county_fips, month, stage, count (selected counties only)."""
+    """Long table: state, county_fips, county_name, month, stage, count (selected counties
+    only); ``stage`` is ordered (``STAGE_TYPE``: bookings first, as the pipeline runs)."""
     inp = sim.inputs
     chosen = np.flatnonzero(inp.county_mask)
     booked = inp.bookings + pretext_bookings(inp, sim.seed)
@@ -66,17 +69,20 @@ def flows(sim: Simulation) -> pl.DataFrame:
         {
             "state": pl.Series(cty.state[chosen]).gather(rows),
             "county_fips": pl.Series(cty.fips[chosen]).gather(rows),
+            "county_name": pl.Series(
+                cty.table["full_name"].to_numpy()[chosen], dtype=pl.Categorical
+            ).gather(rows),
             "month": labels.gather(cols),
             **{s: arrays[s][chosen].reshape(-1).astype(np.int64) for s in STAGES},
         }
     )
     long = wide.unpivot(
         on=list(STAGES),
-        index=["state", "county_fips", "month"],
+        index=["state", "county_fips", "county_name", "month"],
         variable_name="stage",
         value_name="count",
     )
-    return long
+    return long.with_columns(pl.col("stage").cast(STAGE_TYPE))
 
 
 def _totals(row: dict[str, int]) -> dict:
@@ -96,6 +102,7 @@ def _totals(row: dict[str, int]) -> dict:
 
 def totals_by_state(table: pl.DataFrame) -> tuple[dict, dict]:
     """(national totals, {state: totals}) from a flows table."""
+    table = table.with_columns(pl.col("stage").cast(pl.String))
     wide = table.group_by("state", "stage").agg(pl.col("count").sum())
     by_state: dict[str, dict] = {}
     for state in sorted(wide["state"].unique().to_list()):

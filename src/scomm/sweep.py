@@ -16,10 +16,12 @@ paired differences of every scenario against the first (same seeds, replicate by
 from __future__ import annotations
 
 import contextlib
+import importlib.machinery
 import logging
 import math
 import os
 import statistics
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,7 +55,7 @@ class SweepSpec:
     seed: int = 0
     start: str | None = None
     end: str | None = None
-    states: str | None = None
+    states: str | list[str] | tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,8 @@ def plan(spec: SweepSpec) -> Plan:
             f"0..{SEED_LIMIT - 1} (the random-number streams are keyed on 64 bits)"
         )
     s, e = periods.parse_period(spec.start, spec.end)
-    states = parse_states(spec.states)
+    given = spec.states
+    states = parse_states(",".join(given) if isinstance(given, list | tuple) else given)
     names, sources, hashes = [], [], []
     for given in spec.scenarios:
         scn = resolve(given)
@@ -135,6 +138,27 @@ def run_replicate(source: str, seed: int, start: str, end: str, states: list[str
 
 
 @contextlib.contextmanager
+def _main_not_rerun() -> Iterator[None]:
+    """While local workers start, keep them from re-running the user's script.
+
+    Dask starts workers with multiprocessing's "spawn", which re-runs the parent's
+    ``__main__`` file in each worker: a plain script that calls ``sweep.execute`` without an
+    ``if __name__ == "__main__":`` guard would start a sweep inside every worker, and Dask
+    reports "Nanny failed to start". The workers only need scomm (tasks are
+    ``scomm.sweep.run_replicate``), so while the cluster runs, the script's module is
+    marked as ``__main__`` by name, which multiprocessing does not re-import."""
+    main = sys.modules.get("__main__")
+    if main is None or getattr(main, "__spec__", None) is not None:
+        yield
+        return
+    main.__spec__ = importlib.machinery.ModuleSpec("__main__", None)
+    try:
+        yield
+    finally:
+        main.__spec__ = None
+
+
+@contextlib.contextmanager
 def _client(workers: int, scheduler: str | None) -> Iterator[Any]:
     """A Dask client on a new LocalCluster, or on the scheduler at ``scheduler``."""
     import dask
@@ -142,6 +166,7 @@ def _client(workers: int, scheduler: str | None) -> Iterator[Any]:
 
     if scheduler is None:
         with (
+            _main_not_rerun(),
             LocalCluster(
                 n_workers=workers,
                 threads_per_worker=1,

@@ -52,7 +52,7 @@ def test_case_us_citizens_held_on_a_detainer_count_whether_or_not_ice_took_them(
         Person("36061", status=Status.US_BORN, detainer=True),  # not held: not counted
         Person("36061", status=Status.LPR, **held()),  # not a citizen
     ]
-    assert _metrics(people)["us_citizens_held"].value == 2
+    assert _metrics(people)["us_citizens_detained"].value == 2
 
 
 def test_case_removed_parents_of_us_citizen_children_at_the_cited_share():

@@ -53,7 +53,7 @@ def test_metrics_agree_with_the_funnel(ny):
     assert sum(m["burden"]["detainer_bed_days"]["by_year"].values()) == pytest.approx(
         m["burden"]["detainer_bed_days"]["value"], abs=2
     )
-    assert m["due_process"]["us_citizens_held"]["value"] == t["us_citizens_detained"]
+    assert m["due_process"]["us_citizens_detained"]["value"] == t["us_citizens_detained"]
     assert m["due_process"]["removals_without_hearing"]["value"] <= t["removals"]
     share = m["public_safety"]["removals_noncriminal_share"]["value"]
     assert share == pytest.approx(t["removals_by_level"]["noncriminal"] / t["removals"], abs=1e-4)

@@ -10,7 +10,7 @@ always the first seed's, so it does not change with N).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -74,9 +74,11 @@ def metric_sections(
     params: ParameterSet,
     masks: dict[str | None, np.ndarray],
     replicates: Iterable[Simulation] = (),
+    collect: dict | None = None,
 ) -> dict[str | None, dict]:
     """The metrics section for each place (a county mask per key); ``replicates`` are the
-    runs with seeds seed+1, seed+2, ..."""
+    runs with seeds seed+1, seed+2, ...; ``collect`` (when given) receives every metric's
+    value in each run, by (place, group, name), for paired differences."""
     ctx = Context.build(sim.inputs, params)
     main = evaluate(sim, ctx, masks)
     values = {
@@ -102,8 +104,18 @@ def metric_sections(
         "null where no random draw enters a metric or with one replicate"
     )
 
+    if collect is not None:
+        collect.update(values)
+
     def section(place: str | None) -> dict:
         out: dict[str, Any] = {"replicates": n, "interval_method": note}
+        if n >= 2:  # what the intervals include, read by scomm.intervals (seeds only)
+            out["interval_basis"] = {
+                "method": "seeds",
+                "kind": "percentile" if n >= PERCENTILE_MIN_REPLICATES else "range",
+                "runs": n,
+                "seeds": [sim.seed, sim.seed + n - 1],
+            }
         for group, metrics in main[place].items():
             out[group] = {
                 name: _render(m, values[(place, group, name)], n) for name, m in metrics.items()
@@ -114,17 +126,29 @@ def metric_sections(
 
 
 def attach_metrics(
-    doc: dict, sim: Simulation, params: ParameterSet, replicates: Iterable[Simulation] = ()
+    doc: dict,
+    sim: Simulation,
+    params: ParameterSet,
+    replicates: Iterable[Simulation] = (),
+    county_list: Sequence[str] = (),
+    only: bool = False,
+    collect: dict | None = None,
 ) -> None:
-    """Add the ``metrics`` section to a summary document, for the whole run and under each
-    ``by_state`` entry."""
-    state = counties().state
-    masks = {None: sim.inputs.county_mask}
-    masks.update({st: sim.inputs.county_mask & (state == st) for st in doc["by_state"]})
-    sections = metric_sections(sim, params, masks, replicates)
+    """Add the ``metrics`` section to a summary document, for the whole run, under each
+    ``by_state`` entry and under each ``by_county`` entry of ``county_list``; ``only``: the
+    run is those counties (its totals and each state's are theirs alone)."""
+    cty = counties()
+    chosen = np.isin(cty.fips, list(county_list))
+    run_mask = sim.inputs.county_mask & chosen if only else sim.inputs.county_mask
+    masks: dict[str | None, np.ndarray] = {None: run_mask}
+    masks.update({st: run_mask & (cty.state == st) for st in doc["by_state"]})
+    masks.update({f: sim.inputs.county_mask & (cty.fips == f) for f in county_list})
+    sections = metric_sections(sim, params, masks, replicates, collect)
     doc["metrics"] = sections[None]
     for st in doc["by_state"]:
         doc["by_state"][st]["metrics"] = sections[st]
+    for f in county_list:
+        doc["by_county"][f]["metrics"] = sections[f]
 
 
 def county_metrics(sim: Simulation, params: ParameterSet, fips: str) -> dict:

@@ -90,7 +90,7 @@ def compute(t: dict[str, np.ndarray], ctx: Context, mask: np.ndarray) -> dict[st
             definition="Mean days in ICE detention of people booked in after an S-Comm match.",
             sources=[here, *ctx.cite("removal.detention_days_mean")],
         ),
-        "us_citizens_held": Metric(
+        "us_citizens_detained": Metric(
             value=s("citizens_held"),
             unit="people",
             definition=(

@@ -39,17 +39,45 @@ def _funnel_rows(totals: dict) -> list[tuple[str, int]]:
     return rows
 
 
+def _where(doc: dict) -> str:
+    """The run's place: its counties (a county run) or how many states."""
+    if doc.get("totals_of") == "counties":
+        return "; ".join(f"{c['name']}, {c['state']}" for c in doc["by_county"].values())
+    return f"{len(doc['states'])} states"
+
+
+def _interval_cells(doc: dict, n_rows: int) -> list[str]:
+    """Each funnel row's seed interval (empty without replicates)."""
+    found = doc.get("intervals") or {}
+    keys = [k for k, _ in FUNNEL]
+    keys[7:7] = [f"removals_{k}" for k, _ in LEVELS]
+    cells = []
+    for key in keys[:n_rows]:
+        iv = found.get(key)
+        cells.append(
+            ""
+            if iv is None
+            else f"{format_value(iv['low'], style=ESTIMATES)} – {format_value(iv['high'], style=ESTIMATES)}"
+        )
+    return cells
+
+
 def print_summary(doc: dict) -> None:
-    """The national funnel and removals by ICE level."""
+    """The funnel and removals by ICE level, with each count's seed interval when the run
+    had replicates."""
     p = doc["period"]
-    title = (
-        f"S-Comm funnel, {doc['scenario']}, {p['start']}..{p['end']}, {len(doc['states'])} states"
-    )
+    title = f"S-Comm funnel, {doc['scenario']}, {p['start']}..{p['end']}, {_where(doc)}"
     table = Table(title=title)
     table.add_column("stage")
     table.add_column("people", justify="right")
-    for label, value in _funnel_rows(doc["totals"]):
-        table.add_row(label, format_value(value, style=ESTIMATES))
+    rows = _funnel_rows(doc["totals"])
+    intervals = doc.get("intervals")
+    if intervals:
+        runs = next(iter(intervals.values()))["runs"]
+        table.add_column(f"interval, {runs} seeds (simulation noise only)", justify="right")
+    cells = _interval_cells(doc, len(rows))
+    for (label, value), cell in zip(rows, cells, strict=True):
+        table.add_row(label, format_value(value, style=ESTIMATES), *([cell] if intervals else []))
     out.print(table)
 
 

@@ -1,0 +1,99 @@
+"""Intervals that say what they include.
+
+Every interval a reader sees carries its ``method``, and its label is read from that field,
+never written beside it by hand: ``seeds`` (replicate runs with different random seeds, so
+simulation noise only) today; ``posterior`` or ``posterior+seeds`` when the calibration's
+posterior draws arrive, and the label then says that parameter uncertainty is included.
+
+    Interval.from_values([...], seeds=(0, 9)).as_dict()
+    {"low": ..., "high": ..., "method": "seeds", "kind": "range", "runs": 10, "seeds": [0, 9]}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from scomm.i18n import N_
+
+#: Below this many runs the 2.5-97.5 percentiles cannot be estimated: the range is shown.
+PERCENTILE_MIN_RUNS = 40
+
+#: What each method includes, in words (the catalog translates them).
+INCLUDES: dict[str, str] = {
+    "seeds": N_("simulation noise only; parameter uncertainty not included"),
+    "posterior": N_("parameter uncertainty from the calibration posterior"),
+    "posterior+seeds": N_("parameter uncertainty and simulation noise"),
+}
+KINDS: dict[str, str] = {
+    "range": N_("range over %(runs)s runs"),
+    "percentile": N_("2.5–97.5 percentile over %(runs)s runs"),
+}
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A low-high interval of a value over runs, and how it was made."""
+
+    low: float
+    high: float
+    method: str  # a key of INCLUDES
+    kind: str  # a key of KINDS
+    runs: int
+    seeds: tuple[int, int] | None = None
+
+    @classmethod
+    def from_values(
+        cls, values: Sequence[float], seeds: tuple[int, int] | None, method: str = "seeds"
+    ) -> Interval | None:
+        """The interval of ``values`` (one per run; None values are left out), or None with
+        fewer than two runs."""
+        seen = [float(v) for v in values if v is not None]
+        if len(seen) < 2:
+            return None
+        if len(seen) >= PERCENTILE_MIN_RUNS:
+            lo, hi = np.percentile(seen, [2.5, 97.5])
+            kind = "percentile"
+        else:
+            lo, hi = min(seen), max(seen)
+            kind = "range"
+        return cls(float(lo), float(hi), method, kind, len(seen), seeds)
+
+    @classmethod
+    def from_dict(cls, doc: dict[str, Any] | None) -> Interval | None:
+        """An interval read back from its ``as_dict`` form."""
+        if not doc:
+            return None
+        seeds = doc.get("seeds")
+        return cls(
+            doc["low"],
+            doc["high"],
+            doc["method"],
+            doc["kind"],
+            doc["runs"],
+            tuple(seeds) if seeds else None,
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON form."""
+        return {
+            "low": self.low,
+            "high": self.high,
+            "method": self.method,
+            "kind": self.kind,
+            "runs": self.runs,
+            "seeds": list(self.seeds) if self.seeds else None,
+        }
+
+    @property
+    def includes(self) -> str:
+        """What the interval includes, from its method (English; translate for readers)."""
+        return INCLUDES[self.method]
+
+    def label(self, gettext=lambda s: s) -> str:
+        """ "range over 10 runs: simulation noise only; parameter uncertainty not included"."""
+        kind = gettext(KINDS[self.kind]) % {"runs": self.runs}
+        return f"{kind}: {gettext(self.includes)}"
