@@ -304,3 +304,37 @@ def test_case_a_sweep_on_a_separate_scheduler_gives_the_local_numbers(
     n_measures = len(doc["by_scenario"]["baseline"])
     assert table.height == 2 * 3 * n_measures
     assert table.filter(pl.col("replicate") == 1)["seed"].unique().to_list() == [8]
+
+
+def test_case_sweep_spec_states_takes_a_list_or_a_string():
+    from scomm.sweep import SweepSpec, plan
+
+    listed = plan(SweepSpec(("baseline",), 1, states=["ny", "CA"], start="2011-01", end="2011-01"))
+    text = plan(SweepSpec(("baseline",), 1, states="CA,NY", start="2011-01", end="2011-01"))
+    assert listed.states == text.states == ("CA", "NY")
+
+
+PLAIN_SCRIPT = """\
+from scomm import sweep
+
+plan = sweep.plan(sweep.SweepSpec(("baseline",), 2, states=["DE"], start="2011-01", end="2011-02"))
+rows = sweep.execute(plan, workers=2)
+print("replicates", len(rows))
+"""
+
+
+@pytest.mark.cluster
+@pytest.mark.slow
+def test_case_a_sweep_runs_from_a_plain_script_without_a_main_guard(tmp_path):
+    """Case: worker processes start with multiprocessing's spawn, which re-runs the parent's
+    script; scomm keeps them from re-running it, so a script with no __main__ guard works
+    (it used to die with "Nanny failed to start")."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "plain.py"
+    script.write_text(PLAIN_SCRIPT)
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=300, cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.count("replicates 2") == 1  # the script ran once, not in every worker
