@@ -4,7 +4,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 PYTHON  ?= python3
 
-.PHONY: demo test lint system-deps bench golden clean
+.PHONY: demo test lint system-deps bench golden clean i18n catalog
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,9 +25,23 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps catalog
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2 --dist loadgroup
+
+# The message catalog: `make i18n` re-extracts every string (Python, brief and page templates)
+# into messages.pot and merges it into each language's .po (translate the new entries, then
+# commit the .po); `make catalog` compiles the .mo files (git-ignored; also done by make test).
+LOCALE := src/scomm/locale
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
+	  --project scomm --copyright-holder "scomm contributors" -o $(LOCALE)/messages.pot .
+	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) -D messages \
+	  --no-location --width 100
+	$(MAKE) catalog
+
+catalog: $(STAMP)
+	$(BIN)/pybabel compile -d $(LOCALE) -D messages
 
 # Regenerate the golden baselines (tests/golden/*.json); a commit that changes one says why.
 golden: $(STAMP)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -114,3 +115,49 @@ def test_usage_errors_exit_2_with_one_line(cli, args, culprit):
     assert res.returncode == 2
     lines = res.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("scomm: error:") and culprit in lines[0]
+
+
+def test_case_scomm_run_county_json_gives_that_countys_totals(cli):
+    done = cli("run", "--county", "36081", "--start", "2012-05", "--end", "2012-08", "--json")
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout)
+    assert doc["counties"] == ["36081"] and doc["totals_of"] == "counties"
+    assert doc["by_county"]["36081"]["name"] == "Queens County"
+    assert doc["totals"]["removals"] == doc["by_county"]["36081"]["removals"]
+
+
+def test_case_states_and_county_together_are_refused(cli):
+    done = cli("run", "--states", "NY", "--county", "36081", "--json")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.strip() == "scomm: error: --county: give --states or --county, not both"
+
+
+@pytest.mark.parametrize("bad", ["3608", "99999", "NY"])
+def test_case_a_bad_county_is_one_error_line(cli, bad):
+    done = cli("run", "--county", bad, "--json")
+    assert done.returncode == 2
+    assert done.stderr.startswith("scomm: error: ") and bad in done.stderr
+
+
+@pytest.mark.parametrize(
+    "command", ["run", "compare", "brief", "scenarios", "params", "sweep", "serve", "monitor"]
+)
+def test_case_every_help_shows_flags_as_flags_defaults_and_an_example(cli, command):
+    done = cli(command, "--help", env={"COLUMNS": "200"})
+    assert done.returncode == 0
+    text = done.stdout
+    assert text.count("<bool>") <= 1  # only typer's own --help; every scomm flag reads --json
+    assert "Example" in text
+    if command in ("run", "compare"):
+        assert "2008-10)]" in text and "2014-11)]" in text  # [default: (2008-10)]
+        assert re.search(r"--json\s+Print one JSON document", text)
+
+
+def test_case_an_output_path_is_never_wrapped_when_piped(cli, tmp_path):
+    """Case: stderr to a pipe (not a terminal) keeps a long --out path on one line."""
+    out = tmp_path / ("a-long-folder-name-" * 5) / "results"
+    done = cli("run", "--states", "DE", "--start", "2011-01", "--end", "2011-01", "--out", str(out),
+               env={"COLUMNS": "60"})  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    line = next(x for x in done.stderr.splitlines() if "results written to" in x)
+    assert str(out) in line

@@ -7,7 +7,7 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -22,17 +22,44 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True)
+# Messages on stderr never wrap: a path stays on one line when output is piped.
+err = Console(stderr=True, soft_wrap=True)
+
+
+def flag(name: str, text: str) -> Any:
+    """A boolean flag (shown as ``--name``, taking no value)."""
+    return typer.Option(name, help=text, metavar="", show_default=False)
+
 
 Scenario = Annotated[str, typer.Option("--scenario", help="Scenario name or YAML file.")]
-Start = Annotated[str | None, typer.Option("--start", help="First month, YYYY-MM.")]
-End = Annotated[str | None, typer.Option("--end", help="Last month, YYYY-MM.")]
-States = Annotated[str | None, typer.Option("--states", help="USPS codes, e.g. NY,CA.")]
-Seed = Annotated[int, typer.Option("--seed", help="Random seed.")]
-Out = Annotated[Path | None, typer.Option("--out", help="Write summary.json and flows here.")]
-Json = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+Start = Annotated[
+    str | None, typer.Option("--start", help="First month, YYYY-MM.", show_default="2008-10")
+]
+End = Annotated[
+    str | None, typer.Option("--end", help="Last month, YYYY-MM.", show_default="2014-11")
+]
+States = Annotated[
+    str | None,
+    typer.Option("--states", help="USPS codes, e.g. NY,CA.", show_default="all states and DC"),
+]
+Counties = Annotated[
+    str | None,
+    typer.Option(
+        "--county",
+        help="County FIPS codes, e.g. 36081 or 36081,36047: totals, flows and metrics of "
+        "those counties (their states are simulated).",
+        show_default="none",
+    ),
+]
+Seed = Annotated[int, typer.Option("--seed", help="Random seed, 0 to 2**64-1.")]
+Out = Annotated[
+    Path | None,
+    typer.Option("--out", help="Write summary.json and flows here.", show_default="no files"),
+]
+Json = Annotated[bool, flag("--json", "Print one JSON document on stdout (nothing else).")]
 Replicates = Annotated[
-    int, typer.Option("--replicates", help="Runs with seeds SEED..SEED+N-1 for metric intervals.")
+    int,
+    typer.Option("--replicates", help="Runs with seeds SEED..SEED+N-1: intervals (noise only)."),
 ]
 Bookings = Annotated[
     Path | None,
@@ -49,12 +76,21 @@ def use_bookings(path: Path | None) -> None:
         os.environ[ENV] = str(path)
 
 
-@app.command()
+def _one_place(states: str | None, county: str | None) -> None:
+    if states is not None and county is not None:
+        raise UserError("--county: give --states or --county, not both")
+
+
+@app.command(
+    epilog="Examples: scomm run --states NY --start 2011-01 --end 2011-12 · "
+    "scomm run --county 36081 --replicates 5 --json"
+)
 def run(
     scenario: Scenario = "baseline",
     start: Start = None,
     end: End = None,
     states: States = None,
+    county: Counties = None,
     seed: Seed = 0,
     out: Out = None,
     json_: Json = False,
@@ -68,12 +104,14 @@ def run(
     from scomm.report.console import print_summary
     from scomm.runner import RUN_FILES, run_with_progress, write_run
 
+    _one_place(states, county)
     result = run_with_progress(
         err,
         scenario=scenario,
         start=start,
         end=end,
         states=states,
+        counties=county,
         seed=seed,
         replicates=replicates,
     )
@@ -87,13 +125,17 @@ def run(
         console_out.print(metrics_table(result.summary["metrics"]))
 
 
-@app.command()
+@app.command(
+    epilog="Examples: scomm compare baseline terminate-2011-08 --states NY · "
+    "scomm compare baseline no-scomm --county 06037 --json"
+)
 def compare(
     a: Annotated[str, typer.Argument(help="First scenario (name or file).")],
     b: Annotated[str, typer.Argument(help="Second scenario (name or file).")],
     start: Start = None,
     end: End = None,
     states: States = None,
+    county: Counties = None,
     seed: Seed = 0,
     out: Out = None,
     json_: Json = False,
@@ -106,19 +148,22 @@ def compare(
     from scomm.runner import run_with_progress
     from scomm.scenario import resolve
 
+    _one_place(states, county)
     resolve(a), resolve(b)  # refuse a bad scenario file before running either
-    ra = run_with_progress(err, scenario=a, start=start, end=end, states=states, seed=seed)
-    rb = run_with_progress(err, scenario=b, start=start, end=end, states=states, seed=seed)
+    kw = {"start": start, "end": end, "states": states, "counties": county, "seed": seed}
+    ra = run_with_progress(err, scenario=a, **kw)
+    rb = run_with_progress(err, scenario=b, **kw)
     doc = compare_runs(ra, rb)
     if out is not None:
         write_compare(doc, ra, rb, out)
+        err.print(f"results written to [bold]{out}[/bold] (compare.json, flows_a/b.parquet)")
     if json_:
         print_json(doc)
     else:
         print_compare(doc)
 
 
-@app.command()
+@app.command(epilog="Example: scomm scenarios --json")
 def scenarios(json_: Json = False) -> None:
     """List the named scenarios: name and one-sentence description."""
     from scomm.scenario import packaged, scenario_names
@@ -132,7 +177,7 @@ def scenarios(json_: Json = False) -> None:
         typer.echo(f"{name:<{width}}  {description}")
 
 
-@app.command()
+@app.command(epilog="Example: scomm params --date 2012-06-01 --county 36081")
 def params(
     date: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default today).")] = None,
     county: Annotated[str | None, typer.Option("--county", help="5-digit county FIPS.")] = None,
@@ -151,7 +196,10 @@ def params(
         print_params(doc)
 
 
-@app.command()
+@app.command(
+    epilog="Example: scomm sweep --scenarios baseline,terminate-2011-08 --replicates 20 "
+    "--states NY --workers 2"
+)
 def sweep(
     scenarios: Annotated[
         str, typer.Option("--scenarios", help="Names or YAML files, A,B,...; differences vs A.")
@@ -190,29 +238,55 @@ def sweep(
         Console().print(*sw.render(doc))
 
 
-@app.command()
+@app.command(
+    epilog="Examples: scomm brief --state NY --compare terminate-2011-08 --pdf · "
+    "scomm brief --county 36081 --lang es · scomm brief --national"
+)
 def brief(
-    state: Annotated[str | None, typer.Option("--state", help="USPS state code.")] = None,
-    county: Annotated[str | None, typer.Option("--county", help="5-digit county FIPS.")] = None,
+    state: Annotated[
+        str | None, typer.Option("--state", help="USPS state code.", show_default="none")
+    ] = None,
+    county: Annotated[
+        str | None, typer.Option("--county", help="5-digit county FIPS.", show_default="none")
+    ] = None,
+    national: Annotated[
+        bool, flag("--national", "The whole country (every state and DC).")
+    ] = False,
     scenario: Scenario = "baseline",
     compare_with: Annotated[
-        str | None, typer.Option("--compare", help="A second scenario to compare with.")
+        str | None,
+        typer.Option("--compare", help="A second scenario to compare with.", show_default="none"),
     ] = None,
     start: Start = None,
     end: End = None,
     seed: Seed = 0,
-    out: Annotated[Path, typer.Option("--out", help="Folder for the HTML brief and PNGs.")] = Path(
-        "out"
-    ),
+    replicates: Annotated[
+        int,
+        typer.Option(
+            "--replicates", help="Runs (seeds SEED..SEED+N-1) behind each interval.", min=2
+        ),
+    ] = 10,
+    lang: Annotated[
+        str, typer.Option("--lang", help="Language: en or es (es-ES, es-MX: regional numbers).")
+    ] = "en",
+    pdf: Annotated[bool, flag("--pdf", "Also print it to PDF through Chromium.")] = False,
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for the brief, its PNGs (and PDF).")
+    ] = Path("out"),
 ) -> None:
-    """A self-contained HTML brief (charts, maps, metrics, numbered sources) and PNG charts."""
-    from scomm.report.brief import write_brief
+    """A self-contained HTML brief (summary page, charts, maps, metrics, numbered sources)
+    with slide-ready PNG charts, and a PDF with --pdf."""
+    from scomm.report.brief import BriefRequest, write_brief
 
-    path = write_brief(out, state, county, scenario, compare_with, start, end, seed)
-    err.print(f"brief written to [bold]{path}[/bold] (charts beside it as PNG)")
+    request = BriefRequest(
+        state, county, national, scenario, compare_with, start, end, seed, replicates, lang
+    )
+    path = write_brief(out, request, pdf=pdf)
+    extra = " and a PDF" if pdf else ""
+    err.print(f"brief written to [bold]{path}[/bold] (PNG charts beside it{extra})")
 
 
-@app.command()
+@app.command(epilog="Example: scomm serve --port 8080, then open http://127.0.0.1:8080/")
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
@@ -223,7 +297,7 @@ def serve(
     run_server(host, port)
 
 
-@app.command()
+@app.command(epilog="Example: scomm monitor --county 04013 --intensity 0.5")
 def monitor(
     county: Annotated[str, typer.Option("--county", help="5-digit county FIPS.")],
     intensity: Annotated[

@@ -111,11 +111,12 @@ def records_summary() -> Any:
 def brief_data_ny() -> Any:
     """The data layer of the NY brief compared with ending S-Comm in Aug 2011."""
     from scomm.api import run
-    from scomm.report.brief import place_runs
+    from scomm.report.brief import BriefRequest, place_runs
     from scomm.report.data import build, resolve_place
 
     place = resolve_place("NY", None)
-    a, b = place_runs(place, "baseline", "terminate-2011-08", None, None, 0, run)
+    req = BriefRequest(state="NY", compare="terminate-2011-08", replicates=3)
+    a, b = place_runs(place, req, run)
     return plain(build(a, place, b))
 
 

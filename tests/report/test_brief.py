@@ -1,4 +1,4 @@
-"""`scomm brief`: one self-contained HTML file with every section and its sources, PNG charts,
+"""`scomm brief`: one self-contained HTML file with every section and its sources, PNG slides,
 and nothing written when the input is bad."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from scomm.report.brief import write_brief
+from scomm.report.brief import BriefRequest, runs, write_brief
 
 TERMINATE = """\
 name: terminate-test
@@ -18,7 +18,10 @@ parameters:
     from: 2011-08-01
     value: false
 """
-SECTIONS = ("key-figures", "funnel", "levels", "maps", "metrics", "comparison", "method", "sources")
+SECTIONS = (
+    "summary", "key-figures", "harms", "funnel", "levels", "maps", "metrics", "comparison",
+    "method", "sources",
+)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -27,11 +30,14 @@ def brief(tmp_path_factory):
     scenario = folder / "terminate.yaml"
     scenario.write_text(TERMINATE)
     out = folder / "out"
-    path = write_brief(out, state="NY", compare=str(scenario), start="2011-06", end="2011-10")
+    req = BriefRequest(
+        state="NY", compare=str(scenario), start="2011-06", end="2011-10", replicates=2
+    )
+    path = write_brief(out, req)
     return path, path.read_text(encoding="utf-8")
 
 
-def test_the_brief_is_one_html_file_with_png_charts_beside_it(brief):
+def test_the_brief_is_one_html_file_with_png_slides_beside_it(brief):
     path, _ = brief
     assert path.name == "brief-NY-baseline-vs-terminate-test.html"
     charts = path.parent / "brief-NY-baseline-vs-terminate-test_charts"
@@ -45,6 +51,14 @@ def test_every_section_is_present(brief):
     _, html = brief
     for section in SECTIONS:
         assert f'<section id="{section}"' in html, section
+
+
+def test_page_one_carries_the_bottom_line_the_caveat_and_the_interval_label(brief):
+    _, html = brief
+    summary = html.split('<section id="summary">', 1)[1].split('<section id="funnel">', 1)[0]
+    assert "Model estimates, not ICE records." in summary
+    assert re.search(r"fewer removals in New York \(−\d+%\)", summary)
+    assert "simulation noise only; parameter uncertainty not included" in summary
 
 
 def test_case_nothing_is_loaded_from_the_network_at_view_time(brief):
@@ -84,16 +98,40 @@ def test_every_cited_number_resolves_to_a_listed_source(brief):
 
 def test_the_comparison_shows_both_scenarios_and_their_difference(brief):
     _, html = brief
-    table = html.split('id="comparison-table"', 1)[1].split("</table>", 1)[0]
+    table = html.split('id="funnel-table"', 1)[1].split("</table>", 1)[0]
     row = table.split('data-key="submissions"', 1)[1].split("</tr>", 1)[0]
-    cells = re.findall(r'<td class="num">([^<]*)</td>', row)
-    baseline, other, change = (int(c.replace(",", "").replace("−", "-") or 0) for c in cells[:3])
+    cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r'<td class="num">(.*?)</td>', row)]
+    # columns: baseline, its interval, the other scenario, the change, ...
+    baseline, other, change = (int(cells[i].replace(",", "").replace("−", "-")) for i in (0, 2, 3))
     assert other < baseline and change == other - baseline
 
 
-def test_the_print_stylesheet_is_inline(brief):
+def test_no_machine_name_reaches_the_reader(brief):
+    """Case: labels come from the catalog: no snake_case metric or stage names in the text."""
     _, html = brief
-    assert "@media print" in html
+    text = re.sub(r"<[^>]+>", " ", html.split('<div id="appendix">')[0])
+    text = re.sub(r"<style>.*?</style>", "", text, flags=re.S)
+    for machine in ("hispanic share ice book ins", "detainer_jail_cost_usd", "us_citizens_detained",
+                    "low_level_counties_above_peers", "$-"):  # fmt: skip
+        assert machine not in text
+
+
+def test_money_reads_in_millions_with_a_true_minus_sign(brief):
+    _, html = brief
+    assert re.search(r"−\$\d+\.\d million", html)
+
+
+def test_the_print_stylesheet_puts_the_summary_alone_on_page_one(brief):
+    _, html = brief
+    assert "@media print" in html and "#summary { break-after: page; }" in html
+    assert "#appendix { break-before: page; }" in html
+
+
+@pytest.mark.parametrize(
+    ("numbers", "shown"), [([1, 2, 3, 5], [(1, 3), (5, 5)]), ([7], [(7, 7)]), ([], [])]
+)
+def test_case_source_numbers_read_as_runs(numbers, shown):
+    assert runs(numbers) == shown
 
 
 def test_case_an_unknown_state_exits_2_and_writes_nothing(cli, tmp_path):
@@ -108,3 +146,8 @@ def test_case_an_unknown_state_exits_2_and_writes_nothing(cli, tmp_path):
 def test_case_state_and_county_together_exit_2(cli, tmp_path):
     done = cli("brief", "--state", "NY", "--county", "36061", "--out", str(tmp_path / "o"))
     assert done.returncode == 2 and "exactly one" in done.stderr
+
+
+def test_case_an_unknown_language_exits_2(cli, tmp_path):
+    done = cli("brief", "--state", "NY", "--lang", "fr", "--out", str(tmp_path / "o"))
+    assert done.returncode == 2 and "--lang: 'fr'" in done.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -75,25 +76,65 @@ def test_a_county_brief_shows_that_countys_flows(ny):
     assert monthly == {r.key: r.value for r in b.funnel}["removals"] == row["removals"]
 
 
-def test_eras_are_the_dated_rule_changes_inside_the_period(ny):
-    """Every dated value of a program or detainer parameter inside the period marks an era."""
+def test_events_are_the_dated_rule_changes_inside_the_period(ny):
+    """Every dated change of a timeline parameter inside the period marks an event."""
     b = D.build(ny, D.resolve_place("NY", None))
     start, end = dt.date(2011, 5, 1), dt.date(2011, 8, 31)
     expected = set()
     for name in ny.scenario.params.names():
         if name.startswith(("program.", "detainer.")):
-            expected |= {d.isoformat() for d in ny.scenario.params[name].values if start < d <= end}
-    dates = [e.date for e in b.eras]
+            p = ny.scenario.params[name]
+            dates = sorted(p.values)
+            expected |= {
+                d.isoformat()
+                for before, d in itertools.pairwise(dates)
+                if start < d <= end and p.values[d].value != p.values[before].value
+            }
+    dates = [e.date for e in b.events]
     assert expected <= set(dates)
     assert dates == sorted(dates) and all(start.isoformat() < d <= end.isoformat() for d in dates)
-    assert [e.mark for e in b.eras] == [chr(65 + i) for i in range(len(b.eras))]
+    assert [e.mark for e in b.events] == [chr(65 + i) for i in range(len(b.events))]
+
+
+@pytest.fixture(scope="module")
+def ny_era():
+    return run(states="NY", start="2008-10", end="2014-11")
+
+
+def test_case_the_ny_timeline_marks_nyc_and_the_suspension_and_no_other_states_law(ny_era):
+    """Case: New York's timeline has NYC's own activation (15 May 2012), the June 2011
+    suspension (marked as never taking effect), NYC's local laws, and no law binding only
+    another state or county (Cook County, Oregon's, California's)."""
+    b = D.build(ny_era, D.resolve_place("NY", None))
+    by_date = {e.date: " ".join(e.what) for e in b.events}
+    assert "New York City" in by_date["2012-05-15"]
+    assert "did not take effect" in by_date["2011-06-01"]
+    assert "New York City" in by_date["2011-11-22"]
+    text = " ".join(by_date.values())
+    for elsewhere in (
+        "Cook County",
+        "California",
+        "Clackamas",
+        "Oregon",
+        "Santa Clara",
+        "Illinois",
+    ):
+        assert elsewhere not in text, elsewhere
+    # a rule change is named by what it did, its source is behind the reference
+    assert "ICE's detainer rate: Level 1 61% → 95%" in by_date["2010-06-30"]
+
+
+def test_case_a_county_timeline_starts_with_the_countys_own_activation(ny_era):
+    b = D.build(ny_era, D.resolve_place(None, "36081"))
+    assert any(e.date == "2012-05-15" and "Queens County" in e.what[0] for e in b.events)
+    assert b.started == "S-Comm started in Queens County on May 15, 2012."
 
 
 def test_every_reference_resolves_to_a_listed_source(ny):
     b = D.build(ny, D.resolve_place("NY", None), ny)
     listed = {s.number for s in b.sources.entries()}
     used = {n for r in b.funnel + b.extras + b.levels for n in r.refs}
-    used |= {n for e in b.eras for n in e.refs} | set(b.map_refs)
+    used |= {n for e in b.events for n in e.refs} | set(b.map_refs)
     assert used and used <= listed
     assert all(r.refs for r in b.funnel), "every funnel number has a source"
 
@@ -118,49 +159,34 @@ def test_case_a_county_brief_shows_that_countys_own_metrics(ny):
     assert flows["count"].sum() > 0  # the county had honored detainers in the period
 
 
-def test_case_metrics_of_any_shape_render_with_value_unit_definition_interval_sources():
-    metrics = {
-        "due_process": {
-            "summary_removal_share": {
-                "value": 0.734,
-                "unit": "share",
-                "definition": "Share of removals without a hearing.",
-                "interval": [0.71, 0.75],
-                "sources": [
-                    {"title": "CMS NY 2014", "url": "https://cmsny.org/x", "date": "2014-02-13"}
-                ],
-            },
-            "nested": {"mean_days": {"value": 29.6, "unit": "days", "definition": "Mean days."}},
-        },
-        "local_cost": {
-            "dollars": {
-                "value": 1234567.0,
-                "unit": "usd",
-                "definition": "Cost.",
-                "sources": "Greene 2012",
-            },
-        },
-    }
-    s = D.Sources()
-    rows = D.metric_rows(metrics, s)
-    by_name = {r.name: r for r in rows}
-    assert by_name["summary removal share"].value == "73.4%"
-    assert by_name["summary removal share"].interval == "71.0% – 75.0%"
-    assert by_name["mean days"].group == "due process.nested"
-    assert by_name["dollars"].value == "$1,234,567"
-    assert [s.entries()[n - 1].title for n in by_name["dollars"].refs] == ["Greene 2012"]
+def test_case_a_metric_shows_its_label_its_by_construction_note_and_the_chance_count(ny):
+    b = D.build(ny, D.resolve_place("NY", None))
+    rows = {r.key: r for g in b.metric_groups for r in g.rows}
+    assert rows["hispanic_disparity_ratio"].label == "Hispanic disparity ratio"
+    assert "by construction" in rows["hispanic_disparity_ratio"].note
+    assert "expected by chance" in rows["low_level_counties_above_peers"].detail
+    assert rows["us_citizens_detained"].label == "U.S. citizens held"
+
+
+def test_case_each_assumption_is_stated_once_per_group(ny):
+    b = D.build(ny, D.resolve_place("NY", None))
+    for g in b.metric_groups:
+        assert len(g.assumptions) == len(set(g.assumptions))
+    burden = next(g for g in b.metric_groups if g.key == "burden")
+    assert any("national average, $82.69" in a for a in burden.assumptions)
 
 
 @pytest.mark.parametrize(
-    ("value", "unit", "shown"),
-    [
-        (12345, "count", "12,345"),
-        (0.25, "share", "25.0%"),
-        (2500.4, "usd", "$2,500"),
-        (3.14159, "ratio", "3.14"),
-        ({"level1": 0.5, "level2": 0.5}, "share", "level1: 50.0%; level2: 50.0%"),
-        (None, None, "—"),
-    ],
+    ("fips", "own", "shown"),
+    [("17031", True, "$143"), ("12086", True, "$142"), ("06037", False, "national average")],
 )
-def test_case_values_read_as_a_staffer_expects(value, unit, shown):
-    assert D.format_value(value, unit) == shown
+def test_case_a_countys_cost_uses_its_own_per_diem_or_says_national_average(fips, own, shown):
+    """Case: Cook and Miami-Dade carry their own cited cost of a jail day; Los Angeles has
+    none cited, so the brief says "national average"."""
+    state = {"17031": "IL", "12086": "FL", "06037": "CA"}[fips]
+    result = run(states=state, counties=[fips], start="2013-06", end="2013-07")
+    b = D.build(result, D.resolve_place(None, fips))
+    burden = next(g for g in b.metric_groups if g.key == "burden")
+    line = next(a for a in burden.assumptions if a.startswith("Cost of a jail day"))
+    assert shown in line
+    assert ("own cited figure" in line) == own

@@ -85,3 +85,31 @@ def test_case_templates_format_through_the_same_function():
         '{{ r | signed("share") }}'
     ).render(n=12345, s=0.456, d=-20, r=0.125)
     assert text == "12,345 46% −20 +12.5%"
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "kw", "shown"),
+    [
+        (-50_237_086, "usd", {"signed": True}, "−$50.2 million"),
+        (2.5e9, "usd", {}, "$2.5 billion"),
+        (82.69, "usd_per_day", {}, "$82.69"),
+        (412_345, "usd", {}, "$412,000"),
+        (1.002, "ratio", {}, "1.002"),
+        (1.0, "ratio", {}, "1.000"),
+        (0.005, "share", {"signed": True, "points": True}, "+0.5 pp"),
+        (-0.0423, "share", {"signed": True, "points": True}, "−4.2 pp"),
+        (0.453, "share", {}, "45.3%"),
+        (22345, None, {}, "22,345"),
+        (-22345, None, {"signed": True}, "−22,345"),
+        (0, None, {"signed": True}, "0"),
+        (29.63, "days", {}, "29.6"),
+        (None, "share", {}, "—"),
+        (float("nan"), "share", {}, "—"),
+    ],
+)
+def test_case_readable_numbers_read_as_a_staffer_writes_them(value, unit, kw, shown):
+    from babel import Locale
+
+    from scomm.report.numbers import readable
+
+    assert readable(value, unit, Locale.parse("en_US"), **kw) == shown

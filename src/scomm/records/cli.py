@@ -36,7 +36,9 @@ Format = Annotated[
     str,
     typer.Option("--format", help="auto (detect from the header) or " + "|".join(adapters.BY_NAME)),
 ]
-Json = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+Json = Annotated[
+    bool, typer.Option("--json", help="Print one JSON document on stdout.", metavar="")
+]
 MinCell = Annotated[
     int,
     typer.Option("--min-cell", help=f"Minimum published cell size (>= {DEFAULT_MIN_CELL})."),

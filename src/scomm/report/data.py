@@ -1,45 +1,40 @@
-"""What a brief shows, computed from runs: the place, the funnel, removals by ICE level over
-time, county values for the maps, the policy eras, the metrics, an optional scenario
-comparison, and the numbered sources behind each number."""
+"""What a brief shows, computed from runs, in the reader's language: the summary page (the
+place, period and scenario in a sentence; four key figures with their intervals; the bottom
+line of the comparison in words; the letter's harms with a headline figure each; how sure
+the numbers are), the funnel, removals by ICE level over time with the place's timeline,
+county values for the maps, the metrics by harm, the comparison, and the numbered sources
+behind every number.
+
+Numbers stay numbers here (the templates format them for the language); sentences are
+written here, from the numbers, through the message catalog.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
 
 from scomm import periods
-from scomm.api import RunResult
+from scomm.api import RunResult, paired_interval, place_totals
 from scomm.compare import compare_runs, metric_difference
 from scomm.errors import UserError
+from scomm.i18n import Language, language
+from scomm.intervals import Interval
 from scomm.jurisdictions.counties import counties, state_names
 from scomm.metrics import county_metrics
-from scomm.report.numbers import format_value
+from scomm.report import labels, measures, timeline
+from scomm.report.measures import MetricGroup
+from scomm.report.numbers import readable
 from scomm.report.sources import GEOMETRY_SOURCE, Sources, data_refs, parameter_refs
 from scomm.rules import pipeline
-from scomm.summary import totals_by_state
 
-FUNNEL = (
-    ("bookings", "Jail bookings"),
-    ("submissions", "Fingerprints checked against DHS IDENT"),
-    ("ident_matches", "IDENT matches"),
-    ("detainers", "ICE detainers lodged"),
-    ("detainers_honored", "Detainers honored by the jail"),
-    ("ice_book_ins", "Booked into ICE custody"),
-    ("removals", "Removals completed in the period"),
-)
-EXTRA = (
-    ("removals_convicted", "Removals of people with a criminal conviction"),
-    ("us_citizens_detained", "U.S. citizens held on a detainer or in ICE custody"),
-)
-LEVELS = (
-    ("level1", "Level 1"),
-    ("level2", "Level 2"),
-    ("level3", "Level 3"),
-    ("noncriminal", "No conviction"),
-)
+FUNNEL = tuple(labels.STAGES.items())
+EXTRA = tuple(labels.EXTRAS.items())
+LEVELS = tuple(labels.LEVELS.items())
 # The pipeline stages (rules/pipeline.py) behind each count of the funnel: a row cites the
 # parameters those stages read.
 _REMOVAL = ("removal", "detention", "summary_removal", "representation")
@@ -54,33 +49,55 @@ FUNNEL_STAGES: dict[str, tuple[str, ...]] = {
     "removals_convicted": ("level", *_REMOVAL),
     "us_citizens_detained": ("match", "status_determination", "detainer", "compliance", "transfer"),
 }
-# Stages whose parameter changes mark a policy era on the time chart.
-ERA_STAGES = ("submission", "detainer", "compliance", "transfer")
+#: The headline figure of each harm on the summary page.
+HEADLINES = (
+    ("profiling", "low_level_share_matches"),
+    ("burden", "detainer_net_cost_usd"),
+    ("trust", "unreported_violent_victimizations_per_year"),
+    ("due_process", "removals_without_hearing"),
+    ("due_process", "us_citizens_detained"),
+    ("public_safety", "top_priority_share"),
+)
 
 
 @dataclass(frozen=True)
 class Place:
-    """A state, or one county (whose state is simulated for the map)."""
+    """A state, one county (whose state is simulated for the map), or the whole country."""
 
-    state: str
+    state: str | None
     county: str | None
     label: str
 
     @property
+    def national(self) -> bool:
+        """The whole country."""
+        return self.state is None
+
+    @property
     def state_name(self) -> str:
-        """The state's full name."""
-        return state_names()[self.state]
+        """The state's full name ("" for the country)."""
+        return state_names()[self.state] if self.state else ""
 
     @property
     def slug(self) -> str:
-        """A short name for files: the USPS code or the county FIPS."""
+        """A short name for files: the USPS code, the county FIPS or US."""
+        return self.county or self.state or "US"
+
+    @property
+    def key(self) -> str | None:
+        """The place's key in a run's summary (None: the whole run)."""
         return self.county or self.state
 
 
-def resolve_place(state: str | None, county: str | None) -> Place:
-    """Exactly one of --state / --county; unknown codes raise UserError."""
-    if (state is None) == (county is None):
-        raise UserError("--state/--county: give exactly one (e.g. --state NY or --county 36061)")
+def resolve_place(state: str | None, county: str | None, national: bool = False) -> Place:
+    """Exactly one of --state / --county / --national; unknown codes raise UserError."""
+    if (state is not None) + (county is not None) + bool(national) != 1:
+        raise UserError(
+            "--state/--county/--national: give exactly one (e.g. --state NY, --county 36061 "
+            "or --national)"
+        )
+    if national:
+        return Place(None, None, "the United States")
     cty = counties()
     if county is not None:
         i = cty.index_of(county)
@@ -93,94 +110,133 @@ def resolve_place(state: str | None, county: str | None) -> Place:
 
 
 @dataclass(frozen=True)
-class Era:
-    """A dated policy change inside the period."""
-
-    date: str
-    label: str
-    refs: list[int]
-    mark: str = ""  # the letter that marks it on the chart
-
-
-@dataclass(frozen=True)
-class MetricRow:
-    """One metric of the summary's ``metrics`` section, ready to print."""
-
-    group: str
-    name: str
-    value: str
-    unit: str
-    definition: str
-    interval: str
-    refs: list[int]
-    assumptions: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class StageRow:
-    """One funnel stage: its count, the sources behind it, and (when comparing) B and B − A."""
+    """One funnel stage: its count and interval, its sources, and (when comparing) B, B − A
+    and the interval of that change over paired runs."""
 
     key: str
     label: str
     value: int
     refs: list[int]
+    interval: Interval | None = None
     other: int | None = None
+    change_interval: Interval | None = None
 
     @property
     def change(self) -> int | None:
         """B − A, when comparing."""
         return None if self.other is None else self.other - self.value
 
+    @property
+    def change_share(self) -> float | None:
+        """(B − A) / A, when comparing and A is not zero."""
+        return None if self.other is None or not self.value else self.change / self.value
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number on the summary page: what it is, its value, interval and sources."""
+
+    key: str
+    label: str
+    value: Any
+    unit: str
+    interval: Interval | None
+    refs: list[int]
+    note: str | None = None
+    group: str | None = None
+
 
 @dataclass
 class BriefData:
-    """Everything a brief (or the dashboard's place page) shows."""
+    """Everything a brief (or the dashboard's place page) shows, in one language."""
 
     place: Place
+    lang: str
+    locale: str
     scenario: str
+    scenario_label: str
     scenario_description: str
     compare_scenario: str | None
+    compare_label: str | None
     compare_description: str | None
     period: dict[str, str]
+    period_words: str
     seed: int
+    runs: int
+    interval_label: str | None
+    sentence: str
+    started: str | None
+    key_figures: list[Figure]
+    bottom_line: list[str]
+    harms: list[Figure]
+    certainty: list[str]
     funnel: list[StageRow]
     extras: list[StageRow]
     levels: list[StageRow]
     monthly: list[dict[str, Any]]
     counties: list[dict[str, Any]]
-    eras: list[Era]
-    metrics: list[MetricRow]
+    events: list[timeline.Event]
+    metric_groups: list[MetricGroup]
     metrics_note: str | None
-    metrics_interval_note: str | None
-    metric_changes: list[MetricRow]
+    change_groups: list[MetricGroup]
     sources: Sources
     map_refs: list[int]
     scenario_hash: str
+    command: str
+    states: list[dict[str, Any]] = field(default_factory=list)
     compare_doc: dict | None = None
 
 
+# ---- totals and their intervals, for a place ------------------------------------------------
+
+
+def _section(result: RunResult, place: Place) -> dict | None:
+    """The place's summary section, when the run has one (a county needs ``counties=``)."""
+    if place.national:
+        return result.summary
+    if place.county is not None:
+        return result.summary.get("by_county", {}).get(place.county)
+    return result.summary["by_state"].get(place.state)
+
+
 def _place_flows(result: RunResult, place: Place) -> pl.DataFrame:
-    table = result.flows.filter(pl.col("state") == place.state)
+    table = result.flows
+    if place.state is not None:
+        table = table.filter(pl.col("state") == place.state)
     if place.county is not None:
         table = table.filter(pl.col("county_fips") == place.county)
     return table
 
 
-def place_totals(result: RunResult, place: Place) -> dict:
-    """The contract's totals for the place (a state's or one county's)."""
-    return totals_by_state(_place_flows(result, place))[0]
+def place_totals_of(result: RunResult, place: Place) -> dict[str, int]:
+    """The place's totals, flat (levels as ``level1`` ... and ``removals_level1`` ...)."""
+    flat = place_totals(_place_flows(result, place), [None])[None]
+    flat.update({k: flat[f"removals_{k}"] for k in labels.LEVELS})
+    return flat
 
 
-def _flat(totals: dict) -> dict[str, int]:
-    out = {k: v for k, v in totals.items() if not isinstance(v, dict)}
-    out.update({k: v for k, v in totals["removals_by_level"].items()})
-    return out
+def _intervals(result: RunResult, place: Place) -> dict[str, Interval]:
+    section = _section(result, place) or {}
+    found = {k: Interval.from_dict(v) for k, v in (section.get("intervals") or {}).items()}
+    found.update({k: found[f"removals_{k}"] for k in labels.LEVELS if f"removals_{k}" in found})
+    return {k: v for k, v in found.items() if v is not None}
 
 
-def _monthly(result: RunResult, place: Place) -> list[dict[str, Any]]:
+def _share_interval(result: RunResult, place: Place, part: str, whole: str) -> Interval | None:
+    reps = result.replicate_totals
+    if len(reps) < 2 or place.key not in reps[0]:
+        return None
+    values = [r[place.key][part] / r[place.key][whole] for r in reps if r[place.key][whole]]
+    return Interval.from_values(values, result.seeds)
+
+
+# ---- the pieces ------------------------------------------------------------------------------
+
+
+def _monthly(result: RunResult, place: Place, lang: Language) -> list[dict[str, Any]]:
     """Removals by ICE level and month for the place (long rows)."""
-    labels = dict(LEVELS)
-    stages = [f"removals_{k}" for k, _ in LEVELS]
+    stages = [f"removals_{k}" for k in labels.LEVELS]
     wide = (
         _place_flows(result, place)
         .filter(pl.col("stage").is_in(stages))
@@ -189,16 +245,25 @@ def _monthly(result: RunResult, place: Place) -> list[dict[str, Any]]:
         .sort("month", "stage")
     )
     return [
-        {"month": m, "level": labels[s.removeprefix("removals_")], "removals": int(n)}
+        {
+            "month": m,
+            "level": lang.gettext(labels.LEVELS[str(s).removeprefix("removals_")]),
+            "removals": int(n),
+        }
         for m, s, n in wide.iter_rows()
     ]
 
 
 def _county_rows(result: RunResult, place: Place) -> list[dict[str, Any]]:
-    """Per county of the state: name, activation date, population and the period's counts."""
-    cty = counties().table.filter(pl.col("state") == place.state)
+    """Per county of the state (every county for the country): name, activation date,
+    population and the period's counts."""
+    cty = counties().table
+    flows = result.flows
+    if place.state is not None:
+        cty = cty.filter(pl.col("state") == place.state)
+        flows = flows.filter(pl.col("state") == place.state)
     wide = (
-        result.flows.filter(pl.col("state") == place.state)
+        flows.with_columns(pl.col("stage").cast(pl.String))
         .group_by("county_fips", "stage")
         .agg(pl.col("count").sum())
         .pivot(on="stage", index="county_fips", values="count")
@@ -211,6 +276,7 @@ def _county_rows(result: RunResult, place: Place) -> list[dict[str, Any]]:
             {
                 "fips": r["county_fips"],
                 "name": r["full_name"],
+                "state": r["state"],
                 "activation": r["activation_date"],
                 "population": pop,
                 "bookings": int(r.get("bookings") or 0),
@@ -223,45 +289,26 @@ def _county_rows(result: RunResult, place: Place) -> list[dict[str, Any]]:
     return rows
 
 
-def _short(title: str, limit: int = 90) -> str:
-    """A citation title cut at a word boundary."""
-    title = " ".join(title.split())
-    return title if len(title) <= limit else title[:limit].rsplit(" ", 1)[0] + " …"
-
-
-def _eras(result: RunResult, place: Place, sources: Sources) -> list[Era]:
-    """Dated changes of the program and detainer rules, and the laws binding the place,
-    that fall inside the period (from the parameter tree and the scenario's laws)."""
-    s, e = _period_days(result)
-    found: dict[dt.date, Era] = {}
-
-    def note(day: dt.date, label: str, citation: dict[str, Any], what: str) -> None:
-        n = sources.add_citation(citation, what)
-        era = found.setdefault(day, Era(day.isoformat(), label, []))
-        if n not in era.refs:
-            era.refs.append(n)
-
-    params = result.scenario.params
-    era_parameters = pipeline.parameter_names(*ERA_STAGES, drawn=False)
-    for name in params.names():
-        if name not in era_parameters:
-            continue
-        for day, entry in sorted(params[name].values.items()):
-            if s < day <= e:
-                note(day, _short(entry.citation.title), entry.citation.model_dump(), name)
-    fips = place.county or ""
-    for law in result.scenario.laws:
-        if s < law.effective <= e and law.scope.binds(place.state, fips):
-            note(law.effective, _short(law.title), law.citation.model_dump(), f"law {law.id}")
-    return [
-        Era(found[d].date, found[d].label, found[d].refs, _letter(i))
-        for i, d in enumerate(sorted(found))
-    ]
-
-
-def _letter(i: int) -> str:
-    """A, B, ..., Z, AA, AB, ..."""
-    return _letter(i // 26 - 1) + chr(65 + i % 26) if i >= 26 else chr(65 + i)
+def _state_rows(county_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The national brief's appendix: totals by state."""
+    out: dict[str, dict[str, Any]] = {}
+    for r in county_rows:
+        s = out.setdefault(
+            r["state"],
+            {
+                "state": r["state"],
+                "name": state_names()[r["state"]],
+                "population": 0,
+                "bookings": 0,
+                "detainers": 0,
+                "removals": 0,
+            },
+        )
+        for k in ("population", "bookings", "detainers", "removals"):
+            s[k] += r[k]
+    for s in out.values():
+        s["detainers_per_100k"] = round(s["detainers"] / s["population"] * 1e5, 1)
+    return sorted(out.values(), key=lambda s: s["name"])
 
 
 def _period_days(result: RunResult) -> tuple[dt.date, dt.date]:
@@ -270,81 +317,7 @@ def _period_days(result: RunResult) -> tuple[dt.date, dt.date]:
     return periods.first_day(int(months[0])), periods.first_day(last + 1) - dt.timedelta(days=1)
 
 
-def _stage_rows(
-    keys: tuple[tuple[str, str], ...], values: dict, other: dict | None, refs: dict
-) -> list[StageRow]:
-    return [
-        StageRow(k, label, int(values[k]), refs.get(k, []), None if other is None else other[k])
-        for k, label in keys
-    ]
-
-
-def _interval(m: dict) -> str:
-    iv = m.get("interval")
-    if iv is None:
-        return "—"
-    if isinstance(iv, list | tuple) and len(iv) == 2:
-        return f"{format_value(iv[0], m.get('unit'))} – {format_value(iv[1], m.get('unit'))}"
-    if isinstance(iv, dict):
-        return "; ".join(f"{k}: {format_value(v, m.get('unit'))}" for k, v in iv.items())
-    return str(iv)
-
-
-def _iter_metrics(doc: Any, path: tuple[str, ...] = ()):
-    """(group path, name, metric) for every mapping that carries a ``value``."""
-    if not isinstance(doc, dict):
-        return
-    for key, item in doc.items():
-        if isinstance(item, dict) and "value" in item:
-            yield ".".join(path) or "metrics", key, item
-        elif isinstance(item, dict):
-            yield from _iter_metrics(item, (*path, key))
-
-
-def _metric_sources(m: dict) -> list[Any]:
-    src = m.get("sources", m.get("source", []))
-    return src if isinstance(src, list) else [src]
-
-
-def metric_rows(metrics: dict | None, sources: Sources) -> list[MetricRow]:
-    """Flatten a summary's ``metrics`` section (whatever groups it holds) into rows."""
-    rows = []
-    for group, name, m in _iter_metrics(metrics or {}):
-        refs = sorted({sources.add_any(s, f"metric {group}.{name}") for s in _metric_sources(m)})
-        rows.append(
-            MetricRow(
-                group=group.replace("_", " "),
-                name=name.replace("_", " "),
-                value=format_value(m.get("value"), m.get("unit")),
-                unit=str(m.get("unit") or ""),
-                definition=str(m.get("definition") or ""),
-                interval=_interval(m),
-                refs=refs,
-                assumptions=tuple(str(a) for a in m.get("assumptions") or ()),
-            )
-        )
-    return rows
-
-
-def _place_metrics(result: RunResult, place: Place) -> tuple[dict | None, str | None]:
-    """The metrics section for the place: the county's own for a county brief."""
-    summary = result.summary
-    state_doc = summary.get("by_state", {}).get(place.state, {})
-    metrics = state_doc.get("metrics") or summary.get("metrics")
-    if not metrics:
-        return None, (
-            "This version of the model does not yet compute the oversight metrics (the "
-            "summary document has no metrics section), so none are shown."
-        )
-    if place.county is not None:
-        return county_metrics(result.simulation, result.scenario.params, place.county), None
-    return metrics, None
-
-
-def build(result: RunResult, place: Place, other: RunResult | None = None) -> BriefData:
-    """The brief's content for ``place`` from a run (and a comparison run on the same
-    random numbers, when given)."""
-    sources = Sources()
+def _funnel_refs(result: RunResult, place: Place, sources: Sources) -> dict[str, list[int]]:
     start, end = _period_days(result)
     params = result.scenario.params
     refs: dict[str, list[int]] = {}
@@ -358,10 +331,278 @@ def build(result: RunResult, place: Place, other: RunResult | None = None) -> Br
         if key == "submissions":
             found += data_refs(sources, ("counties.csv",))
         refs[key] = sorted(set(found))
-    for key, _ in LEVELS:
+    for key in labels.LEVELS:
         refs[key] = refs["removals_convicted"]
-    totals = _flat(place_totals(result, place))
-    other_totals = _flat(place_totals(other, place)) if other is not None else None
+    return refs
+
+
+def _stage_rows(keys, values, intervals, refs, lang, other=None) -> list[StageRow]:
+    """Rows of the funnel (or extras, or levels); ``other``: (B's totals, change intervals)."""
+    return [
+        StageRow(
+            k,
+            lang.gettext(label),
+            int(values[k]),
+            refs.get(k, []),
+            intervals.get(k),
+            None if other is None else int(other[0][k]),
+            None if other is None else other[1].get(k),
+        )
+        for k, label in keys
+    ]
+
+
+def _change_intervals(a: RunResult, b: RunResult, place: Place) -> dict[str, Interval]:
+    keys = [k for k, _ in FUNNEL + EXTRA] + [f"removals_{k}" for k in labels.LEVELS]
+    found = {k: paired_interval(a, b, place.key, k) for k in keys}
+    found.update({k: found[f"removals_{k}"] for k in labels.LEVELS})
+    return {k: v for k, v in found.items() if v is not None}
+
+
+def _place_metrics(result: RunResult, place: Place) -> tuple[dict | None, str | None]:
+    """The metrics section for the place: the county's own for a county brief."""
+    section = _section(result, place)
+    if section is not None and section.get("metrics"):
+        return section["metrics"], None
+    state_doc = result.summary.get("by_state", {}).get(place.state or "", {})
+    if not (state_doc.get("metrics") or result.summary.get("metrics")):
+        return None, (
+            "This version of the model does not yet compute the oversight metrics (the "
+            "summary document has no metrics section), so none are shown."
+        )
+    if place.county is not None:
+        return county_metrics(result.simulation, result.scenario.params, place.county), None
+    return state_doc.get("metrics") or result.summary.get("metrics"), None
+
+
+# ---- sentences ------------------------------------------------------------------------------
+
+
+def scenario_label(name: str, lang: Language) -> str:
+    """What a reader calls a scenario ("ending S-Comm in August 2011")."""
+    text = labels.SCENARIOS.get(name)
+    return lang.gettext(text) if text else name
+
+
+def scenario_description(name: str, given: str, lang: Language) -> str:
+    """A packaged scenario's description in the reader's language (a file's as written)."""
+    text = labels.SCENARIO_DESCRIPTIONS.get(name)
+    return lang.gettext(text) if text else given
+
+
+def about(n: float) -> float:
+    """A count rounded for prose: two significant figures ("about 22,000")."""
+    if abs(n) < 100:
+        return round(n)
+    digits = 1 - math.floor(math.log10(abs(n)))
+    return round(n, digits)
+
+
+def _bottom_removals(row: StageRow, place_label: str, b_label: str, lang: Language) -> str:
+    loc = lang.locale
+    if not row.change:
+        return lang.gettext("%(scenario)s: no change in removals in %(place)s.") % {
+            "scenario": b_label,
+            "place": place_label,
+        }
+    fewer = row.change < 0
+    values = {
+        "scenario": b_label,
+        "n": readable(abs(about(row.change)), None, loc),
+        "place": place_label,
+        "pct": readable(row.change_share, "share", loc, digits=0, signed=True),
+    }
+    text = (
+        lang.gettext("%(scenario)s: about %(n)s fewer removals in %(place)s (%(pct)s).")
+        if fewer
+        else lang.gettext("%(scenario)s: about %(n)s more removals in %(place)s (%(pct)s).")
+    ) % values
+    iv = row.change_interval
+    if iv is not None:
+        low, high = sorted((abs(iv.low), abs(iv.high)))
+        between = (
+            lang.gettext("Between %(low)s and %(high)s fewer over %(runs)s runs.")
+            if fewer
+            else lang.gettext("Between %(low)s and %(high)s more over %(runs)s runs.")
+        )
+        text += " " + between % {
+            "low": readable(low, None, loc),
+            "high": readable(high, None, loc),
+            "runs": iv.runs,
+        }
+    return text
+
+
+def _bottom_more(funnel: list[StageRow], changes: list[MetricGroup], lang: Language) -> str | None:
+    det = next(r for r in funnel if r.key == "detainers")
+    cost = next((r for g in changes for r in g.rows if r.key == "detainer_net_cost_usd"), None)
+    loc = lang.locale
+    parts = []
+    if det.change:
+        parts.append(
+            lang.gettext("Detainers: %(n)s (%(pct)s).")
+            % {
+                "n": readable(det.change, None, loc, signed=True),
+                "pct": readable(det.change_share, "share", loc, digits=0, signed=True),
+            }
+        )
+    if cost is not None and cost.value:
+        parts.append(
+            lang.gettext("Net cost to county jails of holding people for ICE: %(cost)s.")
+            % {"cost": readable(cost.value, "usd", loc, signed=True)}
+        )
+    return " ".join(parts) or None
+
+
+def _sentence(place: Place, a_label: str, b_label: str | None, words: str, lang) -> str:
+    values = {"place": _place_words(place, lang), "period": words, "scenario": a_label}
+    if b_label is None:
+        return lang.gettext("%(place)s, %(period)s: %(scenario)s.") % values
+    return lang.gettext("%(place)s, %(period)s: %(scenario)s, compared with %(other)s.") % {
+        **values,
+        "other": b_label,
+    }
+
+
+def _place_words(place: Place, lang: Language) -> str:
+    return lang.gettext("the United States") if place.national else place.label
+
+
+def _started(place: Place, lang: Language) -> str | None:
+    """When S-Comm started in the place."""
+    t = counties().table
+    if place.county is not None:
+        day = t.filter(pl.col("county_fips") == place.county)["activation_date"][0]
+        return lang.gettext("S-Comm started in %(place)s on %(date)s.") % {
+            "place": place.label.split(",")[0],
+            "date": lang.date(day),
+        }
+    part = t if place.national else t.filter(pl.col("state") == place.state)
+    first, last = part["activation_date"].min(), part["activation_date"].max()
+    return lang.gettext(
+        "S-Comm started in %(place)s on %(first)s and reached all its counties on %(last)s."
+    ) % {"place": _place_words(place, lang), "first": lang.date(first), "last": lang.date(last)}
+
+
+def _certainty(interval: Interval | None, lang: Language) -> list[str]:
+    lines = [
+        lang.gettext(
+            "These are model estimates, not ICE records: an open simulation of the S-Comm "
+            "pipeline built from cited sources and stated assumptions."
+        )
+    ]
+    if interval is not None:
+        lines.append(
+            lang.gettext("How sure: each interval is the %(label)s.")
+            % {"label": interval.label(lang.gettext)}
+        )
+    else:
+        lines.append(lang.gettext("No interval: this run had a single seed."))
+    lines.append(
+        lang.gettext(
+            "Results move with the cited rates and stated assumptions behind them (listed with "
+            "each measure); the model leaves out arrests outside county jails, 287(g) and "
+            "other ICE programs."
+        )
+    )
+    return lines
+
+
+# ---- assembling ------------------------------------------------------------------------------
+
+
+def _figures(result, place, totals, intervals, refs, lang) -> list[Figure]:
+    share = totals["noncriminal"] / totals["removals"] if totals["removals"] else None
+    return [
+        Figure(
+            "submissions",
+            lang.gettext("jail bookings checked against DHS's IDENT database"),
+            totals["submissions"],
+            "people",
+            intervals.get("submissions"),
+            refs["submissions"],
+        ),
+        Figure(
+            "detainers",
+            lang.gettext("ICE detainers lodged after an S-Comm match"),
+            totals["detainers"],
+            "people",
+            intervals.get("detainers"),
+            refs["detainers"],
+        ),
+        Figure(
+            "removals",
+            lang.gettext("removals completed in the period"),
+            totals["removals"],
+            "people",
+            intervals.get("removals"),
+            refs["removals"],
+        ),
+        Figure(
+            "noncriminal_share",
+            lang.gettext("of those removals had no criminal conviction"),
+            share,
+            "share",
+            _share_interval(result, place, "removals_noncriminal", "removals"),
+            refs["noncriminal"],
+        ),
+    ]
+
+
+def _harms(groups: list[MetricGroup]) -> list[Figure]:
+    by_key = {(g.key, r.key): (g, r) for g in groups for r in g.rows}
+    out = []
+    for group, key in HEADLINES:
+        if (group, key) not in by_key:
+            continue
+        g, r = by_key[(group, key)]
+        out.append(Figure(key, r.label, r.value, r.unit, r.interval, r.refs, r.note, g.label))
+    return out
+
+
+def _command(place: Place, data: dict) -> str:
+    where = (
+        "--national"
+        if place.national
+        else (f"--county {place.county}" if place.county else f"--state {place.state}")
+    )
+    parts = [f"scomm brief {where} --scenario {data['scenario']}"]
+    if data["compare"]:
+        parts.append(f"--compare {data['compare']}")
+    parts.append(f"--start {data['start']} --end {data['end']} --seed {data['seed']}")
+    parts.append(
+        f"--replicates {data['runs']}" + (f" --lang {data['lang']}" if data["lang"] != "en" else "")
+    )
+    return " ".join(parts)
+
+
+def _paired_metric(a: RunResult, b: RunResult, place: Place):
+    def find(group: str, key: str) -> Interval | None:
+        va = a.replicate_metrics.get((place.key, group, key))
+        vb = b.replicate_metrics.get((place.key, group, key))
+        if not va or not vb or len(va) != len(vb) or len(va) < 2:
+            return None
+        diffs = [y - x for x, y in zip(va, vb, strict=True) if x is not None and y is not None]
+        return Interval.from_values(diffs, a.seeds)
+
+    return find
+
+
+def build(
+    result: RunResult, place: Place, other: RunResult | None = None, lang: Language | None = None
+) -> BriefData:
+    """The brief's content for ``place`` from a run (and a comparison run on the same
+    random numbers, when given), in ``lang`` (default English)."""
+    lang = lang or language()
+    sources = Sources()
+    span = _period_days(result)
+    refs = _funnel_refs(result, place, sources)
+    totals = place_totals_of(result, place)
+    intervals = _intervals(result, place)
+    b_totals = place_totals_of(other, place) if other is not None else None
+    changes = _change_intervals(result, other, place) if other is not None else {}
+    b_pair = None if b_totals is None else (b_totals, changes)
+    funnel = _stage_rows(FUNNEL, totals, intervals, refs, lang, b_pair)
     map_refs = sorted(
         {
             *data_refs(sources, ("counties.csv",)),
@@ -369,40 +610,104 @@ def build(result: RunResult, place: Place, other: RunResult | None = None) -> Br
             *refs["detainers"],
         }
     )
-    eras = _eras(result, place, sources)
+    events = timeline.events(result.scenario, place.state, place.county, span, lang, sources)
     metrics, note = _place_metrics(result, place)
-    rows = metric_rows(metrics, sources)
+    ctx = {
+        "lang": lang,
+        "sources": sources,
+        "params": result.scenario.params,
+        "span": span,
+        "place": place,
+        "pretext": bool(result.scenario.pretext),
+        "paired": _paired_metric(result, other, place) if other is not None else None,
+    }
+    groups = measures.groups(metrics, ctx)
     compare_doc = compare_runs(result, other) if other is not None else None
-    changes = []
-    if compare_doc is not None and "metrics" in compare_doc["difference"]:
-        diff = compare_doc["difference"]["metrics"]
-        if place.county is not None and other is not None:
-            diff = metric_difference(metrics, _place_metrics(other, place)[0])
-        changes = metric_rows(diff, sources)
-    for law in result.scenario.laws:
-        scope = law.scope
-        if scope.binds(place.state, place.county or "") and scope.overlaps(start, end):
-            sources.add_citation(law.citation.model_dump(), f"law {law.id}")
+    change_groups: list[MetricGroup] = []
+    if other is not None and metrics:
+        diff = metric_difference(metrics, _place_metrics(other, place)[0] or {})
+        change_groups = measures.changes(diff, metrics, {}, ctx)
+    _law_sources(result, place, span, sources)
+    p = result.summary["period"]
+    a_label = scenario_label(result.scenario.name, lang)
+    b_label = scenario_label(other.scenario.name, lang) if other is not None else None
+    words = lang.gettext("%(start)s to %(end)s") % {
+        "start": lang.date(p["start"], "month"),
+        "end": lang.date(p["end"], "month"),
+    }
+    first_iv = next((iv for iv in intervals.values()), None)
+    bottom = []
+    if other is not None:
+        removals = next(r for r in funnel if r.key == "removals")
+        place_words = _place_words(place, lang)
+        bottom = [_bottom_removals(removals, place_words, _capital(b_label or ""), lang)]
+        more = _bottom_more(funnel, change_groups, lang)
+        bottom += [more] if more else []
+    county_rows = _county_rows(result, place)
     return BriefData(
         place=place,
+        lang=lang.code,
+        locale=str(lang.locale),
         scenario=result.scenario.name,
-        scenario_description=result.scenario.description,
+        scenario_label=a_label,
+        scenario_description=scenario_description(
+            result.scenario.name, result.scenario.description, lang
+        ),
         compare_scenario=other.scenario.name if other is not None else None,
-        compare_description=other.scenario.description if other is not None else None,
-        period=result.summary["period"],
+        compare_label=b_label,
+        compare_description=scenario_description(
+            other.scenario.name, other.scenario.description, lang
+        )
+        if other is not None
+        else None,
+        period=p,
+        period_words=words,
         seed=result.summary["seed"],
-        funnel=_stage_rows(FUNNEL, totals, other_totals, refs),
-        extras=_stage_rows(EXTRA, totals, other_totals, refs),
-        levels=_stage_rows(LEVELS, totals, other_totals, refs),
-        monthly=_monthly(result, place),
-        counties=_county_rows(result, place),
-        eras=eras,
-        metrics=rows,
+        runs=max(len(result.replicate_totals), 1),
+        interval_label=first_iv.label(lang.gettext) if first_iv else None,
+        sentence=_sentence(place, a_label, b_label, words, lang),
+        started=_started(place, lang),
+        key_figures=_figures(result, place, totals, intervals, refs, lang),
+        bottom_line=bottom,
+        harms=_harms(groups),
+        certainty=_certainty(first_iv, lang),
+        funnel=funnel,
+        extras=_stage_rows(EXTRA, totals, intervals, refs, lang, b_pair),
+        levels=_stage_rows(LEVELS, totals, intervals, refs, lang, b_pair),
+        monthly=_monthly(result, place, lang),
+        counties=county_rows,
+        events=events,
+        metric_groups=groups,
         metrics_note=note,
-        metrics_interval_note=(metrics or {}).get("interval_method"),
-        metric_changes=changes,
+        change_groups=change_groups,
         sources=sources,
         map_refs=map_refs,
         scenario_hash=result.summary["scenario_hash"],
+        command=_command(
+            place,
+            {
+                "scenario": result.scenario.name,
+                "compare": other.scenario.name if other is not None else None,
+                "start": p["start"],
+                "end": p["end"],
+                "seed": result.summary["seed"],
+                "runs": max(len(result.replicate_totals), 1),
+                "lang": lang.code,
+            },
+        ),
+        states=_state_rows(county_rows) if place.national else [],
         compare_doc=compare_doc,
     )
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _law_sources(result: RunResult, place: Place, span, sources: Sources) -> None:
+    """Cite every law in force in the place during the period."""
+    start, end = span
+    for law in result.scenario.laws:
+        scope = law.scope
+        if timeline.binds_place(law, place.state, place.county) and scope.overlaps(start, end):
+            sources.add_citation(law.citation.model_dump(), f"law {law.id}")

@@ -4,6 +4,7 @@ GeoJSON in Python so that a brief can inline only the counties it draws."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -71,3 +72,58 @@ def county_features(fips: list[str]) -> list[dict[str, Any]]:
             continue
         out.append({"type": "Feature", "id": f, "properties": {}, "geometry": _geometry(g, arcs)})
     return out
+
+
+#: A county smaller than this share of its state's extent gets an inset zoomed on it.
+INSET_BELOW = 0.02
+
+
+@dataclass(frozen=True)
+class Box:
+    """A longitude/latitude box."""
+
+    west: float
+    south: float
+    east: float
+    north: float
+
+    @property
+    def area(self) -> float:
+        """Its extent in square degrees (for comparing sizes only)."""
+        return (self.east - self.west) * (self.north - self.south)
+
+    def touches(self, feature: dict[str, Any]) -> bool:
+        """Whether a feature's box overlaps this one."""
+        b = bounds(feature)
+        return not (
+            b.east < self.west or b.west > self.east or b.north < self.south or b.south > self.north
+        )
+
+
+def _points(coords: Any) -> list[tuple[float, float]]:
+    if coords and isinstance(coords[0], int | float):
+        return [(coords[0], coords[1])]
+    return [p for c in coords for p in _points(c)]
+
+
+def bounds(feature: dict[str, Any]) -> Box:
+    """The box around a feature."""
+    pts = _points(feature["geometry"]["coordinates"])
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    return Box(min(xs), min(ys), max(xs), max(ys))
+
+
+def zoom_box(features: list[dict[str, Any]], fips: str, margin: float = 0.6) -> Box | None:
+    """The box an inset shows around county ``fips`` (its box widened by ``margin`` on each
+    side), or None when the county is not small beside the whole map."""
+    found = [f for f in features if f["id"] == fips]
+    if not found:
+        return None
+    b = bounds(found[0])
+    all_boxes = [bounds(f) for f in features]
+    whole = Box(min(x.west for x in all_boxes), min(x.south for x in all_boxes),
+                max(x.east for x in all_boxes), max(x.north for x in all_boxes))  # fmt: skip
+    if b.area >= INSET_BELOW * whole.area:
+        return None
+    dx, dy = (b.east - b.west) * margin, (b.north - b.south) * margin
+    return Box(b.west - dx, b.south - dy, b.east + dx, b.north + dy)

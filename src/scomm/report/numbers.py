@@ -129,3 +129,97 @@ def jinja_filters() -> dict[str, Callable[..., str]]:
     """The formatter as Jinja filters for the brief and page templates:
     ``x | number``, ``x | number("share", digits=0)``, ``n | signed``, ``x | signed("share")``."""
     return {"number": format_value, "signed": partial(format_value, signed=True)}
+
+
+# ---- numbers for readers of a language (briefs and the dashboard) --------------------------
+
+#: Units of counts: whole numbers with the language's grouping.
+COUNT_UNITS = frozenset(
+    {"", "count", "people", "bed_days", "counties", "residents", "victimizations_per_year"}
+)
+MINUS, PLUS = "\u2212", "+"
+
+
+@dataclass(frozen=True)
+class Words:
+    """The words a number needs in a language (from the message catalog)."""
+
+    million: str = "$%(amount)s million"
+    billion: str = "$%(amount)s billion"
+    points: str = "%(value)s pp"
+
+
+def _decimal(value: float, decimals: int, locale: Any) -> str:
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(value, format=pattern, locale=locale, decimal_quantization=True)
+
+
+def _percent(value: float, decimals: int, locale: Any) -> str:
+    from babel.numbers import format_percent
+
+    base = locale.percent_formats[None].pattern.split(";")[0]
+    pattern = base.replace("#,##0", "#,##0" + ("." + "0" * decimals if decimals > 0 else ""))
+    return format_percent(value, format=pattern, locale=locale, decimal_quantization=True)
+
+
+def _money(value: float, locale: Any, words: Words) -> str:
+    from babel.numbers import format_currency
+
+    if value >= 1e9:
+        return words.billion % {"amount": _decimal(value / 1e9, 1, locale)}
+    if value >= 1e6:
+        return words.million % {"amount": _decimal(value / 1e6, 1, locale)}
+    shown = round(value, 2) if value < 1000 else _significant(value, 3)
+    decimals = 2 if value < 1000 and not float(shown).is_integer() else 0
+    pattern = locale.currency_formats["standard"].pattern.split(";")[0]
+    pattern = pattern.replace("#,##0.00", "#,##0" + (".00" if decimals else ""))
+    return format_currency(shown, "USD", format=pattern, locale=locale, currency_digits=False)
+
+
+def _count(value: float, locale: Any) -> str:
+    if isinstance(value, int) or abs(value) >= 100 or float(value).is_integer():
+        return _decimal(round(value), 0, locale)
+    figures = 3 if abs(value) >= 1 else 2
+    decimals = max(0, figures - 1 - math.floor(math.log10(abs(value)))) if value else 0
+    return _decimal(value, decimals, locale)
+
+
+def readable(
+    value: Any,
+    unit: str | None,
+    locale: Any,
+    words: Words = Words(),
+    *,
+    digits: int = 1,
+    signed: bool = False,
+    points: bool = False,
+) -> str:
+    """``value`` in ``unit`` as a reader of ``locale`` writes it: counts grouped
+    (22,345 / 22.345), shares as percentages with ``digits`` decimals, a change of a share
+    (``points``) in percentage points, ratios to three decimals (1.002, never "1"), days to
+    one decimal, dollars as "$82.69", "$412,000" or "$50.2 million"; ``signed`` puts a
+    minus sign (−) or a plus sign before a change. None reads "—"."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "—"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    magnitude = abs(value) if signed else value
+    u = (unit or "").lower()
+    if is_share(u) and points:
+        text = words.points % {"value": _decimal(magnitude * 100, digits, locale)}
+    elif is_share(u):
+        text = _percent(magnitude, digits, locale)
+    elif is_usd(u):
+        text = _money(abs(magnitude), locale, words)
+        text = (MINUS + text) if magnitude < 0 else text
+    elif u == "ratio":
+        text = _decimal(magnitude, 3, locale)
+    elif u == "days":
+        text = _decimal(magnitude, 1, locale)
+    else:
+        text = _count(magnitude, locale)
+    if not signed or value == 0:
+        return text
+    return (MINUS if value < 0 else PLUS) + text

@@ -74,6 +74,10 @@ class Sources:
             return self.add_citation(item, supports)
         return self.add(str(item), supports=supports)
 
+    def add_data(self, name: str) -> int:
+        """Register the raw inputs of a packaged data file; the first one's number."""
+        return data_refs(self, (name,))[0]
+
     def entries(self) -> list[Source]:
         """Sources in number order."""
         return sorted(self._by_key.values(), key=lambda s: s.number)

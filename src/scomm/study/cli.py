@@ -33,7 +33,9 @@ PanelFile = Annotated[
     Path | None, typer.Option("--panel", help="Your CSV/Parquet: county_fips, year|month, outcome.")
 ]
 Weight = Annotated[str | None, typer.Option("--weight", help="Weight column of --panel.")]
-Weighted = Annotated[bool, typer.Option("--weighted", help="Weight by population (or --weight).")]
+Weighted = Annotated[
+    bool, typer.Option("--weighted", help="Weight by population (or --weight).", metavar="")
+]
 Timing = Annotated[
     str, typer.Option("--timing", help="|".join(TIMINGS) + ": first treated period.")
 ]
@@ -44,7 +46,9 @@ Replicates = Annotated[
     int, typer.Option("--replicates", help="Model seeds for the intensity design (0: skip).")
 ]
 Out = Annotated[Path | None, typer.Option("--out", help="Write study.json, the PNG and a CSV.")]
-Json = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+Json = Annotated[
+    bool, typer.Option("--json", help="Print one JSON document on stdout.", metavar="")
+]
 
 
 @app.command()

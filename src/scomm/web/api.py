@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import polars as pl
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
@@ -119,6 +120,43 @@ def api_activation() -> dict:
         )
     ]
     return {"counties": rows}
+
+
+#: The national map's outcomes: S-Comm's first era and its revival, by calendar year.
+OUTCOME_PERIOD = ("2008-10", "2025-12")
+OUTCOME_STAGES = ("removals", "detainers")
+
+
+@router.get("/api/outcomes")
+def api_outcomes(runs: RunsDep, scenario: ScenarioQ = "baseline", seed: SeedQ = 0) -> dict:
+    """Removals and detainers of every county by calendar year, October 2008 to December
+    2025 (one national run of the scenario; model estimates), keyed for the map geometry."""
+    result = runs.run(scenario, *OUTCOME_PERIOD, None, seed)
+    by_year = (
+        result.flows.filter(pl.col("stage").is_in(OUTCOME_STAGES))
+        .with_columns(pl.col("month").str.slice(0, 4).cast(pl.Int32).alias("year"),
+                      pl.col("stage").cast(pl.String))
+        .group_by("county_fips", "stage", "year")
+        .agg(pl.col("count").sum())
+    )  # fmt: skip
+    years = list(range(int(OUTCOME_PERIOD[0][:4]), int(OUTCOME_PERIOD[1][:4]) + 1))
+    found = {(f, st, y): int(n) for f, st, y, n in by_year.iter_rows()}
+    rows = [
+        {
+            "fips": f,
+            "atlas_id": FIPS_TO_ATLAS.get(f, f),
+            **{st: [found.get((f, st, y), 0) for y in years] for st in OUTCOME_STAGES},
+        }
+        for f in counties().table["county_fips"]
+    ]
+    return {
+        "scenario": result.scenario.name,
+        "seed": seed,
+        "period": {"start": OUTCOME_PERIOD[0], "end": OUTCOME_PERIOD[1]},
+        "years": years,
+        "measures": list(OUTCOME_STAGES),
+        "counties": rows,
+    }
 
 
 @router.get("/api/follow")

@@ -1,6 +1,8 @@
-"""The dashboard's HTML pages: the national map, a state's or county's brief, two scenarios
-compared for a place, one booking followed, and the API reference. A bad request shows the
-page again with the error and status 422."""
+"""The dashboard's HTML pages, in English or Spanish (``?lang=es``, remembered in a cookie):
+the national map, a state's or county's brief, two scenarios compared for a place, one
+booking followed, plain-language help, the API reference, and CSV or XLSX downloads of
+every table. A bad request shows the page again with the error in the page's own words
+and status 422."""
 
 from __future__ import annotations
 
@@ -8,47 +10,104 @@ import re
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from scomm import __version__
 from scomm.errors import UserError
+from scomm.i18n import LANGUAGES, N_, Language, language
 from scomm.jurisdictions.counties import counties, state_names
-from scomm.report.brief import TEMPLATES as REPORT_TEMPLATES
-from scomm.report.brief import svgs
-from scomm.report.data import build, resolve_place
-from scomm.report.numbers import jinja_filters
+from scomm.report.brief import environment, svgs
+from scomm.report.data import BriefData, build, resolve_place, scenario_label
+from scomm.report.tables import TABLES, TITLES, table_bytes
 from scomm.scenario import packaged, scenario_names
 from scomm.web.api import api_follow
-from scomm.web.follow import OUTCOMES
+from scomm.web.follow import OUTCOMES, candidates
 from scomm.web.runs import Runs, RunsDep
 
 HERE = Path(__file__).parent
-PAGE_DEFAULTS = {"start": "2011-01", "end": "2011-12"}
+ERA = ("2008-10", "2014-11")  # S-Comm's first era: its first activation to its end
 DEFAULT_STATE = "NY"
-
-TEMPLATES = jinja2.Environment(
-    loader=jinja2.FileSystemLoader([HERE / "templates", REPORT_TEMPLATES]),
-    autoescape=jinja2.select_autoescape(["html", "j2"]),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-TEMPLATES.filters.update(jinja_filters())
+PAGE_REPLICATES = 3  # seeds behind each interval on the dashboard's pages
+COOKIE = "scomm_lang"
+#: CLI flags in a message, as the page's form calls them.
+FIELDS = {
+    "--start": N_("From"),
+    "--end": N_("To"),
+    "--state": N_("State"),
+    "--states": N_("State"),
+    "--county": N_("County"),
+    "county": N_("County"),
+    "--scenario": N_("Scenario"),
+    "scenario": N_("Scenario"),
+    "--seed": N_("Seed"),
+    "outcome": N_("Show people who"),
+}
+OUTCOME_WORDS = {
+    "any": N_("were matched"),
+    "detainer": N_("got a detainer"),
+    "removed": N_("were removed"),
+}
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 
-def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    """A page rendered with the navigation's context (version, scenarios, states)."""
+def chosen_language(request: Request) -> Language:
+    """The reader's language: ``?lang=``, else the cookie, else the browser's preference."""
+    asked = request.query_params.get("lang") or request.cookies.get(COOKIE)
+    if asked:
+        code = asked.strip().lower()[:2]
+        return language(code if code in LANGUAGES else "en")
+    header = request.headers.get("accept-language", "")
+    first = header.split(",")[0].strip().lower()[:2]
+    return language(first if first in LANGUAGES else "en")
+
+
+def page_error(message: str, lang: Language) -> str:
+    """A library error in the page's words: CLI flags become the form's field names."""
+    pattern = re.compile("|".join(re.escape(f) for f in sorted(FIELDS, key=len, reverse=True)))
+
+    def word(m: re.Match) -> str:
+        return lang.gettext(FIELDS[m.group(0)])
+
+    return pattern.sub(word, message.replace("expected YYYY-MM", lang.gettext("pick a month")))
+
+
+def _link(lang: Language):
+    """``link("/place", state="NY")``: a URL that keeps the reader's language."""
+
+    def link(path: str, **params: Any) -> str:
+        from urllib.parse import urlencode
+
+        shown = {k: v for k, v in params.items() if v not in (None, "")}
+        if lang.code != "en":
+            shown["lang"] = lang.code
+        return path + ("?" + urlencode(shown) if shown else "")
+
+    return link
+
+
+def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """A page rendered in the reader's language with the navigation's context."""
+    lang = chosen_language(request)
     context.setdefault("error", None)
-    html = TEMPLATES.get_template(name).render(
+    if context["error"]:
+        context["error"] = page_error(context["error"], lang)
+    env = environment(str(lang.locale), (HERE / "templates",))
+    html = env.get_template(name).render(
         version=__version__,
-        scenarios=[(n, packaged(n).description) for n in scenario_names()],
+        scenarios=[(n, scenario_label(n, lang), packaged(n).description) for n in scenario_names()],
         states=state_names(),
+        link=_link(lang),
+        other_lang=("es" if lang.code == "en" else "en"),
+        path=request.url.path,
+        query=dict(request.query_params),
         **context,
     )
-    return HTMLResponse(html, status_code=status)
+    response = HTMLResponse(html, status_code=status)
+    if request.query_params.get("lang") in LANGUAGES:
+        response.set_cookie(COOKIE, request.query_params["lang"], samesite="lax")
+    return response
 
 
 def _county_options(state: str | None) -> list[tuple[str, str]]:
@@ -73,7 +132,41 @@ def _chosen_place(state: str | None, county: str | None) -> tuple[str | None, st
     return state, county if any(f == county for f, _ in _county_options(state)) else None
 
 
+def default_period(state: str | None, county: str | None) -> tuple[str, str]:
+    """The place's own active period within S-Comm's era: from the month S-Comm started
+    there (a state: its first county) to November 2014."""
+    t = counties().table
+    if county:
+        days = t.filter(t["county_fips"] == county)["activation_date"]
+    elif state:
+        days = t.filter(t["state"] == state.upper())["activation_date"]
+    else:
+        days = t["activation_date"]
+    first = str(days.min())[:7] if len(days) else ERA[0]
+    return max(first, ERA[0]) if first <= ERA[1] else ERA[0], ERA[1]
+
+
+def _period(form: dict[str, Any], state: str | None, county: str | None) -> dict[str, Any]:
+    start, end = default_period(state, county)
+    form["defaulted"] = not form.get("start") and not form.get("end")
+    form["start"] = form.get("start") or start
+    form["end"] = form.get("end") or end
+    return form
+
+
+def place_data(runs: Runs, form: dict[str, Any], scenarios, seed: int, lang: Language) -> BriefData:
+    """The brief of the form's place for scenario A (beside B when given)."""
+    state, county = form["state"], form["county"]
+    place = resolve_place(state if not county else None, county)
+    kw = {"counties": county, "replicates": PAGE_REPLICATES}
+    a, b = scenarios
+    ra = runs.run(a, form["start"], form["end"], place.state, seed, **kw)
+    rb = runs.run(b, form["start"], form["end"], place.state, seed, **kw) if b else None
+    return build(ra, place, rb, lang)
+
+
 def place_view(
+    request: Request,
     runs: Runs,
     template: str,
     form: dict[str, Any],
@@ -83,112 +176,141 @@ def place_view(
     """The place and compare pages: the brief of the form's place for scenario A (beside
     scenario B when given) over the form's period, or the form again with the error."""
     active = template.removesuffix(".html")
-    state, county = form["state"], form["county"]
-    a, b = scenarios
+    lang = chosen_language(request)
     try:
-        place = resolve_place(state if not county else None, county)
-        ra = runs.run(a, form["start"], form["end"], place.state, seed)
-        rb = runs.run(b, form["start"], form["end"], place.state, seed) if b is not None else None
-        data = build(ra, place, rb)
+        data = place_data(runs, form, scenarios, seed, lang)
     except UserError as exc:
-        return page(
-            template, 422, active=active, form=form, error=str(exc), b=None, county_options=[]
-        )
-    return page(
-        template,
-        active=active,
-        form=form,
-        b=data,
-        svg=svgs(data),
-        county_options=_county_options(data.place.state),
-    )
+        return page(request, template, 422, active=active, form=form, error=str(exc), b=None,
+                    county_options=_county_options(form["state"]))  # fmt: skip
+    tables = [(t, lang.gettext(TITLES[t])) for t in TABLES]
+    return page(request, template, active=active, form=form, b=data, svg=svgs(data),
+                county_options=_county_options(data.place.state), tables=tables)  # fmt: skip
 
 
 @router.get("/")
-def national() -> HTMLResponse:
-    return page("national.html", active="national")
+def national(request: Request) -> HTMLResponse:
+    return page(request, "national.html", active="national")
 
 
 @router.get("/place")
 def place_page(
+    request: Request,
     runs: RunsDep,
     state: str | None = None,
     county: str | None = None,
     scenario: str = "baseline",
     compare: str | None = None,
-    start: str = PAGE_DEFAULTS["start"],
-    end: str = PAGE_DEFAULTS["end"],
+    start: str | None = None,
+    end: str | None = None,
     seed: int = 0,
 ) -> HTMLResponse:
     state, county = _chosen_place(state, county)
-    form = {
-        "state": state,
-        "county": county,
-        "scenario": scenario,
-        "compare": compare or "",
-        "start": start,
-        "end": end,
-    }
-    return place_view(runs, "place.html", form, (scenario, compare or None), seed)
+    form = {"state": state, "county": county, "scenario": scenario, "compare": compare or "",
+            "start": start, "end": end}  # fmt: skip
+    form = _period(form, state, county)
+    return place_view(request, runs, "place.html", form, (scenario, compare or None), seed)
 
 
 @router.get("/compare")
 def compare_page(
+    request: Request,
     runs: RunsDep,
     a: str = "baseline",
     b: str = "no-scomm",
     state: str | None = None,
     county: str | None = None,
-    start: str = PAGE_DEFAULTS["start"],
-    end: str = PAGE_DEFAULTS["end"],
+    start: str | None = None,
+    end: str | None = None,
     seed: int = 0,
 ) -> HTMLResponse:
     state, county = _chosen_place(state, county)
     form = {"a": a, "b": b, "state": state, "county": county, "start": start, "end": end}
-    return place_view(runs, "compare.html", form, (a, b), seed)
+    form = _period(form, state, county)
+    return place_view(request, runs, "compare.html", form, (a, b), seed)
+
+
+def _fallback(runs: Runs, form: dict[str, Any], seed: int) -> tuple[str, str | None]:
+    """The outcome to show: the one asked for, or (when nobody in the county reached it in
+    the period) the nearest one somebody did reach, with why."""
+    cty = counties()
+    state = str(cty.state[cty.index_of(form["county"])])
+    result = runs.run(form["scenario"], form["start"], form["end"], state, seed)
+    asked = form["outcome"]
+    order = ["removed", "detainer", "any"]
+    for outcome in order[order.index(asked) if asked in order else 2 :]:
+        if len(candidates(result, form["county"], outcome)):
+            return outcome, None if outcome == asked else asked
+    return asked, None
 
 
 @router.get("/follow")
 def follow_page(
+    request: Request,
     runs: RunsDep,
     county: str = "48201",
     person: int = 0,
     outcome: str = "removed",
     scenario: str = "baseline",
-    start: str = PAGE_DEFAULTS["start"],
-    end: str = PAGE_DEFAULTS["end"],
+    start: str | None = None,
+    end: str | None = None,
     seed: int = 0,
 ) -> HTMLResponse:
-    form = {
-        "county": county,
-        "person": person,
-        "outcome": outcome,
-        "scenario": scenario,
-        "start": start,
-        "end": end,
-    }
+    lang = chosen_language(request)
+    form = {"county": county, "person": person, "outcome": outcome, "scenario": scenario,
+            "start": start, "end": end}  # fmt: skip
     try:
-        doc = api_follow(
-            county,
-            runs,
-            person=max(person, 0),
-            outcome=outcome,
-            scenario=scenario,
-            start=start,
-            end=end,
-            seed=seed,
-        )
+        resolve_place(None, county)
+        form = _period(form, None, county)
+        shown, missing = _fallback(runs, form, seed)
+        doc = api_follow(county, runs, person=max(person, 0), outcome=shown, scenario=scenario,
+                         start=form["start"], end=form["end"], seed=seed)  # fmt: skip
     except UserError as exc:
-        return page(
-            "follow.html",
-            422,
-            active="follow",
-            form=form,
-            error=str(exc),
-            doc=None,
-            outcomes=OUTCOMES,
+        return page(request, "follow.html", 422, active="follow", form=form, error=str(exc),
+                    doc=None, outcomes=OUTCOMES, outcome_words=OUTCOME_WORDS, fell_back=None)  # fmt: skip
+    fell_back = None
+    if missing:
+        fell_back = lang.gettext(
+            "Nobody booked in this county %(asked)s in this period and scenario, so this page "
+            "shows people who %(shown)s."
+        ) % {"asked": lang.gettext(OUTCOME_WORDS[missing]),
+             "shown": lang.gettext(OUTCOME_WORDS[shown])}  # fmt: skip
+    form["outcome"] = shown
+    return page(request, "follow.html", active="follow", form=form, doc=doc, outcomes=OUTCOMES,
+                outcome_words=OUTCOME_WORDS, fell_back=fell_back)  # fmt: skip
+
+
+@router.get("/help")
+def help_page(request: Request) -> HTMLResponse:
+    return page(request, "help.html", active="help")
+
+
+@router.get("/download/{table}.{fmt}")
+def download(
+    request: Request,
+    runs: RunsDep,
+    table: str,
+    fmt: str,
+    state: str | None = None,
+    county: str | None = None,
+    scenario: str = "baseline",
+    compare: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    seed: int = 0,
+) -> Response:
+    """A table of a place's page as CSV or XLSX (the page's own numbers)."""
+    lang = chosen_language(request)
+    if table not in TABLES or fmt not in ("csv", "xlsx"):
+        raise UserError(
+            f"download: {table}.{fmt}: expected one of {', '.join(TABLES)} as csv or xlsx"
         )
-    return page("follow.html", active="follow", form=form, doc=doc, outcomes=OUTCOMES)
+    state, county = _chosen_place(state, county)
+    form = _period({"state": state, "county": county, "start": start, "end": end}, state, county)
+    data = place_data(runs, form, (scenario, compare or None), seed, lang)
+    body, media = table_bytes(data, table, fmt)
+    name = f"scomm-{data.place.slug}-{table}-{form['start']}-{form['end']}.{fmt}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(body, media_type=media, headers=headers)
 
 
 @router.get("/docs")
@@ -206,4 +328,4 @@ def docs(request: Request) -> HTMLResponse:
                     "parameters": op.get("parameters", []),
                 }
             )
-    return page("docs.html", active="docs", endpoints=endpoints)
+    return page(request, "docs.html", active="docs", endpoints=endpoints)

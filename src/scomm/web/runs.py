@@ -78,14 +78,27 @@ class Runs:
         self.cache = cache
 
     def run(
-        self, scenario: str, start: str | None, end: str | None, states: str | None, seed: int
+        self,
+        scenario: str,
+        start: str | None,
+        end: str | None,
+        states: str | None,
+        seed: int,
+        counties: str | None = None,
+        replicates: int = 1,
     ) -> RunResult:
-        """The run for these options, from the cache when it holds it."""
+        """The run for these options, from the cache when it holds it (``counties`` and
+        ``replicates`` as in ``scomm.api.run``)."""
         chosen = ",".join(parse_states(states))
         s, e = periods.parse_period(start, end)
-        key = (packaged_name(scenario), s, e, chosen, seed)
+        key = (packaged_name(scenario), s, e, chosen, seed, counties or "", replicates)
         first, last = periods.month_label(s), periods.month_label(e)
-        return self.cache.get(key, lambda: run(scenario, first, last, chosen, seed))
+        return self.cache.get(
+            key,
+            lambda: run(
+                scenario, first, last, chosen, seed, replicates=replicates, counties=counties
+            ),
+        )
 
 
 def packaged_name(name: str, field: str = "scenario") -> str:

@@ -1,0 +1,289 @@
+"""Human labels, declared once: every name a brief, a dashboard page or a chart shows for a
+stage, ICE level, metric, metric group, parameter or law, in the message catalog (English
+here, other languages in src/scomm/locale). Machine names never reach a reader:
+``tests/report/test_labels.py`` fails when a stage, metric, law or timeline parameter has no
+label here."""
+
+from __future__ import annotations
+
+from scomm.i18n import N_
+
+#: The funnel, in order: the summary's stage keys and what a reader calls them.
+STAGES: dict[str, str] = {
+    "bookings": N_("Jail bookings"),
+    "submissions": N_("Fingerprints checked against DHS IDENT"),
+    "ident_matches": N_("IDENT matches"),
+    "detainers": N_("ICE detainers lodged"),
+    "detainers_honored": N_("Detainers honored by the jail"),
+    "ice_book_ins": N_("Booked into ICE custody"),
+    "removals": N_("Removals completed in the period"),
+}
+#: Counts beside the funnel.
+EXTRAS: dict[str, str] = {
+    "removals_convicted": N_("Removals of people with a criminal conviction"),
+    "us_citizens_detained": N_("U.S. citizens held on a detainer or in ICE custody"),
+}
+#: ICE offense levels (summary ``removals_by_level`` keys).
+LEVELS: dict[str, str] = {
+    "level1": N_("Level 1"),
+    "level2": N_("Level 2"),
+    "level3": N_("Level 3"),
+    "noncriminal": N_("No conviction"),
+}
+#: The metric groups: the four harms of the Serrano letter and ICE's own claim.
+GROUPS: dict[str, str] = {
+    "profiling": N_("Racial profiling"),
+    "burden": N_("Burden on local police and jails"),
+    "trust": N_("Community trust"),
+    "due_process": N_("Due process"),
+    "public_safety": N_('ICE\'s claim: "the worst of the worst"'),
+}
+#: What the letter said about each harm (the letter's own words, quoted).
+LETTER: dict[str, str] = {
+    "profiling": N_('"will likely lead to an increase in racial profiling"'),
+    "burden": N_('"places a burden on our local police departments"'),
+    "trust": N_('"undermines the community\'s trust in law enforcement"'),
+    "due_process": N_('"a system that lacks basic due process rights"'),
+}
+
+#: Every metric: (label, plain definition).
+METRICS: dict[str, tuple[str, str]] = {
+    "hispanic_share_ice_book_ins": (
+        N_("Hispanic share of ICE book-ins"),
+        N_("Share Hispanic among people booked into ICE custody after an S-Comm match."),
+    ),
+    "hispanic_share_removable_population": (
+        N_("Hispanic share of the removable population"),
+        N_(
+            "Share Hispanic among residents ICE could remove: unauthorized residents plus "
+            "lawful residents at the rate ICE deems them removable."
+        ),
+    ),
+    "hispanic_disparity_ratio": (
+        N_("Hispanic disparity ratio"),
+        N_(
+            "Hispanic share of ICE book-ins divided by the Hispanic share of the removable "
+            "population (1 means no disparity)."
+        ),
+    ),
+    "low_level_share_matches": (
+        N_("Matches after a low-level arrest"),
+        N_(
+            "Share of IDENT matches that followed an arrest for a misdemeanor or a traffic offense."
+        ),
+    ),
+    "low_level_share_detainers": (
+        N_("Detainers after a low-level arrest"),
+        N_("Share of detainers lodged after an arrest for a misdemeanor or a traffic offense."),
+    ),
+    "low_level_counties_above_peers": (
+        N_("Counties above comparable counties"),
+        N_(
+            "Counties whose share of low-level matches is above that of comparable counties "
+            "(same state and size) at the one-sided 5 percent level."
+        ),
+    ),
+    "detainer_bed_days": (
+        N_("Extra jail bed-days"),
+        N_("Extra county jail bed-days caused by honored S-Comm detainers."),
+    ),
+    "detainer_jail_cost_usd": (
+        N_("Cost of the extra jail days"),
+        N_("What those extra bed-days cost county jails, at each county's cost per day."),
+    ),
+    "scaap_reimbursement_usd": (
+        N_("Federal SCAAP reimbursement"),
+        N_("The part of that cost the federal SCAAP program paid back."),
+    ),
+    "detainer_net_cost_usd": (
+        N_("Net cost to county jails"),
+        N_("Cost of the extra jail days less the SCAAP reimbursement."),
+    ),
+    "unreported_violent_victimizations_per_year": (
+        N_("Violent crimes not reported, per year"),
+        N_(
+            "Expected violent victimizations of Latino residents a year not reported to the "
+            "police for fear of immigration enforcement."
+        ),
+    ),
+    "unreported_property_victimizations_per_year": (
+        N_("Property crimes not reported, per year"),
+        N_(
+            "Expected property victimizations of Latino households a year not reported to the "
+            "police for fear of immigration enforcement."
+        ),
+    ),
+    "latino_residents_under_scomm": (
+        N_("Latino residents where S-Comm ran"),
+        N_("Latino residents living where S-Comm ran, averaged over the period."),
+    ),
+    "latino_exposure_share": (
+        N_("Share of Latino residents exposed"),
+        N_("Share of Latino resident-months in the period lived where S-Comm ran."),
+    ),
+    "removals_without_hearing": (
+        N_("Removals without a hearing"),
+        N_(
+            "Removals without a hearing before an immigration judge (expedited removal, "
+            "reinstatement, stipulated or administrative removal)."
+        ),
+    ),
+    "removals_without_hearing_share": (
+        N_("Share removed without a hearing"),
+        N_("Share of S-Comm removals without a hearing before an immigration judge."),
+    ),
+    "detained_share": (
+        N_("Share detained by ICE"),
+        N_("Share of matched people ICE deemed removable who were booked into ICE detention."),
+    ),
+    "represented_share": (
+        N_("Share with a lawyer"),
+        N_("Share of people before an immigration judge who had a lawyer."),
+    ),
+    "mean_detention_days": (
+        N_("Days in ICE detention (mean)"),
+        N_("Mean days in ICE detention of people booked in after an S-Comm match."),
+    ),
+    "us_citizens_detained": (
+        N_("U.S. citizens held"),
+        N_("U.S. citizens (born or naturalized) held on a detainer or booked into ICE custody."),
+    ),
+    "removed_parents_of_us_citizen_children": (
+        N_("Removed parents of U.S.-citizen children"),
+        N_("Removals of people who said they had at least one U.S.-citizen child."),
+    ),
+    "removals_level1_share": (
+        N_("Level 1 share of removals"),
+        N_("Share of removals of people with an aggravated felony or two serious convictions."),
+    ),
+    "removals_level2_share": (
+        N_("Level 2 share of removals"),
+        N_("Share of removals of people with one serious conviction or three lesser ones."),
+    ),
+    "removals_level3_share": (
+        N_("Level 3 share of removals"),
+        N_("Share of removals of people whose worst conviction was a misdemeanor."),
+    ),
+    "removals_noncriminal_share": (
+        N_("Share removed with no conviction"),
+        N_("Share of removals of people with no criminal conviction."),
+    ),
+    "top_priority_share": (
+        N_("ICE's top priority (Level 1)"),
+        N_("Share of removals meeting ICE's own top priority, a Level 1 conviction."),
+    ),
+}
+
+#: Metrics whose value is close to an input by construction, and what to say next to them.
+BY_CONSTRUCTION: dict[str, str] = {
+    "hispanic_disparity_ratio": N_(
+        "Near 1 by construction: in the model, detainers, jail compliance and ICE pickup do "
+        "not depend on ethnicity. It moves only when a scenario adds pretextual arrests."
+    ),
+    "hispanic_share_removable_population": N_(
+        "An input, not a finding: computed from census shares and cited status shares."
+    ),
+    "removals_without_hearing_share": N_(
+        "Follows the DHS-wide share the model applies to every removal: not a finding about S-Comm."
+    ),
+    "represented_share": N_(
+        "Follows the cited national share (14 percent of detained respondents): not a finding "
+        "about this place."
+    ),
+    "mean_detention_days": N_(
+        "Follows the cited national mean stay in ICE detention: not a finding about this place."
+    ),
+    "removed_parents_of_us_citizen_children": N_(
+        "Follows ICE's share for all its removals (more than 22 percent), applied to each removal."
+    ),
+}
+
+#: Timeline parameters: what each one is, for "what changed" (the value follows).
+PARAMETERS: dict[str, str] = {
+    "program.interoperability": N_("Fingerprint sharing with DHS"),
+    "detainer.probability": N_("ICE's detainer rate"),
+    "detainer.minor_offense_factor": N_("Detainers after minor-offense arrests (relative rate)"),
+    "detainer.traffic_only_deferred": N_("No detainer after a traffic-only arrest"),
+    "detainer.laken_riley_share": N_("Detainers required by the Laken Riley Act (share)"),
+    "jail.base_compliance": N_("Jails honoring ICE detainers"),
+    "custody.transfer_probability": N_("ICE picking up a held person"),
+}
+
+#: Each law, named by what it did.
+LAWS: dict[str, str] = {
+    "ca-sb54": N_("California Values Act (SB 54): no more holds for ICE"),
+    "ca-trust-act": N_("California TRUST Act: detainers honored only for serious records"),
+    "cook-county-ordinance-2011": N_("Cook County stops honoring ICE detainers"),
+    "fed-crcl-monitoring-2011": N_("DHS promises statistical civil-rights monitoring"),
+    "fed-eo13768-2017": N_("Executive Order 13768 restarts Secure Communities"),
+    "fed-eo13993-2021": N_("Executive Order 13993 ends Secure Communities again"),
+    "fed-eo14159-2025": N_(
+        "Executive Order 14159 revokes the 2021 priorities and widens enforcement"
+    ),
+    "fed-hsac-task-force-2011": N_("DHS advisory task force reports on S-Comm"),
+    "fed-i247-2012": N_("ICE limits detainers after minor arrests (new Form I-247)"),
+    "fed-i247-interim-2010": N_("ICE revises the detainer form (interim policy)"),
+    "fed-i247a-2017": N_("New detainer form I-247A"),
+    "fed-june-2011-reforms": N_('ICE announces S-Comm "improvements"'),
+    "fed-laken-riley-2025": N_("Laken Riley Act requires detainers for some charges"),
+    "fed-mayorkas-2021": N_("Mayorkas guidelines narrow enforcement priorities"),
+    "fed-moa-termination-2011": N_("ICE voids all state agreements: opt-outs no longer possible"),
+    "fed-morton-priorities-2010": N_("Morton memo sets ICE's enforcement priorities"),
+    "fed-morton-reissue-2011": N_("Morton priorities memo reissued"),
+    "fed-pep-2014": N_("Secure Communities ends; PEP replaces it"),
+    "fed-pep-rollout-2015": N_("PEP rolled out with new detainer forms"),
+    "il-moa-termination-2011": N_("Illinois ends its S-Comm agreement"),
+    "il-suspension-2010": N_("Illinois suspends participation in S-Comm"),
+    "ma-optout-2011": N_("Massachusetts declines to join S-Comm"),
+    "miami-dade-2013": N_("Miami-Dade honors detainers only if the federal government pays"),
+    "ny-protect-our-courts-2020": N_("New York bars civil arrests at courthouses"),
+    "ny-suspension-2011": N_("New York suspends participation in S-Comm"),
+    "nyc-ll21-22-2013": N_("New York City limits detainers further (Local Laws 21 and 22)"),
+    "nyc-ll58-59-2014": N_("New York City honors detainers only with a judge's warrant"),
+    "nyc-ll62-2011": N_("New York City stops honoring detainers for people with no conviction"),
+    "santa-clara-policy-2011": N_("Santa Clara County stops honoring ICE detainers"),
+    "travis-county-2017": N_("Travis County honors detainers only for the gravest charges"),
+    "tx-sb4-2017": N_("Texas SB 4 requires jails to honor detainers"),
+}
+
+#: The packaged scenarios, as a reader calls them ...
+SCENARIOS: dict[str, str] = {
+    "baseline": N_("history as it happened"),
+    "no-scomm": N_("no S-Comm at all"),
+    "ny-optout-honored": N_("New York's June 2011 opt-out honored"),
+    "reforms-2011-full": N_("the 2011 reforms applied in full"),
+    "state-optouts-honored": N_("the state opt-outs of 2010-2011 honored"),
+    "terminate-2011-08": N_("ending S-Comm in August 2011"),
+    "trust-act-nationwide": N_("the TRUST Act nationwide from 2014"),
+}
+#: ... and their descriptions (as in src/scomm/scenarios/*.yaml).
+SCENARIO_DESCRIPTIONS: dict[str, str] = {
+    "baseline": N_(
+        "History as it happened, with every federal rule, state law and local policy on its "
+        "real date (state opt-outs did not take effect, since ICE terminated all MOAs on 5 Aug "
+        "2011)."
+    ),
+    "no-scomm": N_(
+        "No IDENT/IAFIS interoperability ever, so no booking is checked against DHS records "
+        "through S-Comm or its successors."
+    ),
+    "ny-optout-honored": N_(
+        "New York's 1 Jun 2011 suspension takes effect, so no New York jail's fingerprints are "
+        "checked against IDENT from June 2011 on."
+    ),
+    "reforms-2011-full": N_(
+        "The June 2011 reforms and the HSAC task force's recommendations applied in full from "
+        "September 2011 until S-Comm ended in November 2014."
+    ),
+    "state-optouts-honored": N_(
+        "The Illinois (9 Nov 2010), New York (1 Jun 2011) and Massachusetts (3 Jun 2011) "
+        "opt-outs take effect, ending interoperability in those states from then on."
+    ),
+    "terminate-2011-08": N_(
+        "The letter's ask, S-Comm ended nationally from August 2011, so no jail's fingerprints "
+        "are checked against IDENT from then on."
+    ),
+    "trust-act-nationwide": N_(
+        "California's TRUST Act conditions bind every jail in every state from 1 Jan 2014."
+    ),
+}
