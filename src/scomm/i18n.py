@@ -81,6 +81,17 @@ class Language:
         """The singular or plural form for ``n``, in this language."""
         return self.catalog.ngettext(singular, plural, n)
 
+    def number(self, value: object, unit: str | None = None, **kw: object) -> str:
+        """A number as this language writes it (``scomm.report.numbers.readable``)."""
+        from scomm.report.numbers import Words, readable
+
+        words = Words(
+            million=self.gettext(N_("$%(amount)s million")),
+            billion=self.gettext(N_("$%(amount)s billion")),
+            points=self.gettext(N_("%(value)s pp")),
+        )
+        return readable(value, unit, self.locale, words, **kw)  # type: ignore[arg-type]
+
     def date(self, day: dt.date | str, form: str = "long") -> str:
         """A date: ``long`` (May 15, 2012 / 15 de mayo de 2012), ``medium`` (May 15, 2012 /
         15 may 2012), ``month`` (May 2012) or ``short_month`` (May 2012 / may 2012)."""

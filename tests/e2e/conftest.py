@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from browser_helpers import SCREENSHOTS
 
 from scomm.web.app import create_app
 
@@ -29,10 +30,9 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server():
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
@@ -61,7 +61,7 @@ class Recorder:
         self.errors.clear()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser_page():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make system-deps` (Debian package chromium)")
@@ -98,3 +98,12 @@ def screenshot():
         return path
 
     return take
+
+
+@pytest.fixture(autouse=True)
+def english_by_default(request):
+    """Each browser test starts in English: a Spanish page sets the language cookie."""
+    yield
+    if "browser_page" in request.fixturenames:
+        page, _ = request.getfixturevalue("browser_page")
+        page.context.clear_cookies()

@@ -61,7 +61,7 @@ def test_state_page_shows_the_brief_and_a_period_change_updates_the_numbers(
     page.fill("#end", "2011-12")
     with page.expect_navigation(wait_until="networkidle"):
         page.click("#place-form button[type='submit']")
-    assert "2011-12" in page.inner_text(".subtitle")
+    assert "December 2011" in page.inner_text(".subtitle")
     assert page.inner_text(".card [data-key='detainers']") != detainers
     assert rec.errors == []
     _local_only(rec.requests)

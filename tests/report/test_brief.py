@@ -151,3 +151,16 @@ def test_case_state_and_county_together_exit_2(cli, tmp_path):
 def test_case_an_unknown_language_exits_2(cli, tmp_path):
     done = cli("brief", "--state", "NY", "--lang", "fr", "--out", str(tmp_path / "o"))
     assert done.returncode == 2 and "--lang: 'fr'" in done.stderr
+
+
+@pytest.mark.slow
+def test_scomm_brief_national_covers_the_country_with_the_event_study(cli, tmp_path):
+    done = cli("brief", "--national", "--start", "2011-01", "--end", "2011-02", "--replicates", "2",
+               "--out", str(tmp_path))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    html = (tmp_path / "brief-US-baseline.html").read_text(encoding="utf-8")
+    assert '<h1 id="title">Secure Communities in the United States</h1>' in html
+    assert '<section id="study-crime">' in html  # scomm.study.brief.section_html(None)
+    assert html.count("<tr><td>") >= 51 and 'id="all-states"' in html
+    block = html.split('id="map-detainers"', 1)[1].split("</figure>", 1)[0]
+    assert block.split('class="mark-shape', 1)[1].split("</g>", 1)[0].count("<path") > 3000

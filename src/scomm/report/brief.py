@@ -22,30 +22,19 @@ from scomm.intervals import Interval
 from scomm.io import atomic_dir
 from scomm.report import charts
 from scomm.report.data import BriefData, Place, build, resolve_place
-from scomm.report.numbers import Words, readable
 from scomm.study.brief import section_html as study_section_html
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def words(lang: Language) -> Words:
-    """The words numbers need in the language."""
-    return Words(
-        million=lang.gettext(N_("$%(amount)s million")),
-        billion=lang.gettext(N_("$%(amount)s billion")),
-        points=lang.gettext(N_("%(value)s pp")),
-    )
-
-
 def filters(lang: Language) -> dict[str, Callable[..., str]]:
     """The template filters for a language: ``number``, ``signed``, ``interval``, ``date``."""
-    w = words(lang)
 
     def number(value: Any, unit: str | None = None, digits: int = 1, **kw: Any) -> str:
-        return readable(value, unit, lang.locale, w, digits=digits, **kw)
+        return lang.number(value, unit, digits=digits, **kw)
 
     def signed(value: Any, unit: str | None = None, digits: int = 1, **kw: Any) -> str:
-        return readable(value, unit, lang.locale, w, digits=digits, signed=True, **kw)
+        return lang.number(value, unit, digits=digits, signed=True, **kw)
 
     def interval(iv: Interval | None, unit: str | None = None, digits: int = 1, **kw: Any) -> str:
         if iv is None or iv.low == iv.high:

@@ -18,7 +18,6 @@ import vl_convert as vlc
 from scomm.i18n import N_, Language, language
 from scomm.report.data import BriefData
 from scomm.report.geo import county_features, zoom_box
-from scomm.report.numbers import readable
 
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 LEVEL_COLORS = ["#7a0177", "#c51b8a", "#f768a1", "#9e9e9e"]
@@ -49,9 +48,9 @@ def funnel(data: BriefData) -> alt.TopLevelMixin:
     rows = []
     for i, r in enumerate(data.funnel):
         prev = data.funnel[i - 1].value if i else None
-        share = f" ({readable(r.value / prev, 'share', lang.locale)})" if prev else ""
+        share = f" ({lang.number(r.value / prev, 'share')})" if prev else ""
         rows.append({"stage": r.label, "order": i, "people": r.value,
-                     "plotted": max(r.value, 1), "label": readable(r.value, None, lang.locale) + share})  # fmt: skip
+                     "plotted": max(r.value, 1), "label": lang.number(r.value, None) + share})  # fmt: skip
     base = alt.Chart(alt.Data(values=rows)).encode(
         y=alt.Y("stage:N", sort=alt.SortField("order"), title=None, axis=alt.Axis(labelLimit=280)),
     )
@@ -173,7 +172,7 @@ def comparison(data: BriefData) -> alt.TopLevelMixin:
     for i, r in enumerate(data.funnel):
         for name, value in zip(names, (r.value, r.other or 0), strict=True):
             rows.append({"stage": r.label, "order": i, "scenario": name, "people": value,
-                         "label": readable(value, None, lang.locale)})  # fmt: skip
+                         "label": lang.number(value, None)})  # fmt: skip
     base = alt.Chart().encode(
         y=alt.Y("scenario:N", sort=names, title=None, axis=None),
     )
@@ -226,8 +225,7 @@ def slide(chart: alt.TopLevelMixin, name: str, data: BriefData) -> alt.TopLevelM
     """The chart as a slide: title; place, period and scenario; source and "model estimate"."""
     lang = _lang(data)
     scenario = data.scenario_label + (f" / {data.compare_label}" if data.compare_label else "")
-    where = lang.gettext("the United States") if data.place.national else data.place.label
-    subtitle = f"{where} · {data.period_words} · {scenario}"
+    subtitle = f"{data.place_label} · {data.period_words} · {scenario}"
     source = lang.gettext(
         "Model estimate (scomm simulation, not ICE records) · source: scomm %(command)s"
     ) % {"command": data.command.removeprefix("scomm ")}

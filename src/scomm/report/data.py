@@ -28,7 +28,6 @@ from scomm.jurisdictions.counties import counties, state_names
 from scomm.metrics import county_metrics
 from scomm.report import labels, measures, timeline
 from scomm.report.measures import MetricGroup
-from scomm.report.numbers import readable
 from scomm.report.sources import GEOMETRY_SOURCE, Sources, data_refs, parameter_refs
 from scomm.rules import pipeline
 
@@ -152,6 +151,8 @@ class BriefData:
     """Everything a brief (or the dashboard's place page) shows, in one language."""
 
     place: Place
+    place_label: str
+    state_label: str
     lang: str
     locale: str
     scenario: str
@@ -399,7 +400,6 @@ def about(n: float) -> float:
 
 
 def _bottom_removals(row: StageRow, place_label: str, b_label: str, lang: Language) -> str:
-    loc = lang.locale
     if not row.change:
         return lang.gettext("%(scenario)s: no change in removals in %(place)s.") % {
             "scenario": b_label,
@@ -408,9 +408,9 @@ def _bottom_removals(row: StageRow, place_label: str, b_label: str, lang: Langua
     fewer = row.change < 0
     values = {
         "scenario": b_label,
-        "n": readable(abs(about(row.change)), None, loc),
+        "n": lang.number(abs(about(row.change)), None),
         "place": place_label,
-        "pct": readable(row.change_share, "share", loc, digits=0, signed=True),
+        "pct": lang.number(row.change_share, "share", digits=0, signed=True),
     }
     text = (
         lang.gettext("%(scenario)s: about %(n)s fewer removals in %(place)s (%(pct)s).")
@@ -426,8 +426,8 @@ def _bottom_removals(row: StageRow, place_label: str, b_label: str, lang: Langua
             else lang.gettext("Between %(low)s and %(high)s more over %(runs)s runs.")
         )
         text += " " + between % {
-            "low": readable(low, None, loc),
-            "high": readable(high, None, loc),
+            "low": lang.number(low, None),
+            "high": lang.number(high, None),
             "runs": iv.runs,
         }
     return text
@@ -436,20 +436,19 @@ def _bottom_removals(row: StageRow, place_label: str, b_label: str, lang: Langua
 def _bottom_more(funnel: list[StageRow], changes: list[MetricGroup], lang: Language) -> str | None:
     det = next(r for r in funnel if r.key == "detainers")
     cost = next((r for g in changes for r in g.rows if r.key == "detainer_net_cost_usd"), None)
-    loc = lang.locale
     parts = []
     if det.change:
         parts.append(
             lang.gettext("Detainers: %(n)s (%(pct)s).")
             % {
-                "n": readable(det.change, None, loc, signed=True),
-                "pct": readable(det.change_share, "share", loc, digits=0, signed=True),
+                "n": lang.number(det.change, None, signed=True),
+                "pct": lang.number(det.change_share, "share", digits=0, signed=True),
             }
         )
     if cost is not None and cost.value:
         parts.append(
             lang.gettext("Net cost to county jails of holding people for ICE: %(cost)s.")
-            % {"cost": readable(cost.value, "usd", loc, signed=True)}
+            % {"cost": lang.number(cost.value, "usd", signed=True)}
         )
     return " ".join(parts) or None
 
@@ -464,8 +463,21 @@ def _sentence(place: Place, a_label: str, b_label: str | None, words: str, lang)
     }
 
 
+def state_label(state: str | None, lang: Language) -> str:
+    """A state's name in the reader's language."""
+    if state is None:
+        return ""
+    known = labels.STATE_NAMES.get(state)
+    return lang.gettext(known) if known else state_names()[state]
+
+
 def _place_words(place: Place, lang: Language) -> str:
-    return lang.gettext("the United States") if place.national else place.label
+    """The place in the reader's language ("Queens County, Nueva York")."""
+    if place.national:
+        return lang.gettext("the United States")
+    if place.county is not None:
+        return f"{place.label.rsplit(', ', 1)[0]}, {state_label(place.state, lang)}"
+    return state_label(place.state, lang)
 
 
 def _started(place: Place, lang: Language) -> str | None:
@@ -646,6 +658,8 @@ def build(
     county_rows = _county_rows(result, place)
     return BriefData(
         place=place,
+        place_label=_place_words(place, lang),
+        state_label=state_label(place.state, lang),
         lang=lang.code,
         locale=str(lang.locale),
         scenario=result.scenario.name,

@@ -287,3 +287,20 @@ SCENARIO_DESCRIPTIONS: dict[str, str] = {
         "California's TRUST Act conditions bind every jail in every state from 1 Jan 2014."
     ),
 }
+
+#: State names that another language writes differently (the others are the same words).
+STATE_NAMES: dict[str, str] = {
+    "DC": N_("District of Columbia"),
+    "HI": N_("Hawaii"),
+    "LA": N_("Louisiana"),
+    "MO": N_("Missouri"),
+    "NC": N_("North Carolina"),
+    "ND": N_("North Dakota"),
+    "NJ": N_("New Jersey"),
+    "NM": N_("New Mexico"),
+    "NY": N_("New York"),
+    "PA": N_("Pennsylvania"),
+    "SC": N_("South Carolina"),
+    "SD": N_("South Dakota"),
+    "WV": N_("West Virginia"),
+}

@@ -17,7 +17,6 @@ from scomm.metrics.burden import EXTRA_DAYS, PER_DIEM, SCAAP
 from scomm.names import iter_metrics
 from scomm.params import ParameterSet
 from scomm.report import labels
-from scomm.report.numbers import readable
 from scomm.report.sources import Sources
 
 TRUST_FEAR = "metrics.trust.less_likely_to_contact_police"
@@ -66,8 +65,8 @@ def _peers_detail(m: dict, lang: Language) -> str | None:
     if "counties_tested" not in m:
         return None
     values = {
-        "tested": readable(m["counties_tested"], None, lang.locale),
-        "chance": readable(m["counties_expected_by_chance"], None, lang.locale),
+        "tested": lang.number(m["counties_tested"], None),
+        "chance": lang.number(m["counties_expected_by_chance"], None),
     }
     return (
         lang.gettext("of %(tested)s counties tested; %(chance)s expected by chance alone") % values
@@ -147,14 +146,12 @@ def _figure(prefix: str, unit: str, ctx: dict) -> str:
     lang: Language = ctx["lang"]
     params, span, place = ctx["params"], ctx["span"], ctx["place"]
     cty = counties()
-    national = " / ".join(
-        readable(v, unit, lang.locale) for v in _values(params, f"{prefix}.national", span)
-    )
+    national = " / ".join(lang.number(v, unit) for v in _values(params, f"{prefix}.national", span))
     if place.county is not None:
         name = str(cty.table["full_name"][cty.index_of(place.county)])
         if _own(params, prefix, [place.county]):
             own = _values(params, f"{prefix}.{place.county}", span)
-            shown = " / ".join(readable(v, unit, lang.locale) for v in own)
+            shown = " / ".join(lang.number(v, unit) for v in own)
             return lang.gettext("%(county)s's own cited figure, %(value)s") % {
                 "county": name,
                 "value": shown,
@@ -177,8 +174,7 @@ def _figure(prefix: str, unit: str, ctx: dict) -> str:
 def _burden(ctx: dict) -> list[str]:
     lang: Language = ctx["lang"]
     scaap = " / ".join(
-        readable(v, "share", lang.locale, digits=0)
-        for v in _values(ctx["params"], SCAAP, ctx["span"])
+        lang.number(v, "share", digits=0) for v in _values(ctx["params"], SCAAP, ctx["span"])
     )
     return [
         lang.gettext("Extra jail days per honored detainer: %(figure)s.")
@@ -198,7 +194,7 @@ def _trust(ctx: dict) -> list[str]:
     cut = _values(ctx["params"], TRUST_REDUCTION, ctx["span"])[0]
 
     def pct(x: float) -> str:
-        return readable(x, "share", lang.locale, digits=0)
+        return lang.number(x, "share", digits=0)
 
     return [
         lang.gettext(

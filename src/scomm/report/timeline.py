@@ -14,10 +14,9 @@ from typing import Any
 import polars as pl
 
 from scomm.i18n import Language
-from scomm.jurisdictions.counties import counties, state_names
+from scomm.jurisdictions.counties import counties
 from scomm.jurisdictions.laws import Law, all_laws
 from scomm.report import labels
-from scomm.report.numbers import readable
 from scomm.report.sources import Sources
 from scomm.rules import pipeline
 from scomm.scenario import Scenario
@@ -90,7 +89,7 @@ def _activations(state: str | None, county: str | None, lang: Language) -> list[
 def _activation_text(i: int, days: list[str], fips: list[str], share: float, lang) -> str:
     values = {
         "place": _county_names(fips, lang),
-        "share": readable(share, "share", lang.locale, digits=0),
+        "share": lang.number(share, "share", digits=0),
     }
     if i == len(days) - 1 and i > 0:
         return (
@@ -144,7 +143,7 @@ def _laws(scn: Scenario, state, county, span, lang, sources) -> list[tuple]:
 def _shown(value: Any, unit: str, lang: Language) -> str:
     if isinstance(value, bool):
         return lang.gettext("yes") if value else lang.gettext("no")
-    return readable(value, unit, lang.locale, digits=0)
+    return lang.number(value, unit, digits=0)
 
 
 def _change_text(name: str, before: Any, after: Any, unit: str, lang: Language) -> str:
@@ -208,12 +207,3 @@ def events(
     for i, ev in enumerate(ordered):
         ev.mark = letter(i)
     return ordered
-
-
-def place_name(state: str | None, county: str | None, lang: Language) -> str:
-    """The place in words."""
-    if county is not None:
-        cty = counties()
-        i = cty.index_of(county)
-        return f"{cty.table['full_name'][i]}, {state_names()[str(cty.state[i])]}"
-    return state_names()[state] if state else lang.gettext("the United States")

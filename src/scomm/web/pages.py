@@ -49,6 +49,22 @@ OUTCOME_WORDS = {
     "removed": N_("were removed"),
 }
 
+#: What the follow page says when nobody reached the outcome asked for (asked, shown).
+FALLBACKS = {
+    ("removed", "detainer"): N_(
+        "Nobody booked in this county in this period and scenario was removed, so this page "
+        "shows people who got a detainer."
+    ),
+    ("removed", "any"): N_(
+        "Nobody booked in this county in this period and scenario was removed or got a "
+        "detainer, so this page shows people whose fingerprints matched a DHS record."
+    ),
+    ("detainer", "any"): N_(
+        "Nobody booked in this county in this period and scenario got a detainer, so this "
+        "page shows people whose fingerprints matched a DHS record."
+    ),
+}
+
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 
@@ -267,13 +283,7 @@ def follow_page(
     except UserError as exc:
         return page(request, "follow.html", 422, active="follow", form=form, error=str(exc),
                     doc=None, outcomes=OUTCOMES, outcome_words=OUTCOME_WORDS, fell_back=None)  # fmt: skip
-    fell_back = None
-    if missing:
-        fell_back = lang.gettext(
-            "Nobody booked in this county %(asked)s in this period and scenario, so this page "
-            "shows people who %(shown)s."
-        ) % {"asked": lang.gettext(OUTCOME_WORDS[missing]),
-             "shown": lang.gettext(OUTCOME_WORDS[shown])}  # fmt: skip
+    fell_back = lang.gettext(FALLBACKS[(missing, shown)]) if missing else None
     form["outcome"] = shown
     return page(request, "follow.html", active="follow", form=form, doc=doc, outcomes=OUTCOMES,
                 outcome_words=OUTCOME_WORDS, fell_back=fell_back)  # fmt: skip
