@@ -123,7 +123,7 @@ def test_money_reads_in_millions_with_a_true_minus_sign(brief):
 
 def test_the_print_stylesheet_puts_the_summary_alone_on_page_one(brief):
     _, html = brief
-    assert "@media print" in html and "#summary { break-after: page; }" in html
+    assert "@media print" in html and "#summary { break-after: page;" in html
     assert "#appendix { break-before: page; }" in html
 
 

@@ -58,3 +58,7 @@ def test_the_scenario_descriptions_in_the_catalog_are_the_files_own():
         assert " ".join(labels.SCENARIO_DESCRIPTIONS[name].split()) == " ".join(
             packaged(name).description.split()
         )
+
+
+def test_every_pipeline_stage_has_a_label_equal_to_its_declared_one():
+    assert {s.name: s.label for s in pipeline.PIPELINE} == labels.PIPELINE_STAGES

@@ -48,6 +48,8 @@ FUNNEL_STAGES: dict[str, tuple[str, ...]] = {
     "removals_convicted": ("level", *_REMOVAL),
     "us_citizens_detained": ("match", "status_determination", "detainer", "compliance", "transfer"),
 }
+#: At most this many of the place's own dated changes on the summary page.
+KEY_DATES = 6
 #: The headline figure of each harm on the summary page.
 HEADLINES = (
     ("profiling", "low_level_share_matches"),
@@ -178,6 +180,7 @@ class BriefData:
     monthly: list[dict[str, Any]]
     counties: list[dict[str, Any]]
     events: list[timeline.Event]
+    key_dates: list[timeline.Event]
     metric_groups: list[MetricGroup]
     metrics_note: str | None
     change_groups: list[MetricGroup]
@@ -691,6 +694,7 @@ def build(
         monthly=_monthly(result, place, lang),
         counties=county_rows,
         events=events,
+        key_dates=[e for e in events if e.local][:KEY_DATES],
         metric_groups=groups,
         metrics_note=note,
         change_groups=change_groups,

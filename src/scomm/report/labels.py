@@ -304,3 +304,23 @@ STATE_NAMES: dict[str, str] = {
     "SD": N_("South Dakota"),
     "WV": N_("West Virginia"),
 }
+
+#: The pipeline's stages (rules/pipeline.py), as the follow-one-booking page titles them.
+PIPELINE_STAGES: dict[str, str] = {
+    "booking": N_("Jail booking"),
+    "composition": N_("Who is booked here"),
+    "submission": N_("Fingerprints sent to DHS"),
+    "match": N_("IDENT match"),
+    "hispanic": N_("Hispanic ethnicity"),
+    "sex": N_("Sex"),
+    "level": N_("ICE offense level"),
+    "charge": N_("Arrest charge"),
+    "status_determination": N_("ICE status determination"),
+    "detainer": N_("ICE detainer"),
+    "compliance": N_("Jail honors the detainer"),
+    "transfer": N_("Transfer to ICE custody"),
+    "removal": N_("Removal"),
+    "detention": N_("Days in ICE detention"),
+    "summary_removal": N_("Hearing before an immigration judge"),
+    "representation": N_("Counsel before the judge"),
+}

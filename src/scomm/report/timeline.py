@@ -39,6 +39,7 @@ class Event:
     what: list[str] = field(default_factory=list)
     refs: list[int] = field(default_factory=list)
     mark: str = ""  # the letter that marks it on the time chart
+    local: list[str] = field(default_factory=list)  # what changed for this place alone
 
 
 def letter(i: int) -> str:
@@ -124,8 +125,9 @@ def _law_text(law: Law, applied: bool, lang: Language) -> str:
 
 
 def _laws(scn: Scenario, state, county, span, lang, sources) -> list[tuple]:
-    """(date, text, ref) of every law binding the place with a date in the period: those the
-    scenario applies, and those that never took effect (overridden), marked so."""
+    """(date, text, ref, local) of every law binding the place with a date in the period:
+    those the scenario applies, and those that never took effect (overridden), marked so;
+    ``local``: a state's or county's own law (not a federal one)."""
     s, e = span
     applied = {lw.id for lw in scn.laws}
     candidates = {lw.id: lw for lw in scn.laws}
@@ -136,7 +138,8 @@ def _laws(scn: Scenario, state, county, span, lang, sources) -> list[tuple]:
     for law in candidates.values():
         if s < law.effective <= e and binds_place(law, state, county):
             n = sources.add_citation(law.citation.model_dump(), f"law {law.id}")
-            out.append((law.effective, _law_text(law, law.id in applied, lang), n))
+            text = _law_text(law, law.id in applied, lang)
+            out.append((law.effective, text, n, not law.binds.all_states))
     return out
 
 
@@ -189,18 +192,20 @@ def events(
     s, e = span
     found: dict[dt.date, Event] = {}
 
-    def note(day: dt.date, text: str, ref: int | None = None) -> None:
+    def note(day: dt.date, text: str, ref: int | None = None, local: bool = False) -> None:
         ev = found.setdefault(day, Event(day.isoformat(), lang.date(day)))
         if text not in ev.what:
             ev.what.append(text)
+            if local:
+                ev.local.append(text)
         if ref is not None and ref not in ev.refs:
             ev.refs.append(ref)
 
     for day, text in _activations(state, county, lang):
         if s <= day <= e:
-            note(day, text, sources.add_data("counties.csv"))
-    for day, text, ref in _laws(scn, state, county, span, lang, sources):
-        note(day, text, ref)
+            note(day, text, sources.add_data("counties.csv"), local=state is not None)
+    for day, text, ref, local in _laws(scn, state, county, span, lang, sources):
+        note(day, text, ref, local)
     for day, text, ref in _parameter_changes(scn, span, lang, sources):
         note(day, text, ref)
     ordered = [found[d] for d in sorted(found)]

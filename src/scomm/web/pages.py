@@ -17,6 +17,7 @@ from scomm import __version__
 from scomm.errors import UserError
 from scomm.i18n import LANGUAGES, N_, Language, language
 from scomm.jurisdictions.counties import counties, state_names
+from scomm.report import labels
 from scomm.report.brief import environment, svgs
 from scomm.report.data import BriefData, build, resolve_place, scenario_label
 from scomm.report.tables import TABLES, TITLES, table_bytes
@@ -286,7 +287,8 @@ def follow_page(
     fell_back = lang.gettext(FALLBACKS[(missing, shown)]) if missing else None
     form["outcome"] = shown
     return page(request, "follow.html", active="follow", form=form, doc=doc, outcomes=OUTCOMES,
-                outcome_words=OUTCOME_WORDS, fell_back=fell_back)  # fmt: skip
+                outcome_words=OUTCOME_WORDS, fell_back=fell_back,
+                stage_labels=labels.PIPELINE_STAGES)  # fmt: skip
 
 
 @router.get("/help")
