@@ -37,7 +37,7 @@ i18n: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
 	  --project scomm --copyright-holder "scomm contributors" -o $(LOCALE)/messages.pot .
 	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) -D messages \
-	  --no-location --width 100
+	  --width 100
 	$(MAKE) catalog
 
 catalog: $(STAMP)

@@ -201,6 +201,7 @@ BY_CONSTRUCTION: dict[str, str] = {
 #: Timeline parameters: what each one is, for "what changed" (the value follows).
 PARAMETERS: dict[str, str] = {
     "program.interoperability": N_("Fingerprint sharing with DHS"),
+    "program.submissions_per_booking": N_("Fingerprint checks per jail booking"),
     "detainer.probability": N_("ICE's detainer rate"),
     "detainer.minor_offense_factor": N_("Detainers after minor-offense arrests (relative rate)"),
     "detainer.traffic_only_deferred": N_("No detainer after a traffic-only arrest"),
