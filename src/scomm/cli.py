@@ -13,7 +13,20 @@ import typer
 from rich.console import Console
 
 from scomm.errors import UserError
-from scomm.io import print_json
+from scomm.flags import (
+    MAX_REPLICATES,
+    MAX_SWEEP_REPLICATES,
+    MAX_WORKERS,
+    float_option,
+    int_option,
+    list_option,
+    name_option,
+    names_option,
+    path_option,
+    token_option,
+)
+from scomm.io import output_dir, print_json
+from scomm.rng import MAX_SEED
 
 app = typer.Typer(
     name="scomm",
@@ -31,16 +44,39 @@ def flag(name: str, text: str) -> Any:
     return typer.Option(name, help=text, metavar="", show_default=False)
 
 
-Scenario = Annotated[str, typer.Option("--scenario", help="Scenario name or YAML file.")]
+MONTH = "a month YYYY-MM, e.g. 2011-06"
+Scenario = Annotated[
+    str,
+    typer.Option(
+        "--scenario", help="Scenario name or YAML file.", parser=name_option("--scenario")
+    ),
+]
 Start = Annotated[
-    str | None, typer.Option("--start", help="First month, YYYY-MM.", show_default="2008-10")
+    str | None,
+    typer.Option(
+        "--start",
+        help="First month, YYYY-MM.",
+        show_default="2008-10",
+        parser=token_option("--start", MONTH),
+    ),
 ]
 End = Annotated[
-    str | None, typer.Option("--end", help="Last month, YYYY-MM.", show_default="2014-11")
+    str | None,
+    typer.Option(
+        "--end",
+        help="Last month, YYYY-MM.",
+        show_default="2014-11",
+        parser=token_option("--end", MONTH),
+    ),
 ]
 States = Annotated[
     str | None,
-    typer.Option("--states", help="USPS codes, e.g. NY,CA.", show_default="all states and DC"),
+    typer.Option(
+        "--states",
+        help="USPS codes, e.g. NY,CA.",
+        show_default="all states and DC",
+        parser=list_option("--states", "USPS codes"),
+    ),
 ]
 Counties = Annotated[
     str | None,
@@ -49,21 +85,54 @@ Counties = Annotated[
         help="County FIPS codes, e.g. 36081 or 36081,36047: totals, flows and metrics of "
         "those counties (their states are simulated).",
         show_default="none",
+        parser=list_option("--county", "5-digit county FIPS codes, e.g. 36081,36047"),
     ),
 ]
-Seed = Annotated[int, typer.Option("--seed", help="Random seed, 0 to 2**64-1.")]
+Seed = Annotated[
+    int,
+    typer.Option(
+        "--seed", help="Random seed, 0 to 2**64-1.", parser=int_option("--seed", 0, MAX_SEED)
+    ),
+]
 Out = Annotated[
     Path | None,
-    typer.Option("--out", help="Write summary.json and flows here.", show_default="no files"),
+    typer.Option(
+        "--out",
+        help="Write summary.json and flows here.",
+        show_default="no files",
+        parser=output_dir,
+    ),
 ]
 Json = Annotated[bool, flag("--json", "Print one JSON document on stdout (nothing else).")]
 Replicates = Annotated[
     int,
-    typer.Option("--replicates", help="Runs with seeds SEED..SEED+N-1: intervals (noise only)."),
+    typer.Option(
+        "--replicates",
+        help=f"Runs with seeds SEED..SEED+N-1: intervals (noise only; at most {MAX_REPLICATES}).",
+        parser=int_option("--replicates", 1, MAX_REPLICATES),
+    ),
 ]
 Bookings = Annotated[
     Path | None,
-    typer.Option("--bookings", help="County admissions CSV: county_fips, year, admissions."),
+    typer.Option(
+        "--bookings",
+        help="County admissions CSV: county_fips, year, admissions.",
+        parser=path_option("--bookings"),
+    ),
+]
+
+
+Fips = Annotated[
+    str | None,
+    typer.Option(
+        "--county", help="5-digit county FIPS.", parser=token_option("--county", "a FIPS code")
+    ),
+]
+State = Annotated[
+    str | None,
+    typer.Option(
+        "--state", help="USPS state code.", parser=token_option("--state", "a USPS state code")
+    ),
 ]
 
 
@@ -130,8 +199,12 @@ def run(
     "scomm compare baseline no-scomm --county 06037 --json"
 )
 def compare(
-    a: Annotated[str, typer.Argument(help="First scenario (name or file).")],
-    b: Annotated[str, typer.Argument(help="Second scenario (name or file).")],
+    a: Annotated[
+        str, typer.Argument(help="First scenario (name or file).", parser=name_option("A"))
+    ],
+    b: Annotated[
+        str, typer.Argument(help="Second scenario (name or file).", parser=name_option("B"))
+    ],
     start: Start = None,
     end: End = None,
     states: States = None,
@@ -179,9 +252,16 @@ def scenarios(json_: Json = False) -> None:
 
 @app.command(epilog="Example: scomm params --date 2012-06-01 --county 36081")
 def params(
-    date: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default today).")] = None,
-    county: Annotated[str | None, typer.Option("--county", help="5-digit county FIPS.")] = None,
-    state: Annotated[str | None, typer.Option("--state", help="USPS state code.")] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            help="YYYY-MM-DD (default today).",
+            parser=token_option("--date", "a date YYYY-MM-DD"),
+        ),
+    ] = None,
+    county: Fips = None,
+    state: State = None,
     scenario: Scenario = "baseline",
     json_: Json = False,
 ) -> None:
@@ -202,30 +282,53 @@ def params(
 )
 def sweep(
     scenarios: Annotated[
-        str, typer.Option("--scenarios", help="Names or YAML files, A,B,...; differences vs A.")
+        str,
+        typer.Option(
+            "--scenarios",
+            help="Names or YAML files, A,B,...; differences vs A.",
+            parser=names_option("--scenarios"),
+        ),
     ],
     replicates: Annotated[
-        int, typer.Option("--replicates", help="Replicates per scenario; r uses seed S + r.")
+        int,
+        typer.Option(
+            "--replicates",
+            help=f"Replicates per scenario (at most {MAX_SWEEP_REPLICATES:,}); r uses seed S + r.",
+            parser=int_option("--replicates", 1, MAX_SWEEP_REPLICATES),
+        ),
     ],
     start: Start = None,
     end: End = None,
     states: States = None,
     seed: Seed = 0,
     workers: Annotated[
-        int | None, typer.Option("--workers", help="Local Dask worker processes.")
+        int | None,
+        typer.Option(
+            "--workers",
+            help=f"Local Dask worker processes (at most {MAX_WORKERS}).",
+            parser=int_option("--workers", 1, MAX_WORKERS),
+        ),
     ] = None,
     scheduler: Annotated[
-        str | None, typer.Option("--scheduler", help="A running Dask scheduler, tcp://HOST:PORT.")
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="A running Dask scheduler, tcp://HOST:PORT.",
+            parser=token_option("--scheduler", "tcp://HOST:PORT"),
+        ),
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Write results.parquet and summary.json here.")
+        Path | None,
+        typer.Option(
+            "--out", help="Write results.parquet and summary.json here.", parser=output_dir
+        ),
     ] = None,
     json_: Json = False,
 ) -> None:
     """Monte Carlo replicates of scenarios on Dask: intervals and paired differences."""
     from scomm import sweep as sw
 
-    names = tuple(s.strip() for s in scenarios.split(",") if s.strip())
+    names = tuple(scenarios.split(","))
     plan = sw.plan(sw.SweepSpec(names, replicates, seed, start, end, states))
     rows = sw.execute(plan, workers=workers, scheduler=scheduler, console=err)
     doc = sw.summarize(plan, rows)
@@ -244,10 +347,22 @@ def sweep(
 )
 def brief(
     state: Annotated[
-        str | None, typer.Option("--state", help="USPS state code.", show_default="none")
+        str | None,
+        typer.Option(
+            "--state",
+            help="USPS state code.",
+            show_default="none",
+            parser=token_option("--state", "a USPS state code"),
+        ),
     ] = None,
     county: Annotated[
-        str | None, typer.Option("--county", help="5-digit county FIPS.", show_default="none")
+        str | None,
+        typer.Option(
+            "--county",
+            help="5-digit county FIPS.",
+            show_default="none",
+            parser=token_option("--county", "a FIPS code"),
+        ),
     ] = None,
     national: Annotated[
         bool, flag("--national", "The whole country (every state and DC).")
@@ -255,7 +370,12 @@ def brief(
     scenario: Scenario = "baseline",
     compare_with: Annotated[
         str | None,
-        typer.Option("--compare", help="A second scenario to compare with.", show_default="none"),
+        typer.Option(
+            "--compare",
+            help="A second scenario to compare with.",
+            show_default="none",
+            parser=name_option("--compare"),
+        ),
     ] = None,
     start: Start = None,
     end: End = None,
@@ -263,15 +383,23 @@ def brief(
     replicates: Annotated[
         int,
         typer.Option(
-            "--replicates", help="Runs (seeds SEED..SEED+N-1) behind each interval.", min=2
+            "--replicates",
+            help=f"Runs (seeds SEED..SEED+N-1) behind each interval (2 to {MAX_REPLICATES}).",
+            parser=int_option("--replicates", 2, MAX_REPLICATES),
         ),
     ] = 10,
     lang: Annotated[
-        str, typer.Option("--lang", help="Language: en or es (es-ES, es-MX: regional numbers).")
+        str,
+        typer.Option(
+            "--lang",
+            help="Language: en or es (es-ES, es-MX: regional numbers).",
+            parser=token_option("--lang", "en or es, e.g. es-MX"),
+        ),
     ] = "en",
     pdf: Annotated[bool, flag("--pdf", "Also print it to PDF through Chromium.")] = False,
     out: Annotated[
-        Path, typer.Option("--out", help="Folder for the brief, its PNGs (and PDF).")
+        Path,
+        typer.Option("--out", help="Folder for the brief, its PNGs (and PDF).", parser=output_dir),
     ] = Path("out"),
 ) -> None:
     """A self-contained HTML brief (summary page, charts, maps, metrics, numbered sources)
@@ -288,8 +416,15 @@ def brief(
 
 @app.command(epilog="Example: scomm serve --port 8080, then open http://127.0.0.1:8080/")
 def serve(
-    host: Annotated[str, typer.Option("--host", help="Address to bind.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host", help="Address to bind.", parser=token_option("--host", "an IP address")
+        ),
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", help="TCP port.", parser=int_option("--port", 1, 65535))
+    ] = 8000,
 ) -> None:
     """The local dashboard and its JSON API (http://HOST:PORT/)."""
     from scomm.web.server import serve as run_server
@@ -299,15 +434,40 @@ def serve(
 
 @app.command(epilog="Example: scomm monitor --county 04013 --intensity 0.5")
 def monitor(
-    county: Annotated[str, typer.Option("--county", help="5-digit county FIPS.")],
+    county: Annotated[
+        str,
+        typer.Option(
+            "--county", help="5-digit county FIPS.", parser=token_option("--county", "a FIPS code")
+        ),
+    ],
     intensity: Annotated[
-        float, typer.Option("--intensity", help="Pretextual arrests per Hispanic booking.")
+        float,
+        typer.Option(
+            "--intensity",
+            help="Pretextual arrests per Hispanic booking (0 to 5).",
+            parser=float_option("--intensity", 0, 5),
+        ),
     ],
     scenario: Scenario = "baseline",
-    start: Annotated[str | None, typer.Option("--start", help="First month (2011-07).")] = None,
-    end: Annotated[str | None, typer.Option("--end", help="Last month (2014-11).")] = None,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--start", help="First month (2011-07).", parser=token_option("--start", MONTH)
+        ),
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option("--end", help="Last month (2014-11).", parser=token_option("--end", MONTH)),
+    ] = None,
     seed: Seed = 0,
-    replicates: Annotated[int, typer.Option("--replicates", help="Runs per intensity.")] = 20,
+    replicates: Annotated[
+        int,
+        typer.Option(
+            "--replicates",
+            help=f"Runs per intensity (at most {MAX_REPLICATES}).",
+            parser=int_option("--replicates", 1, MAX_REPLICATES),
+        ),
+    ] = 20,
     json_: Json = False,
 ) -> None:
     """How many months a profiling monitor needs to flag pretextual arrests in a county."""

@@ -32,10 +32,20 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from scomm.errors import UserError
+from scomm.io import load_yaml, read_text
 
 Unit = Literal[
     "probability",
@@ -53,6 +63,9 @@ Unit = Literal[
     "flag",
 ]
 BOUNDED_UNITS = {"probability", "share"}
+#: The range of each unit's values (others: from 0, finite); a flag is true or false.
+UNIT_RANGE: dict[str, tuple[float, float]] = dict.fromkeys(BOUNDED_UNITS, (0.0, 1.0))
+MAX_TREE_DEPTH = 16  # folders below a parameter tree's root
 
 PARAMETER_ROOT = resources.files("scomm") / "parameters"
 
@@ -74,7 +87,8 @@ class Citation(BaseModel):
         return v
 
 
-Scalar = float | int | bool
+Number = StrictFloat | StrictInt  # a number as written: not a string, not true/false
+Scalar = Number | StrictBool
 Value = Scalar | dict[str, Scalar]
 
 
@@ -93,6 +107,35 @@ class Prior(BaseModel):
         if self.distribution == "loguniform" and self.low <= 0:
             raise ValueError(f"prior: a loguniform prior needs low > 0, got {self.low}")
         return self
+
+
+class MissingValue(UserError, KeyError):
+    """A parameter has no value on the day asked (before its first date) or no such key."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def value_problem(unit: str, v: object) -> str | None:
+    """Why ``v`` is not a value of ``unit`` (a finite number in the unit's range, or true or
+    false for a flag), or None."""
+    if unit == "flag":
+        return None if isinstance(v, bool) else f"unit flag takes true/false, got {v!r}"
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        return f"a {unit} is a number, got {v!r}"
+    if not math.isfinite(v):
+        return f"a {unit} must be a finite number, got {v}"
+    lo, hi = UNIT_RANGE.get(unit, (0.0, math.inf))
+    if v < lo:
+        return f"must not be negative, got {v}"
+    if v > hi:
+        return f"a {unit} must lie in [{lo:g}, {hi:g}], got {v}"
+    return None
+
+
+def _keys(value: object) -> tuple[str, ...] | None:
+    """A mapping value's sorted keys (None for a single value)."""
+    return tuple(sorted(value)) if isinstance(value, dict) else None
 
 
 class Entry(BaseModel):
@@ -134,18 +177,24 @@ class Parameter(BaseModel):
     def _check(self) -> Parameter:
         if not self.values:
             raise ValueError("values: at least one dated value is required")
-        for when, entry in self.values.items():
-            numbers = entry.value.values() if isinstance(entry.value, dict) else [entry.value]
-            if isinstance(entry.value, dict) and self.breakdown is None:
-                raise ValueError(f"values.{when}: a mapping value needs a breakdown")
-            for v in numbers:
-                if self.unit == "flag" and not isinstance(v, bool):
-                    raise ValueError(f"values.{when}: unit flag takes true/false, got {v!r}")
-                if self.unit in BOUNDED_UNITS and not 0 <= float(v) <= 1:
-                    raise ValueError(f"values.{when}: a {self.unit} must lie in [0, 1], got {v}")
-                if self.unit != "flag" and float(v) < 0:
-                    raise ValueError(f"values.{when}: must not be negative, got {v}")
+        first = min(self.values)
+        for when, entry in sorted(self.values.items()):
+            self._check_entry(when, entry.value)
+            if _keys(entry.value) != _keys(self.values[first].value):
+                raise ValueError(
+                    f"values.{when}: keys {_keys(entry.value) or '(a single value)'} differ "
+                    f"from values.{first}'s {_keys(self.values[first].value) or '(a single value)'}"
+                )
         return self
+
+    def _check_entry(self, when: dt.date, value: Any) -> None:
+        """One dated value: a mapping only with a breakdown; each number in range."""
+        if isinstance(value, dict) and self.breakdown is None:
+            raise ValueError(f"values.{when}: a mapping value needs a breakdown")
+        for v in value.values() if isinstance(value, dict) else [value]:
+            problem = value_problem(self.unit, v)
+            if problem:
+                raise ValueError(f"values.{when}: {problem}")
 
     def entry_at(self, when: dt.date) -> tuple[dt.date, Entry] | None:
         """The entry in force on ``when`` (the latest one dated on or before it)."""
@@ -159,7 +208,10 @@ class Parameter(BaseModel):
         """The value in force on ``when``; with ``key``, that key of a mapping value."""
         found = self.entry_at(when)
         if found is None:
-            raise KeyError(f"parameter {self.name} has no value on {when}")
+            raise MissingValue(
+                f"parameter {self.name} has no value on {when} (its first value is dated "
+                f"{min(self.values)})"
+            )
         value = found[1].value
         if key is None:
             return value
@@ -169,7 +221,7 @@ class Parameter(BaseModel):
             return value[key]
         if "default" in value:
             return value["default"]
-        raise KeyError(f"parameter {self.name} has no key {key!r} on {when}")
+        raise MissingValue(f"parameter {self.name} has no key {key!r} on {when}")
 
 
 _DATE_REPR = re.compile(r"datetime\.date\((\d+), (\d+), (\d+)\)")
@@ -199,18 +251,13 @@ def validation_message(origin: str, err: ValidationError, with_value: bool = Fal
 
 def parse_parameter(name: str, text: str, origin: str) -> Parameter:
     """Parse one parameter file's text; a bad file raises UserError naming the field."""
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise UserError(f"{origin}: not valid YAML ({exc.__class__.__name__})") from None
-    except ValueError as exc:  # YAML reads 2010-13-01 as a date and fails
-        raise UserError(f"{origin}: field values: a key is not a date ({exc})") from None
+    raw = load_yaml(text, origin)
     if not isinstance(raw, dict):
         raise UserError(f"{origin}: expected a mapping with description, unit and values")
     values = raw.get("values")
     if isinstance(values, dict):
         for key in values:
-            if not isinstance(key, dt.date):
+            if not isinstance(key, dt.date) or isinstance(key, dt.datetime):
                 raise UserError(f"{origin}: field values: {key!r} is not a date (YYYY-MM-DD)")
     try:
         return Parameter(name=name, **raw)
@@ -266,7 +313,13 @@ def _content(p: Parameter) -> dict[str, Any]:
 
 
 def _iter_files(root: Any, prefix: tuple[str, ...] = ()) -> Iterable[tuple[str, Any]]:
-    for child in sorted(root.iterdir(), key=lambda c: c.name):
+    if len(prefix) > MAX_TREE_DEPTH:
+        raise UserError(f"{root}: parameter folders nested more than {MAX_TREE_DEPTH} deep")
+    try:
+        children = sorted(root.iterdir(), key=lambda c: c.name)
+    except OSError as exc:
+        raise UserError(f"{root}: cannot list the folder: {exc.strerror or exc}") from None
+    for child in children:
         if child.is_dir():
             yield from _iter_files(child, (*prefix, child.name))
         elif child.name.endswith(".yaml"):
@@ -279,17 +332,61 @@ def load_tree(root: Path | None = None) -> ParameterSet:
     params = {}
     for name, file in _iter_files(base):
         origin = f"parameters/{name.replace('.', '/')}.yaml" if root is None else str(file)
-        params[name] = parse_parameter(name, file.read_text(encoding="utf-8"), origin)
+        params[name] = parse_parameter(name, read_text(file, origin), origin)
     return ParameterSet(params)
 
 
+def _like_packaged(mine: Parameter, packaged: Parameter, origin: str) -> None:
+    """A user's parameter has the packaged one's unit and keys, from no later a date."""
+    if mine.unit != packaged.unit:
+        raise UserError(f"{origin}: field unit: {mine.unit!r}; the model reads a {packaged.unit}")
+    first = min(mine.values)
+    want, got = _keys(packaged.values[min(packaged.values)].value), _keys(mine.values[first].value)
+    if want != got:
+        raise UserError(
+            f"{origin}: field values.{first}: keys {got or '(a single value)'}; the model reads "
+            f"{want or 'a single value'}"
+        )
+    if first > min(packaged.values):
+        raise UserError(
+            f"{origin}: field values: the first value is dated {first}; the model needs one "
+            f"from {min(packaged.values)}"
+        )
+
+
+def check_like_packaged(tree: ParameterSet, root: Path) -> None:
+    """A user's tree holds every parameter the model reads, each in the packaged unit and
+    keys and starting no later (so no run stops half-way on a missing value)."""
+    packaged = _tree(None)
+    missing = sorted(set(packaged.names()) - set(tree.names()))
+    if missing:
+        shown = ", ".join(f"{m.replace('.', '/')}.yaml" for m in missing[:3])
+        more = f" (and {len(missing) - 3} more)" if len(missing) > 3 else ""
+        raise UserError(
+            f"SCOMM_PARAMETERS: {str(root)!r} lacks parameter files the model reads: {shown}{more}"
+        )
+    for name in packaged.names():
+        origin = str(root / f"{name.replace('.', '/')}.yaml")
+        _like_packaged(tree[name], packaged[name], origin)
+
+
 @cache
+def _tree(custom: str | None) -> ParameterSet:
+    if custom is None:
+        return load_tree()
+    root = Path(custom)
+    if not root.is_dir():
+        raise UserError(f"SCOMM_PARAMETERS: {custom!r} is not a folder of parameter files")
+    tree = load_tree(root)
+    check_like_packaged(tree, root)
+    return tree
+
+
 def default_parameters() -> ParameterSet:
     """The parameter tree, loaded once: the package's, or the folder named by the
-    environment variable SCOMM_PARAMETERS (a user's edited copy of the tree)."""
-    custom = os.environ.get("SCOMM_PARAMETERS")
-    if custom:
-        if not Path(custom).is_dir():
-            raise UserError(f"SCOMM_PARAMETERS: {custom!r} is not a folder of parameter files")
-        return load_tree(Path(custom))
-    return load_tree()
+    environment variable SCOMM_PARAMETERS (a user's edited copy of the tree, checked to hold
+    every parameter the model reads)."""
+    return _tree(os.environ.get("SCOMM_PARAMETERS") or None)
+
+
+default_parameters.cache_clear = _tree.cache_clear  # type: ignore[attr-defined]

@@ -8,7 +8,7 @@ from scomm.compile import submitting
 from scomm.errors import UserError
 from scomm.jurisdictions.counties import counties, parse_states, state_names
 from scomm.jurisdictions.laws import Law, all_laws
-from scomm.periods import parse_date
+from scomm.periods import SUPPORTED, first_day, parse_date, parse_month
 from scomm.scenario import Scenario, resolve
 
 
@@ -22,7 +22,10 @@ def _place(county: str | None, state: str | None) -> tuple[str, list[int]]:
             raise UserError(f"--county: {county} is in {st}, not {state.upper()}")
         return f"{cty.table['full_name'][i]}, {st} ({county})", [i]
     if state is not None:
-        st = parse_states(state)[0]
+        chosen = parse_states(state)
+        if len(chosen) != 1:
+            raise UserError(f"--state: {state!r}: expected one USPS state code, e.g. NY")
+        st = chosen[0]
         idx = [i for i, s in enumerate(cty.state) if s == st]
         return f"{state_names()[st]} ({st})", idx
     return "the United States (all states and DC)", list(range(len(cty.fips)))
@@ -72,7 +75,8 @@ def _not_applied(law: Law, day: dt.date) -> str:
 
 def _interoperability(scn: Scenario, day: dt.date, idx: list[int]) -> list[str]:
     cty = counties()
-    acts = [cty.activation[i] for i in idx]
+    activation = cty.activation  # a list built on each access: read it once
+    acts = [activation[i] for i in idx]
     n_on = int(submitting(scn, day)[idx].sum())
     lines = [
         f"S-Comm (IDENT/IAFIS interoperability) active in {n_on} of {len(idx)} counties"
@@ -95,7 +99,13 @@ def rules_in_force(
     date: str | None, county: str | None, state: str | None, scenario: str = "baseline"
 ) -> dict:
     """Parameters, laws and interoperability status in force on ``date`` for the place."""
-    day = parse_date(date) if date else dt.date.today()
+    day = dt.date.today() if date is None else parse_date(date)
+    floor = first_day(parse_month(SUPPORTED[0]))
+    if day < floor:
+        raise UserError(
+            f"--date: {day} is before {floor}, the first day the model covers (its supported "
+            f"range is {SUPPORTED[0]}..{SUPPORTED[1]})"
+        )
     label, idx = _place(county, state)
     scn = resolve(scenario)
     laws = [

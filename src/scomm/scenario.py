@@ -22,28 +22,33 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from scomm.errors import UserError
+from scomm.flags import shown
+from scomm.io import is_file, read_yaml
 from scomm.jurisdictions.laws import Law, all_laws, parse_law
 from scomm.jurisdictions.scope import Scope
 from scomm.params import (
     Citation,
     Entry,
+    Number,
     Parameter,
     ParameterSet,
     default_parameters,
     validation_message,
+    value_problem,
 )
 
 PLACE_PARAMETERS = {"program.interoperability"}
+MAX_BASE_DEPTH = 32  # scenarios based on scenarios based on ...
 
 
 class Override(BaseModel):
@@ -57,7 +62,7 @@ class Override(BaseModel):
     states: list[str] = Field(default_factory=list)
     counties: list[str] = Field(default_factory=list)
     value: Any = None
-    scale: float | dict[str, float] | None = None
+    scale: Number | dict[str, Number] | None = None
     note: str | None = None
 
     @model_validator(mode="after")
@@ -67,8 +72,8 @@ class Override(BaseModel):
         if len({"value", "scale"} & self.model_fields_set) != 1:
             raise ValueError("give exactly one of value or scale")
         factors = self.scale.values() if isinstance(self.scale, dict) else [self.scale]
-        if self.scale is not None and any(f < 0 for f in factors):
-            raise ValueError(f"scale: {self.scale} must not be negative")
+        if self.scale is not None and any(not math.isfinite(f) or f < 0 for f in factors):
+            raise ValueError(f"scale: {self.scale} must be a finite number, not negative")
         return self
 
     @property
@@ -160,27 +165,36 @@ def scenario_names() -> list[str]:
     )
 
 
-def _read_file(name_or_path: str) -> tuple[dict, str]:
-    path = Path(name_or_path)
-    if name_or_path.endswith((".yaml", ".yml")) or path.exists():
-        if not path.is_file():
-            raise UserError(f"--scenario: file {name_or_path!r} does not exist")
-        text, origin = path.read_text("utf-8"), str(path)
+def _looks_like_file(name_or_path: str) -> bool:
+    """A YAML file name, a path with a folder in it, or an existing file."""
+    return name_or_path.endswith((".yaml", ".yml")) or "/" in name_or_path or is_file(name_or_path)
+
+
+def _source(name_or_path: str) -> tuple[str, str]:
+    """Where a scenario comes from: its identity (``packaged:NAME`` or the file's resolved
+    path, so a cycle is found whatever spelling names the file) and its label."""
+    if _looks_like_file(name_or_path):
+        if not is_file(name_or_path):
+            raise UserError(f"--scenario: file {shown(name_or_path)} does not exist")
+        return str(Path(name_or_path).resolve()), name_or_path
+    if name_or_path not in scenario_names():
+        raise UserError(
+            f"--scenario: unknown scenario {shown(name_or_path)}; known: "
+            + ", ".join(scenario_names())
+        )
+    return f"packaged:{name_or_path}", f"scenarios/{name_or_path}.yaml"
+
+
+def _read_file(identity: str, origin: str) -> dict:
+    """The scenario file's mapping; an unreadable or invalid file raises UserError."""
+    if identity.startswith("packaged:"):
+        source = _scenario_dir() / f"{identity.removeprefix('packaged:')}.yaml"
     else:
-        f = _scenario_dir() / f"{name_or_path}.yaml"
-        if not f.is_file():
-            raise UserError(
-                f"--scenario: unknown scenario {name_or_path!r}; known: "
-                + ", ".join(scenario_names())
-            )
-        text, origin = f.read_text("utf-8"), f"scenarios/{name_or_path}.yaml"
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise UserError(f"{origin}: not valid YAML ({exc.__class__.__name__})") from None
+        source = Path(identity)
+    raw = read_yaml(source, origin)
     if not isinstance(raw, dict):
         raise UserError(f"{origin}: expected a mapping with name, description, base")
-    return raw, origin
+    return raw
 
 
 def _validate(raw: dict, origin: str) -> ScenarioFile:
@@ -219,13 +233,11 @@ def _scaled(value: Any, scale: float | dict[str, float]) -> Any:
     return value * scale.get("", 1.0)
 
 
-def _apply_override(param: Parameter, ov: Override, origin: str) -> Parameter:
-    """Replace (``value``) or multiply (``scale``) a parameter's values from ov.start to
-    ov.until (national overrides); the value in force after ov.until resumes."""
-    _check_keys(param, ov, origin)
+def _overridden_values(param: Parameter, ov: Override, origin: str) -> dict[dt.date, Entry]:
+    """The parameter's dated entries with the override applied from ov.start to ov.until
+    (the value in force after ov.until resumes)."""
     citation = Citation(title=f"scenario {origin}", url="docs/scenarios.md", date=ov.start)
     note = ov.note or f"scenario override from {origin}"
-
     inside = ov.scope.in_force
     kept = {d: e for d, e in param.values.items() if not inside(d)}
     if ov.until is not None:
@@ -233,39 +245,64 @@ def _apply_override(param: Parameter, ov: Override, origin: str) -> Parameter:
         found = param.entry_at(after)
         if found and after not in kept:
             kept[after] = found[1]
-    if "scale" in ov.model_fields_set:
-        at_start = param.entry_at(ov.start)
-        if at_start is None:
-            raise UserError(f"{origin}: parameter {ov.name}: no value in force on {ov.start}")
-        window = {ov.start: at_start[1]} | {d: e for d, e in param.values.items() if inside(d)}
-        for d, e in window.items():
-            kept[d] = Entry(
-                value=_scaled(e.value, ov.scale),
-                citation=citation,
-                note=f"{note} (x {ov.scale} of: {e.citation.title})",
-            )
-    else:
+    if "scale" not in ov.model_fields_set:
         kept[ov.start] = Entry(value=ov.value, citation=citation, note=note)
+        return kept
+    at_start = param.entry_at(ov.start)
+    if at_start is None:
+        raise UserError(f"{origin}: parameter {ov.name}: no value in force on {ov.start}")
+    window = {ov.start: at_start[1]} | {d: e for d, e in param.values.items() if inside(d)}
+    for d, e in window.items():
+        kept[d] = Entry(
+            value=_scaled(e.value, ov.scale),
+            citation=citation,
+            note=f"{note} (x {ov.scale} of: {e.citation.title})",
+        )
+    return kept
+
+
+def _check_value(param: Parameter, ov: Override, origin: str) -> None:
+    """An override's value is of the parameter's unit (type, finite, range), key by key."""
+    numbers = ov.value.values() if isinstance(ov.value, dict) else [ov.value]
+    for v in numbers:
+        problem = value_problem(param.unit, v)
+        if problem:
+            raise UserError(
+                f"{origin}: parameter {ov.name}: value {shown(repr(ov.value))}: {problem}"
+            )
+
+
+def _apply_override(param: Parameter, ov: Override, origin: str) -> Parameter:
+    """Replace (``value``) or multiply (``scale``) a parameter's values (national
+    overrides); the result is validated like a parameter file (type, finite, unit range)."""
+    _check_keys(param, ov, origin)
+    if "value" in ov.model_fields_set:
+        _check_value(param, ov, origin)
     try:
+        kept = _overridden_values(param, ov, origin)
         return Parameter(**{**param.model_dump(exclude={"values"}), "values": kept})
     except ValidationError as err:
         msg = err.errors()[0]["msg"].removeprefix("Value error, ")
-        shown = ov.value if "value" in ov.model_fields_set else f"scale {ov.scale}"
-        raise UserError(f"{origin}: parameter {ov.name}: {shown!r}: {msg}") from None
+        shown_value = ov.value if "value" in ov.model_fields_set else f"scale {ov.scale}"
+        raise UserError(f"{origin}: parameter {ov.name}: {shown_value!r}: {msg}") from None
 
 
 def _base(spec: ScenarioFile, origin: str, seen: tuple[str, ...]) -> Scenario | None:
-    """The resolved base scenario (None: history itself, from the parameter tree)."""
+    """The resolved base scenario (None: history itself, from the parameter tree); ``seen``
+    holds the identities of the scenarios that led here."""
     if spec.base is None:
         return None
-    if spec.base in seen or spec.base == spec.name:
-        raise UserError(f"{origin}: field base: {spec.base!r} makes a cycle")
-    if spec.base not in scenario_names() and not Path(spec.base).is_file():
+    if len(seen) > MAX_BASE_DEPTH:
+        raise UserError(f"{origin}: field base: more than {MAX_BASE_DEPTH} scenarios deep")
+    if not _looks_like_file(spec.base) and spec.base not in scenario_names():
         raise UserError(
-            f"{origin}: field base: unknown scenario {spec.base!r}; known: "
+            f"{origin}: field base: unknown scenario {shown(spec.base)}; known: "
             + ", ".join(scenario_names())
         )
-    return resolve(spec.base, (*seen, spec.name))
+    identity, _ = _source(spec.base)
+    if identity in seen:
+        raise UserError(f"{origin}: field base: {spec.base!r} makes a cycle")
+    return resolve(spec.base, seen)
 
 
 def _laws(changes: LawChanges, origin: str, laws: list[Law]) -> list[Law]:
@@ -319,9 +356,9 @@ def _parameters(
 
 def resolve(name_or_path: str, _seen: tuple[str, ...] = ()) -> Scenario:
     """Load, validate and resolve a scenario (by packaged name or file path)."""
-    raw, origin = _read_file(name_or_path)
-    spec = _validate(raw, origin)
-    parent = _base(spec, origin, _seen)
+    identity, origin = _source(name_or_path)
+    spec = _validate(_read_file(identity, origin), origin)
+    parent = _base(spec, origin, (*_seen, identity))
     if parent is None:
         params, place, pretext = default_parameters(), (), ()
         laws = [lw for lw in all_laws() if lw.in_history]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.machinery
+import itertools
 import logging
 import math
 import os
@@ -35,6 +36,7 @@ from rich.table import Table
 
 from scomm import __version__, periods
 from scomm.errors import UserError
+from scomm.flags import MAX_SWEEP_REPLICATES, MAX_SWEEP_SCENARIOS, MAX_SWEEP_TASKS, MAX_WORKERS
 from scomm.io import atomic_dir, write_json
 from scomm.jurisdictions.counties import parse_states
 from scomm.report.numbers import REPLICATES, format_value
@@ -44,6 +46,7 @@ from scomm.scenario import resolve
 SEED_LIMIT = MAX_SEED + 1  # seeds are 64-bit (scomm.rng)
 WORKER_TIMEOUT = 60  # seconds to wait for a scheduler's first worker
 Z95 = statistics.NormalDist().inv_cdf(0.975)
+IN_FLIGHT_PER_WORKER = 4  # tasks submitted ahead per worker: enough to keep each one busy
 
 
 @dataclass(frozen=True)
@@ -72,10 +75,22 @@ class Plan:
 
 def plan(spec: SweepSpec) -> Plan:
     """Validate everything before any worker starts; bad input raises UserError."""
-    if not spec.scenarios:
+    if not spec.scenarios or "" in spec.scenarios:
         raise UserError("--scenarios: expected one or more scenario names or files, e.g. baseline")
-    if spec.replicates < 1:
-        raise UserError(f"--replicates: {spec.replicates} must be at least 1")
+    if len(spec.scenarios) > MAX_SWEEP_SCENARIOS:
+        raise UserError(
+            f"--scenarios: {len(spec.scenarios)} scenarios; a sweep takes at most "
+            f"{MAX_SWEEP_SCENARIOS}"
+        )
+    if not 1 <= spec.replicates <= MAX_SWEEP_REPLICATES:
+        raise UserError(
+            f"--replicates: {spec.replicates} must be from 1 to {MAX_SWEEP_REPLICATES:,}"
+        )
+    if len(spec.scenarios) * spec.replicates > MAX_SWEEP_TASKS:
+        raise UserError(
+            f"--replicates: {len(spec.scenarios)} scenarios x {spec.replicates:,} replicates "
+            f"is more than {MAX_SWEEP_TASKS:,} runs"
+        )
     if spec.seed < 0 or spec.seed + spec.replicates > SEED_LIMIT:
         raise UserError(
             f"--seed: seeds {spec.seed}..{spec.seed + spec.replicates - 1} must lie in "
@@ -198,6 +213,57 @@ def _client(workers: int, scheduler: str | None) -> Iterator[Any]:
         yield client
 
 
+def _progress(console: Console | None) -> Progress:
+    """The sweep's progress bar on stderr (off when stderr is not a terminal, where rich
+    would leave a blank line before any later message)."""
+    console = console or Console(stderr=True)
+    columns = (
+        TextColumn("[bold]sweep"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("runs"),
+        TimeElapsedColumn(),
+    )
+    return Progress(*columns, console=console, transient=True, disable=not console.is_terminal)
+
+
+def _jobs(p: Plan) -> Iterator[tuple[int, int]]:
+    """Every (scenario, replicate), scenario by scenario, generated as needed."""
+    for i in range(len(p.names)):
+        for r in range(p.spec.replicates):
+            yield i, r
+
+
+def _run_all(client: Any, p: Plan, window: int, bar: Progress) -> dict[tuple[int, int], dict]:
+    """Run the tasks with at most ``window`` submitted and unfinished at a time, so a large
+    sweep never builds every task up front."""
+    from distributed import as_completed
+
+    start, end = p.period
+    jobs = _jobs(p)
+    done: dict[tuple[int, int], dict] = {}
+    task = bar.add_task("sweep", total=len(p.names) * p.spec.replicates)
+
+    job_of: dict[str, tuple[int, int]] = {}
+
+    def submit(job: tuple[int, int]) -> Any:
+        i, r = job
+        fut = client.submit(
+            run_replicate, p.sources[i], p.spec.seed + r, start, end, list(p.states)
+        )
+        job_of[fut.key] = job
+        return fut
+
+    running = as_completed([submit(job) for job in itertools.islice(jobs, window)])
+    for fut in running:
+        done[job_of.pop(fut.key)] = fut.result()
+        bar.advance(task)
+        nxt = next(jobs, None)
+        if nxt is not None:
+            running.add(submit(nxt))
+    return done
+
+
 def execute(
     p: Plan,
     workers: int | None = None,
@@ -206,38 +272,17 @@ def execute(
 ) -> list[dict]:
     """Run every (scenario, replicate) task on Dask; results sorted by scenario then replicate,
     each ``{"scenario", "replicate", "seed", "measures"}``."""
-    from distributed import as_completed
-
     if workers is not None and scheduler is not None:
         raise UserError("--workers: give either --workers or --scheduler, not both")
-    if workers is not None and workers < 1:
-        raise UserError(f"--workers: {workers} must be at least 1")
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        raise UserError(f"--workers: {workers} must be from 1 to {MAX_WORKERS}")
     n_tasks = len(p.names) * p.spec.replicates
     n_workers = workers or max(1, min(os.cpu_count() or 1, n_tasks))
-    start, end = p.period
-    jobs = [(i, r) for i in range(len(p.names)) for r in range(p.spec.replicates)]
-    done: dict[tuple[int, int], dict] = {}
-    with _client(n_workers, scheduler) as client:
-        futures = {
-            client.submit(
-                run_replicate, p.sources[i], p.spec.seed + r, start, end, list(p.states)
-            ): (i, r)
-            for i, r in jobs
-        }
-        columns = (
-            TextColumn("[bold]sweep"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("runs"),
-            TimeElapsedColumn(),
-        )
-        with Progress(*columns, console=console or Console(stderr=True), transient=True) as bar:
-            task = bar.add_task("sweep", total=n_tasks)
-            for fut in as_completed(futures):
-                done[futures[fut]] = fut.result()
-                bar.advance(task)
+    with _client(n_workers, scheduler) as client, _progress(console) as bar:
+        window = IN_FLIGHT_PER_WORKER * max(n_workers, len(client.scheduler_info()["workers"]))
+        done = _run_all(client, p, window, bar)
     out = []
-    for i, r in jobs:
+    for i, r in _jobs(p):
         got = done[(i, r)]
         if got["scenario_hash"] != p.hashes[i]:
             raise UserError(

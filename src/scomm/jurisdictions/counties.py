@@ -12,6 +12,7 @@ import numpy as np
 import polars as pl
 
 from scomm.errors import UserError
+from scomm.flags import items, shown
 
 
 def _read(name: str) -> pl.DataFrame:
@@ -71,12 +72,13 @@ def state_names() -> dict[str, str]:
 
 
 def parse_states(text: str | None) -> list[str]:
-    """'NY,CA' → ['CA', 'NY']; None → all; an unknown code raises UserError."""
+    """'NY,CA' → ['CA', 'NY']; None → all; an unknown code, an empty value or an empty
+    item (``,``) raises UserError."""
     known = counties().states()
-    if not text:
+    if text is None:
         return known
-    wanted = [s.strip().upper() for s in text.split(",") if s.strip()]
+    wanted = [s.upper() for s in items(text, "--states", "USPS codes, e.g. NY,CA")]
     for s in wanted:
         if s not in known:
-            raise UserError(f"--states: {s!r} is not a USPS state code (e.g. NY, CA, DC)")
+            raise UserError(f"--states: {shown(s)} is not a USPS state code (e.g. NY, CA, DC)")
     return sorted(set(wanted))

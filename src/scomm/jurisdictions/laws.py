@@ -25,10 +25,10 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from scomm.errors import UserError
+from scomm.io import read_yaml
 from scomm.jurisdictions.scope import Scope
 from scomm.params import Citation, validation_message
 from scomm.rules.categories import CHARGE_KEYS, LEVEL_KEYS
@@ -123,14 +123,6 @@ class Law(BaseModel):
         return text
 
 
-def load_yaml(text: str, origin: str) -> object:
-    """Parse YAML text; a syntax error raises UserError naming the file."""
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise UserError(f"{origin}: not valid YAML ({exc.__class__.__name__})") from None
-
-
 def parse_law(raw: object, origin: str) -> Law:
     """Validate one law mapping; errors name the file and field."""
     if not isinstance(raw, dict):
@@ -151,7 +143,7 @@ def all_laws() -> tuple[Law, ...]:
     for f in sorted(folder.iterdir(), key=lambda p: p.name):
         if f.name.endswith(".yaml"):
             origin = f"laws/{f.name}"
-            law = parse_law(load_yaml(f.read_text("utf-8"), origin), origin)
+            law = parse_law(read_yaml(f, origin), origin)
             if law.id != f.name.removesuffix(".yaml"):
                 raise UserError(f"{origin}: field id: {law.id!r} differs from the file name")
             laws.append(law)

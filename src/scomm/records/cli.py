@@ -14,12 +14,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from scomm.io import print_json
+from scomm.flags import MAX_MIN_CELL, int_option, list_option, path_option, token_option
+from scomm.io import output_dir, print_json
+from scomm.jurisdictions.counties import parse_states
 from scomm.records import adapters, dimensions, loader, validate
 from scomm.records import compare as compare_mod
 from scomm.records import summarize as summarize_mod
 from scomm.records.suppress import DEFAULT_MIN_CELL
 from scomm.report.numbers import AS_GIVEN, format_value
+from scomm.rng import MAX_SEED
 
 app = typer.Typer(
     name="records",
@@ -31,19 +34,34 @@ app = typer.Typer(
 out_console = Console()
 err_console = Console(stderr=True)
 
-Paths = Annotated[list[Path], typer.Argument(help="Record files (.csv, .csv.gz, .parquet).")]
+Paths = Annotated[
+    list[Path],
+    typer.Argument(help="Record files (.csv, .csv.gz, .parquet).", parser=path_option("PATH")),
+]
 Format = Annotated[
     str,
-    typer.Option("--format", help="auto (detect from the header) or " + "|".join(adapters.BY_NAME)),
+    typer.Option(
+        "--format",
+        help="auto (detect from the header) or " + "|".join(adapters.BY_NAME),
+        parser=token_option("--format", "auto or a format name"),
+    ),
 ]
 Json = Annotated[
     bool, typer.Option("--json", help="Print one JSON document on stdout.", metavar="")
 ]
 MinCell = Annotated[
     int,
-    typer.Option("--min-cell", help=f"Minimum published cell size (>= {DEFAULT_MIN_CELL})."),
+    typer.Option(
+        "--min-cell",
+        help=f"Minimum published cell size (>= {DEFAULT_MIN_CELL}).",
+        parser=int_option("--min-cell", 0, MAX_MIN_CELL),
+    ),
 ]
-Folder = Annotated[Path, typer.Argument(help="A folder written by `scomm records load`.")]
+Folder = Annotated[
+    Path,
+    typer.Argument(help="A folder written by `scomm records load`.", parser=path_option("FOLDER")),
+]
+MONTH = "a month YYYY-MM"
 
 
 def _count(n: int) -> str:
@@ -53,7 +71,9 @@ def _count(n: int) -> str:
 @app.command()
 def load(
     paths: Paths,
-    out: Annotated[Path, typer.Option("--out", help="Folder for the canonical tables.")],
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for the canonical tables.", parser=output_dir)
+    ],
     format: Format = "auto",
     json_: Json = False,
 ) -> None:
@@ -157,14 +177,20 @@ def summarize(
     by: Annotated[
         str | None,
         typer.Option(
-            "--by", help="Group by, e.g. state,year. Keys: " + ",".join(dimensions.BY_KEYS)
+            "--by",
+            help="Group by, e.g. state,year. Keys: " + ",".join(dimensions.BY_KEYS),
+            parser=list_option("--by", "keys such as state,year"),
         ),
     ] = None,
     json_: Json = False,
     min_cell: MinCell = DEFAULT_MIN_CELL,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Write each table (Parquet, CSV) and summary.json here."),
+        typer.Option(
+            "--out",
+            help="Write each table (Parquet, CSV) and summary.json here.",
+            parser=output_dir,
+        ),
     ] = None,
 ) -> None:
     """The funnel and oversight metrics the records support, small cells suppressed."""
@@ -183,24 +209,46 @@ def compare(
     folder: Folder,
     scenario: Annotated[str, typer.Option("--scenario", help="Model scenario.")] = "baseline",
     start: Annotated[
-        str | None, typer.Option("--start", help="First month (default: the records' first).")
+        str | None,
+        typer.Option(
+            "--start",
+            help="First month (default: the records' first).",
+            parser=token_option("--start", MONTH),
+        ),
     ] = None,
     end: Annotated[
-        str | None, typer.Option("--end", help="Last month (default: the records' last).")
+        str | None,
+        typer.Option(
+            "--end",
+            help="Last month (default: the records' last).",
+            parser=token_option("--end", MONTH),
+        ),
     ] = None,
     states: Annotated[
-        str | None, typer.Option("--states", help="USPS codes (default: states in the records).")
+        str | None,
+        typer.Option(
+            "--states",
+            help="USPS codes (default: states in the records).",
+            parser=list_option("--states", "USPS codes"),
+        ),
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Model random seed.")] = 0,
+    seed: Annotated[
+        int,
+        typer.Option("--seed", help="Model random seed.", parser=int_option("--seed", 0, MAX_SEED)),
+    ] = 0,
     min_cell: MinCell = DEFAULT_MIN_CELL,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Write comparison tables (Parquet, CSV) and compare.json here."),
+        typer.Option(
+            "--out",
+            help="Write comparison tables (Parquet, CSV) and compare.json here.",
+            parser=output_dir,
+        ),
     ] = None,
     json_: Json = False,
 ) -> None:
     """Monthly jail-based ICE arrests in the records beside the model's ICE book-ins."""
-    chosen = [s.strip() for s in states.split(",") if s.strip()] if states else None
+    chosen = parse_states(states) if states is not None else None
     result = compare_mod.compare(
         folder, scenario, start=start, end=end, states=chosen, seed=seed, min_cell=min_cell
     )

@@ -47,6 +47,11 @@ def records_monthly(folder: Path) -> pl.DataFrame:
             f"{folder}: the load has no arrests table; compare needs ICE arrest "
             "records (e.g. the Seattle-AOR arrests file)"
         )
+    with loader.reading(Path(folder) / "arrests.parquet"):
+        return _monthly(lf)
+
+
+def _monthly(lf: pl.LazyFrame) -> pl.DataFrame:
     return (
         lf.filter(
             pl.col("jail_based")

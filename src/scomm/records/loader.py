@@ -13,26 +13,31 @@ Memory stays flat whatever the input's length: every pass reads bounded batches.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import json
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
+import pyarrow as pa
 import pyarrow.parquet as pq
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 import scomm
 from scomm.errors import UserError
-from scomm.io import atomic_dir, write_json
+from scomm.io import atomic_dir, check_output_dir, is_file, read_json, write_json
+from scomm.params import validation_message
 from scomm.records import clean, reader, validate
-from scomm.records.schema import NAMES, NON_CONTENT, SCHEMA
+from scomm.records.schema import NAMES, NON_CONTENT, SCHEMA, TABLES
 
 MANIFEST = "manifest.json"
 VALIDATION = "validation.json"
 DUPKEY = "__dupkey"
 DUPBASIS = "__dupbasis"
+MAX_MANIFEST_BYTES = 64 << 20
 
 
 @dataclass
@@ -91,12 +96,11 @@ def _mapper(opened: reader.Opened) -> tuple[Callable[[pl.DataFrame], pl.DataFram
     return run, schema
 
 
-def stage(opened: reader.Opened, target: Path, today: dt.date) -> Staged:
-    """Map one input, batch by batch, to the canonical columns in ``target`` (Parquet),
-    validating against ``today`` (no date may be later)."""
-    a = opened.adapter
-    cols = set(opened.schema)
-    fix_exprs, fix_meta = [], []
+def _fix_counters(a: Any, cols: set[str]) -> tuple[list[pl.Expr], list[dict[str, Any]]]:
+    """Per hand fix that applies to the input: an expression counting the rows it fixes,
+    and its manifest entry (``rows_fixed`` filled batch by batch)."""
+    fix_exprs: list[pl.Expr] = []
+    fix_meta: list[dict[str, Any]] = []
     for spec in a.columns.values():
         for src in spec.present(cols):
             for fx in clean.fixes_for(a.name, src):
@@ -113,6 +117,15 @@ def stage(opened: reader.Opened, target: Path, today: dt.date) -> Staged:
                 fix_exprs.append(
                     (pl.col(src).str.strip_chars() == fx.bad).sum().alias(f"fix{len(fix_exprs)}")
                 )
+    return fix_exprs, fix_meta
+
+
+def stage(opened: reader.Opened, target: Path, today: dt.date) -> Staged:
+    """Map one input, batch by batch, to the canonical columns in ``target`` (Parquet),
+    validating against ``today`` (no date may be later)."""
+    a = opened.adapter
+    cols = set(opened.schema)
+    fix_exprs, fix_meta = _fix_counters(a, cols)
     run, schema = _mapper(opened)
     checker = validate.Checker(set(schema), today)
     writer = None
@@ -156,6 +169,8 @@ def stage(opened: reader.Opened, target: Path, today: dt.date) -> Staged:
         opened, target, rows, redacted=redacted, fixes=fix_meta, absent=absent, ignored=ignored
     )
     out.findings = checker.findings(opened.label, a.name, rows)
+    if opened.cut_row:
+        out.findings.append(validate.cut_row(opened.label, a.name, rows))
     return out
 
 
@@ -264,40 +279,46 @@ def run_validation(
 def load(paths: list[Path], out: Path, fmt: str = "auto", today: dt.date | None = None) -> dict:
     """Load inputs into ``out``: ``<table>.parquet`` per table, manifest.json, validation.json.
 
-    Returns the manifest. A stop-level validation finding raises UserError and leaves ``out``
-    without new files. ``today`` is the day of the check (default: the day of the call).
+    Returns the manifest. ``out`` is checked before any input is read; a stop-level
+    validation finding (or any other failure) raises and leaves ``out`` and its parent
+    without new files: inputs are staged inside the temporary folder of ``atomic_dir``.
+    ``today`` is the day of the check (default: the day of the call).
     """
+    check_output_dir(out)
     opened = open_all(paths, fmt)
     day = today or dt.date.today()
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".scomm-stage-", dir=out.parent) as tmp:
-        staged = [stage(o, Path(tmp) / f"{i}.parquet", day) for i, o in enumerate(opened)]
-        validate.raise_on_stop([f for s in staged for f in s.findings])
-        tables: dict[str, dict] = {}
-        with atomic_dir(out) as final:
-            for table in sorted({s.opened.adapter.table for s in staged}):
-                parts = [str(s.path) for s in staged if s.opened.adapter.table == table]
-                target = final / f"{table}.parquet"
-                try:
-                    write_table(parts, target)
-                except pl.exceptions.PolarsError as exc:
-                    raise _polars_failure(table, exc) from None
-                summary = (
-                    pl.scan_parquet(target)
-                    .select(
-                        pl.len().alias("rows"),
-                        pl.col("dup_group").is_not_null().sum().alias("dup_flagged"),
-                    )
-                    .collect()
-                    .row(0, named=True)
-                )
-                tables[table] = {"file": target.name, **summary}
-            manifest = _manifest(staged, tables)
-            write_json(final / MANIFEST, manifest)
-            findings = [f.as_dict() for s in staged for f in s.findings]
-            write_json(final / VALIDATION, findings)
+    with atomic_dir(Path(out)) as final:
+        with tempfile.TemporaryDirectory(prefix=".stage-", dir=final) as tmp:
+            staged = [stage(o, Path(tmp) / f"{i}.parquet", day) for i, o in enumerate(opened)]
+            validate.raise_on_stop([f for s in staged for f in s.findings])
+            tables = {
+                table: _write_canonical(staged, table, final)
+                for table in sorted({s.opened.adapter.table for s in staged})
+            }
+        manifest = _manifest(staged, tables)
+        write_json(final / MANIFEST, manifest)
+        write_json(final / VALIDATION, [f.as_dict() for s in staged for f in s.findings])
     return manifest
+
+
+def _write_canonical(staged: list[Staged], table: str, folder: Path) -> dict:
+    """``<table>.parquet`` from the staged inputs of that table; its manifest entry."""
+    parts = [str(s.path) for s in staged if s.opened.adapter.table == table]
+    target = folder / f"{table}.parquet"
+    try:
+        write_table(parts, target)
+    except pl.exceptions.PolarsError as exc:
+        raise _polars_failure(table, exc) from None
+    summary = (
+        pl.scan_parquet(target)
+        .select(
+            pl.len().alias("rows"),
+            pl.col("dup_group").is_not_null().sum().alias("dup_flagged"),
+        )
+        .collect()
+        .row(0, named=True)
+    )
+    return {"file": target.name, **summary}
 
 
 def _manifest(staged: list[Staged], tables: dict[str, dict]) -> dict:
@@ -331,27 +352,105 @@ def _manifest(staged: list[Staged], tables: dict[str, dict]) -> dict:
     }
 
 
+class _InputEntry(BaseModel):
+    """One input of a manifest (the keys its readers use; others are kept)."""
+
+    model_config = ConfigDict(extra="allow")
+    file: str
+    sha256: str
+    adapter: str
+    table: str
+
+
+class _TableEntry(BaseModel):
+    """One canonical table of a manifest."""
+
+    model_config = ConfigDict(extra="allow")
+    file: str
+    rows: int = Field(ge=0)
+    dup_flagged: int = Field(ge=0)
+
+
+class _Manifest(BaseModel):
+    """What a loaded folder's manifest.json must hold for summarize and compare to read it."""
+
+    model_config = ConfigDict(extra="allow")
+    inputs: list[_InputEntry]
+    tables: dict[str, _TableEntry]
+
+    @model_validator(mode="after")
+    def _files(self) -> _Manifest:
+        for name, entry in self.tables.items():
+            if name not in TABLES:
+                raise ValueError(f"tables: {name!r} is not a canonical table")
+            if entry.file != f"{name}.parquet":
+                raise ValueError(f"tables.{name}.file: {entry.file!r}; expected {name}.parquet")
+        return self
+
+
 def read_manifest(folder: Path) -> dict:
-    """The manifest of a loaded folder; a folder without one is refused."""
+    """The manifest of a loaded folder; a folder without one, or with one that is not the
+    manifest ``load`` writes, is refused."""
     path = Path(folder) / MANIFEST
-    if not path.is_file():
+    if not is_file(path):
         raise UserError(
             f"{folder}: not a records folder (no {MANIFEST}); run "
             "`scomm records load PATH... --out DIR` first"
         )
+    raw = read_json(path, str(path), limit=MAX_MANIFEST_BYTES)
     try:
-        return json.loads(path.read_text())
-    except json.JSONDecodeError as exc:
-        raise UserError(f"{path}: not valid JSON ({exc})") from None
+        _Manifest.model_validate(raw)
+    except ValidationError as err:
+        raise UserError(
+            validation_message(str(path), err)
+            + " (was the folder written by `scomm records load`?)"
+        ) from None
+    return raw
+
+
+def check_table(path: Path) -> None:
+    """A canonical table file: readable Parquet with exactly the canonical columns."""
+    try:
+        schema = pq.read_schema(path)
+    except (pa.ArrowException, OSError) as exc:
+        first = next((t for t in str(exc).splitlines() if t.strip()), type(exc).__name__)
+        raise UserError(
+            f"{path}: not a readable Parquet file ({first}); the file is truncated or corrupt"
+        ) from None
+    got = pl.from_arrow(schema.empty_table())
+    assert isinstance(got, pl.DataFrame)
+    if tuple(got.columns) != NAMES or dict(got.schema) != SCHEMA:
+        wrong = sorted(set(got.columns) ^ set(NAMES)) or [
+            n for n in NAMES if got.schema.get(n) != SCHEMA[n]
+        ]
+        raise UserError(
+            f"{path}: not a canonical records table (columns differ from the canonical schema: "
+            f"{', '.join(wrong[:5])}); reload the records with `scomm records load`"
+        )
 
 
 def scan_table(folder: Path, table: str) -> pl.LazyFrame | None:
-    """A canonical table of a loaded folder, lazily; None when the load had no such table."""
+    """A canonical table of a loaded folder, lazily; None when the load had no such table.
+    The file is checked first (readable, the canonical columns and types)."""
     manifest = read_manifest(folder)
     entry = manifest["tables"].get(table)
     if entry is None:
         return None
     path = Path(folder) / entry["file"]
-    if not path.is_file():
+    if not is_file(path):
         raise UserError(f"{path}: listed in {MANIFEST} but missing")
+    check_table(path)
     return pl.scan_parquet(path)
+
+
+@contextlib.contextmanager
+def reading(path: Path) -> Iterator[None]:
+    """Turn a failure to read a loaded table (a damaged Parquet page, found only when the
+    data is read) into a UserError naming the file."""
+    try:
+        yield
+    except (pl.exceptions.PolarsError, pa.ArrowException, OSError) as exc:
+        first = next((t for t in str(exc).splitlines() if t.strip()), type(exc).__name__)
+        raise UserError(
+            f"{path}: cannot be read ({first}); the file is damaged: load the records again"
+        ) from None

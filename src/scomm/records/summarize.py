@@ -107,15 +107,8 @@ def summarize(folder: Path, by: Sequence[str] = (), min_cell: int = DEFAULT_MIN_
         lf = loader.scan_table(folder, spec.table)
         if lf is None:
             continue
-        if spec.unit is not None:
-            lf = spec.unit(lf)
-        for measure in spec.metrics:
-            metrics += measure(lf, min_cell)
-        lf = grouped(lf, by)
-        for table in _count_tables(lf, spec, index, min_cell):
-            tables.append(table)
-            metrics += _note_funnel(funnel, spec, table, index)
-        tables += [extra(lf, index, min_cell) for extra in spec.tables]
+        with loader.reading(Path(folder) / f"{spec.table}.parquet"):
+            _add_table(spec, lf, by, index, min_cell, (tables, metrics, funnel))
     return {
         "scomm_version": scomm.__version__,
         "folder": str(folder),
@@ -128,6 +121,28 @@ def summarize(folder: Path, by: Sequence[str] = (), min_cell: int = DEFAULT_MIN_
         "metrics": metrics,
         "tables": tables,
     }
+
+
+def _add_table(
+    spec: TableSummary,
+    lf: pl.LazyFrame,
+    by: Sequence[str],
+    index: list[str],
+    min_cell: int,
+    into: tuple[list[dict], list[dict], dict[str, pl.DataFrame]],
+) -> None:
+    """One canonical table's metrics, count tables and funnel columns, added ``into`` the
+    summary's tables, metrics and funnel."""
+    tables, metrics, funnel = into
+    if spec.unit is not None:
+        lf = spec.unit(lf)
+    for measure in spec.metrics:
+        metrics += measure(lf, min_cell)
+    lf = grouped(lf, by)
+    for table in _count_tables(lf, spec, index, min_cell):
+        tables.append(table)
+        metrics += _note_funnel(funnel, spec, table, index)
+    tables += [extra(lf, index, min_cell) for extra in spec.tables]
 
 
 def _count_tables(

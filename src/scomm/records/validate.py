@@ -273,6 +273,25 @@ class Checker:
         ]
 
 
+def cut_row(file: str, adapter: str, rows: int) -> Finding:
+    """A stop-level finding for a CSV that ends right after a delimiter with no final
+    newline: the shape of a file cut off in transfer, whose last value would load as empty
+    (a file written whole ends its last row with a newline)."""
+    return Finding(
+        file,
+        adapter,
+        "cut_row",
+        "(last row)",
+        "the file ends right after a delimiter with no final newline, so its last value "
+        "may have been cut off",
+        1,
+        max(rows, 1),
+        0.0,
+        0.0,
+        [f"row {rows + 1}: ends with a delimiter and no newline"],
+    )
+
+
 def raise_on_stop(findings: list[Finding]) -> None:
     """Refuse the load on the first stop-level finding (the count of others is added)."""
     stops = [f for f in findings if f.level == "stop"]

@@ -10,7 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from scomm.io import print_json
+from scomm.flags import MAX_REPLICATES, int_option, list_option, path_option, token_option
+from scomm.io import output_dir, print_json
 from scomm.jurisdictions.counties import parse_states
 from scomm.study.design import MIN_COMPARISON, TIMINGS
 from scomm.study.estimators import ESTIMATORS
@@ -26,26 +27,73 @@ out_console = Console()
 err_console = Console(stderr=True)
 STUDY_FILES = ("study.json", "event_study.png", "event_study.csv")
 
-Outcome = Annotated[str, typer.Option("--outcome", help="violent|property, or a --panel column.")]
-Estimator = Annotated[str, typer.Option("--estimator", help="|".join(ESTIMATORS) + " (headline).")]
-States = Annotated[str | None, typer.Option("--states", help="USPS codes, e.g. CA,TX.")]
-PanelFile = Annotated[
-    Path | None, typer.Option("--panel", help="Your CSV/Parquet: county_fips, year|month, outcome.")
+Outcome = Annotated[
+    str,
+    typer.Option(
+        "--outcome",
+        help="violent|property, or a --panel column.",
+        parser=token_option("--outcome", "a column name"),
+    ),
 ]
-Weight = Annotated[str | None, typer.Option("--weight", help="Weight column of --panel.")]
+Estimator = Annotated[
+    str,
+    typer.Option(
+        "--estimator",
+        help="|".join(ESTIMATORS) + " (headline).",
+        parser=token_option("--estimator", "|".join(ESTIMATORS)),
+    ),
+]
+States = Annotated[
+    str | None,
+    typer.Option(
+        "--states", help="USPS codes, e.g. CA,TX.", parser=list_option("--states", "USPS codes")
+    ),
+]
+PanelFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--panel",
+        help="Your CSV/Parquet: county_fips, year|month, outcome.",
+        parser=path_option("--panel"),
+    ),
+]
+Weight = Annotated[
+    str | None,
+    typer.Option(
+        "--weight", help="Weight column of --panel.", parser=token_option("--weight", "a column")
+    ),
+]
 Weighted = Annotated[
     bool, typer.Option("--weighted", help="Weight by population (or --weight).", metavar="")
 ]
 Timing = Annotated[
-    str, typer.Option("--timing", help="|".join(TIMINGS) + ": first treated period.")
+    str,
+    typer.Option(
+        "--timing",
+        help="|".join(TIMINGS) + ": first treated period.",
+        parser=token_option("--timing", "|".join(TIMINGS)),
+    ),
 ]
 MinComparison = Annotated[
-    int, typer.Option("--min-comparison", help="Fewest counties the comparison cohort may have.")
+    int,
+    typer.Option(
+        "--min-comparison",
+        help="Fewest counties the comparison cohort may have.",
+        parser=int_option("--min-comparison", 0, 100_000),
+    ),
 ]
 Replicates = Annotated[
-    int, typer.Option("--replicates", help="Model seeds for the intensity design (0: skip).")
+    int,
+    typer.Option(
+        "--replicates",
+        help=f"Model seeds for the intensity design (0: skip; at most {MAX_REPLICATES}).",
+        parser=int_option("--replicates", 0, MAX_REPLICATES),
+    ),
 ]
-Out = Annotated[Path | None, typer.Option("--out", help="Write study.json, the PNG and a CSV.")]
+Out = Annotated[
+    Path | None,
+    typer.Option("--out", help="Write study.json, the PNG and a CSV.", parser=output_dir),
+]
 Json = Annotated[
     bool, typer.Option("--json", help="Print one JSON document on stdout.", metavar="")
 ]
@@ -71,7 +119,7 @@ def crime(
     spec = StudySpec(
         outcome=outcome,
         estimator=estimator,
-        states=parse_states(states) if states else None,
+        states=parse_states(states) if states is not None else None,
         panel_file=panel,
         weight=weight,
         weighted=weighted or weight is not None,
@@ -84,8 +132,18 @@ def crime(
 
 @app.command("panel")
 def panel_cmd(
-    file: Annotated[Path, typer.Argument(help="CSV/Parquet: county_fips, year|month, outcome.")],
-    outcome: Annotated[str, typer.Option("--outcome", help="The outcome column.")] = "outcome",
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV/Parquet: county_fips, year|month, outcome.", parser=path_option("FILE")
+        ),
+    ],
+    outcome: Annotated[
+        str,
+        typer.Option(
+            "--outcome", help="The outcome column.", parser=token_option("--outcome", "a column")
+        ),
+    ] = "outcome",
     estimator: Estimator = "cs",
     states: States = None,
     weight: Weight = None,
@@ -101,7 +159,7 @@ def panel_cmd(
     spec = StudySpec(
         outcome=outcome,
         estimator=estimator,
-        states=parse_states(states) if states else None,
+        states=parse_states(states) if states is not None else None,
         panel_file=file,
         weight=weight,
         weighted=weight is not None,
@@ -116,10 +174,6 @@ def _study(spec, out: Path | None, json_: bool) -> None:
     from scomm.study.run import check_spec, finite_document, run_study
 
     check_spec(spec)
-    if out is not None and out.exists() and not out.is_dir():
-        from scomm.errors import UserError
-
-        raise UserError(f"--out: {str(out)!r} is a file, not a folder")
     with err_console.status("estimating the event study"):
         doc, _ = run_study(spec)
     finite_document(doc)
