@@ -90,12 +90,12 @@ def test_api_activation_lists_every_county_with_its_map_id(client):
 
 
 def test_case_repeated_requests_are_served_from_the_cache(client):
-    cache = client.app.state.cache
+    queue = client.app.state.queue
     url = "/api/run?states=RI&start=2010-01&end=2010-02"
     client.get(url)
-    before = cache.computed
+    before = queue.computed
     client.get(url)
-    assert cache.computed == before
+    assert queue.computed == before
 
 
 def test_openapi_schema_is_served_and_the_docs_page_loads_nothing_external(client):

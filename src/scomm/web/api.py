@@ -10,6 +10,7 @@ import polars as pl
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
+from scomm.api import RunResult
 from scomm.compare import compare_runs
 from scomm.errors import UserError
 from scomm.io import json_text
@@ -18,7 +19,7 @@ from scomm.params_view import rules_in_force
 from scomm.report.geo import FIPS_TO_ATLAS
 from scomm.rng import MAX_SEED
 from scomm.scenario import packaged, scenario_names
-from scomm.web.follow import candidates, explain
+from scomm.web.follow import OUTCOMES, candidates, explain
 from scomm.web.runs import RunsDep, packaged_name
 
 MONTH = r"^\d{4}-\d{2}$"
@@ -56,7 +57,7 @@ def api_scenarios() -> dict:
 
 
 @router.get("/api/run")
-def api_run(
+async def api_run(
     runs: RunsDep,
     scenario: ScenarioQ = "baseline",
     start: StartQ = None,
@@ -65,11 +66,11 @@ def api_run(
     seed: SeedQ = 0,
 ) -> dict:
     """The summary document of `scomm run --json` for the same options."""
-    return runs.run(scenario, start, end, states, seed).summary
+    return (await runs.run(scenario, start, end, states, seed)).summary
 
 
 @router.get("/api/compare")
-def api_compare(
+async def api_compare(
     runs: RunsDep,
     a: ScenarioQ = "baseline",
     b: ScenarioQ = "no-scomm",
@@ -81,8 +82,8 @@ def api_compare(
     """The compare document of `scomm compare A B --json`."""
     packaged_name(a, "a")
     packaged_name(b, "b")
-    ra = runs.run(a, start, end, states, seed)
-    rb = runs.run(b, start, end, states, seed)
+    ra = await runs.run(a, start, end, states, seed)
+    rb = await runs.run(b, start, end, states, seed)
     return compare_runs(ra, rb)
 
 
@@ -128,10 +129,19 @@ OUTCOME_STAGES = ("removals", "detainers")
 
 
 @router.get("/api/outcomes")
-def api_outcomes(runs: RunsDep, scenario: ScenarioQ = "baseline", seed: SeedQ = 0) -> dict:
+async def api_outcomes(runs: RunsDep, scenario: ScenarioQ = "baseline", seed: SeedQ = 0) -> dict:
     """Removals and detainers of every county by calendar year, October 2008 to December
     2025 (one national run of the scenario; model estimates), keyed for the map geometry."""
-    result = runs.run(scenario, *OUTCOME_PERIOD, None, seed)
+    key = ("outcomes", runs.key(scenario, *OUTCOME_PERIOD, None, seed))
+    hit, doc = runs.cached(key)
+    if hit:
+        return doc
+    result = await runs.run(scenario, *OUTCOME_PERIOD, None, seed)
+    return await runs.render(key, lambda: _outcomes(result, seed))
+
+
+def _outcomes(result: RunResult, seed: int) -> dict:
+    """The national map's document from one national run."""
     by_year = (
         result.flows.filter(pl.col("stage").is_in(OUTCOME_STAGES))
         .with_columns(pl.col("month").str.slice(0, 4).cast(pl.Int32).alias("year"),
@@ -160,7 +170,7 @@ def api_outcomes(runs: RunsDep, scenario: ScenarioQ = "baseline", seed: SeedQ = 
 
 
 @router.get("/api/follow")
-def api_follow(
+async def api_follow(
     county: Annotated[str, Query(pattern=r"^\d{5}$", description="5-digit county FIPS.")],
     runs: RunsDep,
     person: Annotated[int, Query(ge=0, description="Which matched person, 0 = first.")] = 0,
@@ -171,9 +181,20 @@ def api_follow(
     seed: SeedQ = 0,
 ) -> dict:
     """One simulated person walked through every stage, with draws, rules and citations."""
+    if outcome not in OUTCOMES:
+        raise UserError(f"outcome: {outcome!r}: expected one of {', '.join(OUTCOMES)}")
     cty = counties()
     state = str(cty.state[cty.index_of(county)])
-    result = runs.run(scenario, start, end, state, seed)
+    key = ("follow", county, person, outcome, runs.key(scenario, start, end, state, seed))
+    hit, doc = runs.cached(key)
+    if hit:
+        return doc
+    result = await runs.run(scenario, start, end, state, seed)
+    return await runs.render(key, lambda: _follow(result, county, person, outcome))
+
+
+def _follow(result: RunResult, county: str, person: int, outcome: str) -> dict:
+    """The explainer's document for the ``person``-th matched person of the outcome."""
     rows = candidates(result, county, outcome)
     if len(rows) == 0:
         raise UserError(

@@ -12,12 +12,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 
 from scomm import __version__
-from scomm.api import RunResult
 from scomm.errors import UserError
 from scomm.report.brief import TEMPLATES as REPORT_TEMPLATES
 from scomm.web import api, pages
 from scomm.web.api import JSONDocument
-from scomm.web.runs import BoundedCache, Busy, Runs
+from scomm.web.runs import Busy, ByteCache, Runs, WorkQueue, cache_budget
 
 HERE = Path(__file__).parent
 ASSETS = REPORT_TEMPLATES.parent / "assets"
@@ -36,7 +35,9 @@ async def _user_error(request: Request, exc: Exception) -> JSONDocument:
 
 
 async def _busy(request: Request, exc: Exception) -> JSONDocument:
-    return JSONDocument({"detail": str(exc)}, status_code=503, headers={"Retry-After": "5"})
+    assert isinstance(exc, Busy)
+    retry = {"Retry-After": str(exc.retry_after)}
+    return JSONDocument({"detail": str(exc)}, status_code=503, headers=retry)
 
 
 async def _invalid(request: Request, exc: Exception) -> JSONDocument:
@@ -44,10 +45,13 @@ async def _invalid(request: Request, exc: Exception) -> JSONDocument:
     return JSONDocument({"detail": _readable(exc)}, status_code=422)
 
 
-def create_app(max_entries: int = 8, max_running: int = 2, wait_seconds: float = 60.0) -> FastAPI:
-    """The FastAPI application: pages, JSON API, vendored static files. At most
-    ``max_running`` simulations run at once (a request waits up to ``wait_seconds`` for a
-    slot, then gets a 503), and the last ``max_entries`` results are kept."""
+def create_app(
+    max_bytes: int | None = None, max_running: int = 2, max_waiting: int = 32
+) -> FastAPI:
+    """The FastAPI application: pages, JSON API, vendored static files. Simulations and
+    rendered pages share a cache of at most ``max_bytes`` (default: SCOMM_CACHE_BYTES or
+    1 GiB); at most ``max_running`` are computed at once, with at most ``max_waiting`` more
+    queued, and a request beyond that is answered 503 with Retry-After at once."""
     app = FastAPI(
         title="scomm",
         version=__version__,
@@ -57,9 +61,11 @@ def create_app(max_entries: int = 8, max_running: int = 2, wait_seconds: float =
         redoc_url=None,
         openapi_url="/openapi.json",
     )
-    cache: BoundedCache[RunResult] = BoundedCache(max_entries, max_running, wait_seconds)
+    cache = ByteCache(cache_budget() if max_bytes is None else max_bytes)
+    queue = WorkQueue(cache, workers=max_running, max_waiting=max_waiting)
     app.state.cache = cache
-    app.state.runs = Runs(cache)
+    app.state.queue = queue
+    app.state.runs = Runs(queue)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.mount("/vendor", StaticFiles(directory=ASSETS), name="vendor")
     app.add_exception_handler(UserError, _user_error)

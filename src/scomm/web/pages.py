@@ -121,7 +121,11 @@ def page(request: Request, name: str, status: int = 200, **context: Any) -> HTML
         query=dict(request.query_params),
         **context,
     )
-    response = HTMLResponse(html, status_code=status)
+    return remember_language(request, HTMLResponse(html, status_code=status))
+
+
+def remember_language(request: Request, response: HTMLResponse) -> HTMLResponse:
+    """Keep a language chosen with ``?lang=`` in a cookie (also on a page from the cache)."""
     if request.query_params.get("lang") in LANGUAGES:
         response.set_cookie(COOKIE, request.query_params["lang"], samesite="lax")
     return response
@@ -171,18 +175,23 @@ def _period(form: dict[str, Any], state: str | None, county: str | None) -> dict
     return form
 
 
-def place_data(runs: Runs, form: dict[str, Any], scenarios, seed: int, lang: Language) -> BriefData:
-    """The brief of the form's place for scenario A (beside B when given)."""
+async def place_data(
+    runs: Runs, form: dict[str, Any], scenarios, seed: int, lang: Language
+) -> BriefData:
+    """The brief of the form's place for scenario A (beside B when given), built by the work
+    queue and cached beside its runs."""
     state, county = form["state"], form["county"]
     place = resolve_place(state if not county else None, county)
     kw = {"counties": county, "replicates": PAGE_REPLICATES}
     a, b = scenarios
-    ra = runs.run(a, form["start"], form["end"], place.state, seed, **kw)
-    rb = runs.run(b, form["start"], form["end"], place.state, seed, **kw) if b else None
-    return build(ra, place, rb, lang)
+    period = (form["start"], form["end"], place.state, seed)
+    keys = tuple(runs.key(n, *period, **kw) for n in (a, b) if n)  # both checked before a run
+    ra = await runs.run(a, *period, **kw)
+    rb = await runs.run(b, *period, **kw) if b else None
+    return await runs.render(("brief", keys, lang.code), lambda: build(ra, place, rb, lang))
 
 
-def place_view(
+async def place_view(
     request: Request,
     runs: Runs,
     template: str,
@@ -191,17 +200,31 @@ def place_view(
     seed: int,
 ) -> HTMLResponse:
     """The place and compare pages: the brief of the form's place for scenario A (beside
-    scenario B when given) over the form's period, or the form again with the error."""
+    scenario B when given) over the form's period, or the form again with the error. A
+    rendered page is cached beside its runs; a new one is rendered by the work queue."""
     active = template.removesuffix(".html")
     lang = chosen_language(request)
-    try:
-        data = place_data(runs, form, scenarios, seed, lang)
-    except UserError as exc:
-        return page(request, template, 422, active=active, form=form, error=str(exc), b=None,
-                    county_options=_county_options(form["state"]))  # fmt: skip
+    query = tuple(sorted(request.query_params.multi_items()))
+    key = ("page", template, lang.code, request.url.path, query, tuple(form.items()), seed)
+    hit, html = runs.cached(key)
+    if not hit:
+        try:
+            data = await place_data(runs, form, scenarios, seed, lang)
+            html = await runs.render(key, lambda: _place_html(request, template, form, data))
+        except UserError as exc:
+            return page(request, template, 422, active=active, form=form, error=str(exc), b=None,
+                        county_options=_county_options(form["state"]))  # fmt: skip
+    return remember_language(request, HTMLResponse(html))
+
+
+def _place_html(request: Request, template: str, form: dict[str, Any], data: BriefData) -> str:
+    """The place or compare page of a built brief (its charts as inline SVG)."""
+    lang = chosen_language(request)
     tables = [(t, lang.gettext(TITLES[t])) for t in TABLES]
-    return page(request, template, active=active, form=form, b=data, svg=svgs(data),
-                county_options=_county_options(data.place.state), tables=tables)  # fmt: skip
+    response = page(request, template, active=template.removesuffix(".html"), form=form, b=data,
+                    svg=svgs(data), county_options=_county_options(data.place.state),
+                    tables=tables)  # fmt: skip
+    return bytes(response.body).decode("utf-8")
 
 
 @router.get("/")
@@ -210,7 +233,7 @@ def national(request: Request) -> HTMLResponse:
 
 
 @router.get("/place")
-def place_page(
+async def place_page(
     request: Request,
     runs: RunsDep,
     state: str | None = None,
@@ -225,11 +248,11 @@ def place_page(
     form = {"state": state, "county": county, "scenario": scenario, "compare": compare or "",
             "start": start, "end": end}  # fmt: skip
     form = _period(form, state, county)
-    return place_view(request, runs, "place.html", form, (scenario, compare or None), seed)
+    return await place_view(request, runs, "place.html", form, (scenario, compare or None), seed)
 
 
 @router.get("/compare")
-def compare_page(
+async def compare_page(
     request: Request,
     runs: RunsDep,
     a: str = "baseline",
@@ -243,15 +266,15 @@ def compare_page(
     state, county = _chosen_place(state, county)
     form = {"a": a, "b": b, "state": state, "county": county, "start": start, "end": end}
     form = _period(form, state, county)
-    return place_view(request, runs, "compare.html", form, (a, b), seed)
+    return await place_view(request, runs, "compare.html", form, (a, b), seed)
 
 
-def _fallback(runs: Runs, form: dict[str, Any], seed: int) -> tuple[str, str | None]:
+async def _fallback(runs: Runs, form: dict[str, Any], seed: int) -> tuple[str, str | None]:
     """The outcome to show: the one asked for, or (when nobody in the county reached it in
     the period) the nearest one somebody did reach, with why."""
     cty = counties()
     state = str(cty.state[cty.index_of(form["county"])])
-    result = runs.run(form["scenario"], form["start"], form["end"], state, seed)
+    result = await runs.run(form["scenario"], form["start"], form["end"], state, seed)
     asked = form["outcome"]
     order = ["removed", "detainer", "any"]
     for outcome in order[order.index(asked) if asked in order else 2 :]:
@@ -261,7 +284,7 @@ def _fallback(runs: Runs, form: dict[str, Any], seed: int) -> tuple[str, str | N
 
 
 @router.get("/follow")
-def follow_page(
+async def follow_page(
     request: Request,
     runs: RunsDep,
     county: str = "48201",
@@ -278,8 +301,8 @@ def follow_page(
     try:
         resolve_place(None, county)
         form = _period(form, None, county)
-        shown, missing = _fallback(runs, form, seed)
-        doc = api_follow(county, runs, person=max(person, 0), outcome=shown, scenario=scenario,
+        shown, missing = await _fallback(runs, form, seed)
+        doc = await api_follow(county, runs, person=max(person, 0), outcome=shown, scenario=scenario,
                          start=form["start"], end=form["end"], seed=seed)  # fmt: skip
     except UserError as exc:
         return page(request, "follow.html", 422, active="follow", form=form, error=str(exc),
@@ -297,7 +320,7 @@ def help_page(request: Request) -> HTMLResponse:
 
 
 @router.get("/download/{table}.{fmt}")
-def download(
+async def download(
     request: Request,
     runs: RunsDep,
     table: str,
@@ -318,8 +341,10 @@ def download(
         )
     state, county = _chosen_place(state, county)
     form = _period({"state": state, "county": county, "start": start, "end": end}, state, county)
-    data = place_data(runs, form, (scenario, compare or None), seed, lang)
-    body, media = table_bytes(data, table, fmt)
+    scenarios = (scenario, compare or None)
+    data = await place_data(runs, form, scenarios, seed, lang)
+    key = ("download", table, fmt, lang.code, tuple(form.items()), scenarios, seed)
+    body, media = await runs.render(key, lambda: table_bytes(data, table, fmt))
     name = f"scomm-{data.place.slug}-{table}-{form['start']}-{form['end']}.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return Response(body, media_type=media, headers=headers)
