@@ -338,3 +338,114 @@ def test_case_a_sweep_runs_from_a_plain_script_without_a_main_guard(tmp_path):
                           timeout=300, cwd=tmp_path)  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.count("replicates 2") == 1  # the script ran once, not in every worker
+
+
+# --- bounded work (issue 14, findings 16 and 17) -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("names", "replicates", "culprit"),
+    [
+        (("baseline",), sweep.MAX_SWEEP_REPLICATES + 1, "--replicates"),
+        (tuple(f"s{i}" for i in range(sweep.MAX_SWEEP_SCENARIOS + 1)), 2, "--scenarios"),
+        (tuple(f"s{i}" for i in range(11)), sweep.MAX_SWEEP_REPLICATES, "more than"),
+    ],
+    ids=["replicates over the bound", "scenarios over the bound", "tasks over the bound"],
+)
+def test_case_finding_16_a_sweep_larger_than_its_bounds_is_refused(names, replicates, culprit):
+    with pytest.raises(UserError, match=culprit):
+        _plan(names, replicates)
+
+
+@pytest.mark.xdist_group("dask")
+def test_case_finding_16_a_sweep_submits_only_a_window_of_tasks_at_a_time():
+    """Twelve tasks through a window of two: never more than two submitted and unfinished,
+    and every task's result comes back."""
+    from distributed import Client
+    from rich.progress import Progress
+
+    p = sweep.plan(sweep.SweepSpec(("baseline",), 12, 0, "2011-01", "2011-01", "DE"))
+    in_flight, peak = [0], [0]
+    no_http = {"dashboard_address": None, "scheduler_kwargs": {"dashboard_address": "127.0.0.1:0"}}
+    with Client(processes=False, n_workers=1, threads_per_worker=2, **no_http) as c:
+        submit = c.submit
+
+        def counted(*args, **kwargs):
+            fut = submit(*args, pure=False, **kwargs)
+            in_flight[0] += 1
+            peak[0] = max(peak[0], in_flight[0])
+            return fut
+
+        def done(*_):
+            in_flight[0] -= 1
+
+        c.submit = counted  # type: ignore[method-assign]
+        with Progress(disable=True) as bar:
+            real_add = bar.advance
+            bar.advance = lambda *a, **k: (done(), real_add(*a, **k))  # type: ignore[method-assign]
+            results = sweep._run_all(c, p, 2, bar)
+    assert sorted(results) == [(0, r) for r in range(12)]
+    assert peak[0] == 2
+
+
+def test_case_finding_17_the_progress_bar_writes_nothing_when_stderr_is_not_a_terminal():
+    """rich's transient bar left a blank line on a piped stderr, so a sweep failing after
+    computing printed two stderr lines; off a terminal the bar is off."""
+    import io
+
+    from rich.console import Console
+
+    buf = io.StringIO()
+    with sweep._progress(Console(file=buf, force_terminal=False)) as bar:
+        task = bar.add_task("sweep", total=3)
+        for _ in range(3):
+            bar.advance(task)
+    assert buf.getvalue() == ""
+    tty = io.StringIO()
+    with sweep._progress(Console(file=tty, force_terminal=True)) as bar:
+        bar.add_task("sweep", total=1)
+    assert tty.getvalue() != ""
+
+
+def test_case_finding_17_a_sweep_failing_after_it_computed_prints_one_line(cli, tmp_path):
+    """The results are computed, then writing them fails (a file stands where the output's
+    folder is made after the check): exactly one stderr line, and no output."""
+    script = tmp_path / "fail_after.py"
+    script.write_text(
+        "import sys\n"
+        "import scomm.sweep as sw\n"
+        "from scomm.errors import UserError\n"
+        "def boom(plan, rows):\n"
+        "    assert len(rows) == 2\n"
+        "    raise UserError('--out: cannot write (a test failure after computing)')\n"
+        "sw.summarize = boom\n"
+        "if __name__ == '__main__':\n"
+        "    from scomm.cli import main\n"
+        "    sys.argv = ['scomm', *sys.argv[1:]]\n"
+        "    main()\n"
+    )
+    args = ["sweep", "--scenarios", "baseline", "--replicates", "2", "--states", "DE"]
+    res = subprocess.run(
+        [
+            sys.executable,
+            str(script),
+            *args,
+            "--start",
+            "2011-01",
+            "--end",
+            "2011-01",
+            "--workers",
+            "1",
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert res.returncode == 2, res.stderr
+    assert res.stderr.splitlines() == [
+        "scomm: error: --out: cannot write (a test failure after computing)"
+    ]
+    assert not (tmp_path / "out").exists()

@@ -188,6 +188,9 @@ def _client(workers: int, scheduler: str | None) -> Iterator[Any]:
                 processes=True,
                 host="127.0.0.1",
                 dashboard_address=None,
+                # the scheduler's HTTP routes on a free loopback port: on 8787, taken by
+                # another cluster, distributed warns on stderr (two lines before an error)
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
                 silence_logs=logging.ERROR,
             ) as cluster,
             Client(cluster) as client,
