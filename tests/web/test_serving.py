@@ -46,7 +46,7 @@ def blocked(monkeypatch):
     release = threading.Event()
     started = []
 
-    def slow_run(scenario, start, end, states, seed):
+    def slow_run(scenario, start, end, states, seed, **kwargs):
         started.append(seed)
         release.wait(60)
         return SimpleNamespace(summary={"seed": seed})
@@ -140,3 +140,41 @@ def test_case_the_cache_budget_comes_from_scomm_cache_bytes(monkeypatch):
     monkeypatch.setenv("SCOMM_CACHE_BYTES", "lots")
     with pytest.raises(Exception, match="SCOMM_CACHE_BYTES: 'lots' is not a size"):
         create_app()
+
+
+def test_case_a_cached_page_is_kept_per_language_and_still_sets_the_language_cookie():
+    """The cache key holds the reader's language: a Spanish request never gets the English
+    page cached before it, and a page from the cache still remembers ?lang= in its cookie."""
+    client = TestClient(create_app())
+    en = client.get(PAGE)
+    es = client.get(PAGE + "&lang=es")
+    assert en.status_code == es.status_code == 200
+    assert '<html lang="en"' in en.text and '<html lang="es"' in es.text
+    client.cookies.clear()
+    again = client.get(PAGE + "&lang=es")
+    assert again.content == es.content
+    assert again.cookies.get("scomm_lang") == "es"
+
+
+def test_case_the_national_map_document_is_cached_beside_its_run(monkeypatch):
+    """/api/outcomes (one national run, 2008-2025) is computed once; the next request is the
+    cached document, with no run asked for."""
+    calls = []
+
+    def tiny_run(scenario, start, end, states, seed, **kwargs):
+        import polars as pl
+
+        calls.append(start)
+        flows = pl.DataFrame(
+            {"county_fips": ["36081"], "stage": ["removals"], "month": ["2012-05"], "count": [3]}
+        )
+        return SimpleNamespace(flows=flows, scenario=SimpleNamespace(name=scenario))
+
+    monkeypatch.setattr(scomm.web.runs, "run", tiny_run)
+    client = TestClient(create_app())
+    first = client.get("/api/outcomes")
+    assert first.status_code == 200, first.text
+    assert client.get("/api/outcomes").content == first.content
+    assert calls == ["2008-10"]
+    queens = next(c for c in first.json()["counties"] if c["fips"] == "36081")
+    assert sum(queens["removals"]) == 3
