@@ -17,6 +17,7 @@ import csv
 import hashlib
 import math
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,11 +25,15 @@ import numpy as np
 
 from scomm import periods
 from scomm.errors import UserError
+from scomm.io import read_bytes
 from scomm.jurisdictions.counties import counties
 
 ENV = "SCOMM_BOOKINGS"
 FIELDS = ("county_fips", "year", "admissions")
 FIRST_YEAR, LAST_YEAR = 1970, 2100
+MAX_PANEL_BYTES = 64 << 20  # every county and year many times over
+_ASCII_INT = re.compile(r"[0-9]+")  # int() and float() also read other scripts' digits and _
+_ASCII_NUMBER = re.compile(r"([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?")
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,7 @@ class AdmissionsPanel:
 
 def _fips(label: str, line: int, value: str, known: set[str]) -> str:
     text = value.strip()
-    if not text.isdigit() or len(text) > 5:
+    if not _ASCII_INT.fullmatch(text) or len(text) > 5:
         raise UserError(
             f"{label}: row {line}, field county_fips: {value!r} is not a county FIPS code "
             "(up to 5 digits)"
@@ -77,10 +82,9 @@ def _fips(label: str, line: int, value: str, known: set[str]) -> str:
 
 def _year(label: str, line: int, value: str) -> int:
     text = value.strip()
-    try:
-        year = int(text)
-    except ValueError:
-        raise UserError(f"{label}: row {line}, field year: {value!r} is not a whole year") from None
+    if not _ASCII_INT.fullmatch(text):
+        raise UserError(f"{label}: row {line}, field year: {value!r} is not a whole year")
+    year = int(text)
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise UserError(
             f"{label}: row {line}, field year: {value!r} is outside {FIRST_YEAR}..{LAST_YEAR}"
@@ -89,10 +93,8 @@ def _year(label: str, line: int, value: str) -> int:
 
 
 def _admissions(label: str, line: int, value: str) -> float:
-    try:
-        n = float(value.strip())
-    except ValueError:
-        n = math.nan
+    text = value.strip()
+    n = float(text) if _ASCII_NUMBER.fullmatch(text) else math.nan
     if not math.isfinite(n) or n < 0:
         raise UserError(
             f"{label}: row {line}, field admissions: {value!r} is not a finite number >= 0"
@@ -100,30 +102,39 @@ def _admissions(label: str, line: int, value: str) -> float:
     return n
 
 
-def _rows(label: str, path: Path) -> tuple[list[str], list[dict[str, str]]]:
+def _text(label: str, data: bytes) -> str:
+    """The panel's UTF-8 text (a byte-order mark dropped)."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise UserError(f"{label}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"{label}: cannot be read ({exc.__class__.__name__})") from None
-    reader = csv.DictReader(text.splitlines())
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    reader.fieldnames = header
-    missing = [f for f in FIELDS if f not in header]
-    if missing:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
         raise UserError(
-            f"{label}: missing column(s) {', '.join(missing)}; an admissions panel needs "
-            f"columns {', '.join(FIELDS)}"
-        )
-    return header, list(reader)
+            f"{label}: not UTF-8 text (byte 0x{data[exc.start : exc.start + 1].hex()} at offset "
+            f"{exc.start}); save it as UTF-8"
+        ) from None
+
+
+def _rows(label: str, data: bytes) -> tuple[list[str], list[dict[str, str]]]:
+    reader = csv.DictReader(_text(label, data).splitlines())
+    try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+        reader.fieldnames = header
+        missing = [f for f in FIELDS if f not in header]
+        if missing:
+            raise UserError(
+                f"{label}: missing column(s) {', '.join(missing)}; an admissions panel needs "
+                f"columns {', '.join(FIELDS)}"
+            )
+        return header, list(reader)
+    except csv.Error as exc:
+        raise UserError(f"{label}: line {reader.line_num}: not valid CSV ({exc})") from None
 
 
 def read_panel(path: str | Path, label: str | None = None) -> AdmissionsPanel:
     """Read and validate a panel; any bad row refuses the whole file."""
     path = Path(path)
     label = label or str(path)
-    _, rows = _rows(label, path)
+    data = read_bytes(path, label, MAX_PANEL_BYTES)
+    _, rows = _rows(label, data)
     if not rows:
         raise UserError(f"{label}: no rows; expected one row per county and year")
     known = set(counties().fips.tolist())
@@ -140,7 +151,7 @@ def read_panel(path: str | Path, label: str | None = None) -> AdmissionsPanel:
             )
         seen[key] = line
         out[key] = _admissions(label, line, row["admissions"])
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = hashlib.sha256(data).hexdigest()
     return AdmissionsPanel(str(path), digest, out)
 
 
