@@ -118,7 +118,7 @@ EDITS = {
         _edit(SINGLE, lambda d: d.update(values={"soon": _first(d)})),
         "is not a date",
     ),
-    "an unknown field": (_edit(SINGLE, lambda d: d.update(colour="red")), "colour"),
+    "an unknown field": (_edit(SINGLE, lambda d: d.update(color="red")), "color"),
     "a missing file": (_remove(TARGET), "lacks parameter files the model reads"),
     "an impossible date": (
         _raw(

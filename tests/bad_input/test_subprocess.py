@@ -11,12 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import test_bad_scenario_files
 import test_flags
 import test_loaded_folders
 import test_outputs
 import test_parameter_trees
 import test_records_files
-import test_scenario_files
 from bad_input_helpers import NO_OVERRIDE, Case, Q, can_drop_override, copy_parameters, seattle_head
 
 TABLES = {
@@ -34,7 +34,7 @@ TABLES = {
         "records load --out under /proc",
         "brief --out empty",
     ],
-    test_scenario_files: [
+    test_bad_scenario_files: [
         "value nan",
         "an impossible date",
         "a base cycle of two files",

@@ -19,7 +19,7 @@ from scomm.params_view import rules_in_force
 from scomm.report.geo import FIPS_TO_ATLAS
 from scomm.rng import MAX_SEED
 from scomm.scenario import packaged, scenario_names
-from scomm.web.follow import OUTCOMES, candidates, explain
+from scomm.web.follow import candidates, check_outcome, explain
 from scomm.web.runs import RunsDep, packaged_name
 
 MONTH = r"^\d{4}-\d{2}$"
@@ -181,8 +181,7 @@ async def api_follow(
     seed: SeedQ = 0,
 ) -> dict:
     """One simulated person walked through every stage, with draws, rules and citations."""
-    if outcome not in OUTCOMES:
-        raise UserError(f"outcome: {outcome!r}: expected one of {', '.join(OUTCOMES)}")
+    check_outcome(outcome)
     cty = counties()
     state = str(cty.state[cty.index_of(county)])
     key = ("follow", county, person, outcome, runs.key(scenario, start, end, state, seed))

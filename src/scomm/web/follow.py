@@ -37,12 +37,19 @@ _STATUS_NAMES = {
 _DESCRIBING = {"composition", "hispanic", "sex", "level", "charge"}
 
 
+def check_outcome(outcome: str) -> str:
+    """``outcome`` if it is one of OUTCOMES; otherwise a UserError naming it (checked before
+    any run is asked for)."""
+    if outcome not in OUTCOMES:
+        raise UserError(f"outcome: {outcome!r}: expected one of {', '.join(OUTCOMES)}")
+    return outcome
+
+
 def candidates(result: RunResult, county: str, outcome: str = "any") -> np.ndarray:
     """Cohort rows (matched people) booked in ``county``, in booking order. Pretextual
     bookings that a scenario adds (numbered from ``PRETEXT_INDEX``) are left out: the
     explainer walks ordinary bookings."""
-    if outcome not in OUTCOMES:
-        raise UserError(f"outcome: {outcome!r}: expected one of {', '.join(OUTCOMES)}")
+    check_outcome(outcome)
     c = result.simulation.cohort
     idx = counties().index_of(county)
     index = c.key & np.uint64((1 << INDEX_BITS) - 1)

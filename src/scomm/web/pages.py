@@ -23,7 +23,7 @@ from scomm.report.data import BriefData, build, resolve_place, scenario_label
 from scomm.report.tables import TABLES, TITLES, table_bytes
 from scomm.scenario import packaged, scenario_names
 from scomm.web.api import api_follow
-from scomm.web.follow import OUTCOMES, candidates
+from scomm.web.follow import OUTCOMES, candidates, check_outcome
 from scomm.web.runs import Runs, RunsDep
 
 HERE = Path(__file__).parent
@@ -300,6 +300,7 @@ async def follow_page(
             "start": start, "end": end}  # fmt: skip
     try:
         resolve_place(None, county)
+        check_outcome(outcome)
         form = _period(form, None, county)
         shown, missing = await _fallback(runs, form, seed)
         doc = await api_follow(county, runs, person=max(person, 0), outcome=shown, scenario=scenario,
