@@ -238,9 +238,22 @@ async def mixed(base: str, clients: int, explorers: int, seconds: float) -> tupl
         return rec, time.monotonic() - began
 
 
+def reset_peak(pid: int) -> bool:
+    """Reset the process's VmHWM to its current RSS (Linux: ``5`` into clear_refs), so the
+    next phase's peak is its own; False when not allowed."""
+    try:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
 async def national(base: str, pid: int, n: int, cheap_clients: int) -> dict:
     """n distinct national runs at once; peak RSS and cheap-request latency meanwhile."""
     rec, cheap = Record(), Record()
+    lifetime_peak = status_kib(pid, "VmHWM")
+    rss_before = status_kib(pid, "VmRSS")
+    own_peak = reset_peak(pid)
     samples: list[int] = []
     async with httpx.AsyncClient(base_url=base, timeout=900) as client:
         heavy = [
@@ -267,7 +280,10 @@ async def national(base: str, pid: int, n: int, cheap_clients: int) -> dict:
         "seconds": round(seconds, 1),
         "answered": rec.table(seconds),
         "failures": rec.failures["national"],
+        "rss_before_mib": round(rss_before / 1024),
         "peak_rss_mib": round(max([*samples, status_kib(pid, "VmHWM")]) / 1024),
+        "peak_is_this_phase": own_peak,
+        "lifetime_peak_before_mib": round(lifetime_peak / 1024),
         "rss_after_mib": round(status_kib(pid, "VmRSS") / 1024),
         "cheap_meanwhile": cheap.table(seconds),
     }
@@ -277,7 +293,8 @@ def markdown(doc: dict) -> str:
     out = [
         f"mixed load: {doc['mixed']['clients']} clients ({doc['mixed']['explorers']} asking "
         f"only for new runs), {doc['mixed']['seconds']} s, "
-        f"{doc['mixed']['requests_per_s']} requests/s, {doc['mixed']['errors']} errors",
+        f"{doc['mixed']['requests_per_s']} requests/s, {doc['mixed']['errors']} errors, "
+        f"server peak RSS {doc['mixed']['server_peak_rss_mib']} MiB",
         "",
         "| request | requests | per s | p50 ms | p95 ms | p99 ms | max ms | failures |",
         "|---|---|---|---|---|---|---|---|",
@@ -291,7 +308,9 @@ def markdown(doc: dict) -> str:
     out += [
         "",
         f"{n['runs']} distinct national runs at once: done in {n['seconds']} s, failures "
-        f"{len(n['failures'])}, peak RSS {n['peak_rss_mib']} MiB, after {n['rss_after_mib']} MiB",
+        f"{len(n['failures'])}, RSS before {n['rss_before_mib']} MiB, peak "
+        f"{n['peak_rss_mib']} MiB (this phase's own: {n['peak_is_this_phase']}), after "
+        f"{n['rss_after_mib']} MiB; the server's peak before it {n['lifetime_peak_before_mib']} MiB",
         "",
         "| meanwhile | requests | p50 ms | p95 ms | p99 ms | failures |",
         "|---|---|---|---|---|---|",
@@ -337,6 +356,7 @@ def main() -> None:
                 "errors": len(errors),
                 "error_examples": errors[:10],
                 "by_kind": rec.table(seconds),
+                "server_peak_rss_mib": round(status_kib(proc.pid, "VmHWM") / 1024),
             },
         }
         doc["national"] = asyncio.run(national(base, proc.pid, a.national, a.cheap_clients))

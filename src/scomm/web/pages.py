@@ -217,14 +217,15 @@ async def place_view(
     return remember_language(request, HTMLResponse(html))
 
 
-def _place_html(request: Request, template: str, form: dict[str, Any], data: BriefData) -> str:
-    """The place or compare page of a built brief (its charts as inline SVG)."""
+def _place_html(request: Request, template: str, form: dict[str, Any], data: BriefData) -> bytes:
+    """The place or compare page of a built brief (its charts as inline SVG), encoded once
+    so a page served from the cache is sent as it is."""
     lang = chosen_language(request)
     tables = [(t, lang.gettext(TITLES[t])) for t in TABLES]
     response = page(request, template, active=template.removesuffix(".html"), form=form, b=data,
                     svg=svgs(data), county_options=_county_options(data.place.state),
                     tables=tables)  # fmt: skip
-    return bytes(response.body).decode("utf-8")
+    return bytes(response.body)
 
 
 @router.get("/")

@@ -14,6 +14,9 @@ bytes, computed by a few worker threads behind a bounded queue.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import ctypes
+import ctypes.util
 import dataclasses
 import math
 import os
@@ -40,6 +43,25 @@ DEFAULT_CACHE_BYTES = 1 << 30  # 1 GiB (SCOMM_CACHE_BYTES overrides)
 CACHE_ENV = "SCOMM_CACHE_BYTES"
 _UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
 _SIZE = re.compile(r"([0-9]+)([KMGTkmgt])?(?:i?B)?")
+
+
+def _libc_trim() -> Callable[[], None]:
+    """glibc's ``malloc_trim(0)``, or a no-op elsewhere. Worker threads each get a malloc
+    arena; without a trim, memory freed by an evicted or finished run stays in the process
+    (the server's resident size grew by the freed runs, not by what the cache holds)."""
+    name = ctypes.util.find_library("c")
+    with contextlib.suppress(OSError, AttributeError, TypeError):
+        trim = ctypes.CDLL(name).malloc_trim  # ctypes releases the GIL during the call
+        trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+
+        def release() -> None:
+            trim(0)
+
+        return release
+    return lambda: None
+
+
+release_free_memory = _libc_trim()
 
 
 class Busy(Exception):
@@ -193,6 +215,7 @@ class WorkQueue:
             self._seconds = 0.8 * self._seconds + 0.2 * (time.monotonic() - began)
             with self._lock:
                 self._jobs.pop(key, None)
+            release_free_memory()
 
     async def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """The value of ``key``: cached, or computed by a worker (raises Busy when the queue
