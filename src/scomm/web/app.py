@@ -50,7 +50,7 @@ def create_app(
 ) -> FastAPI:
     """The FastAPI application: pages, JSON API, vendored static files. Simulations and
     rendered pages share a cache of at most ``max_bytes`` (default: SCOMM_CACHE_BYTES or
-    1 GiB); at most ``max_running`` are computed at once, with at most ``max_waiting`` more
+    512 MiB); at most ``max_running`` are computed at once, with at most ``max_waiting`` more
     queued, and a request beyond that is answered 503 with Retry-After at once."""
     app = FastAPI(
         title="scomm",

@@ -39,7 +39,10 @@ from scomm.errors import UserError
 from scomm.jurisdictions.counties import parse_states
 from scomm.scenario import scenario_names
 
-DEFAULT_CACHE_BYTES = 1 << 30  # 1 GiB (SCOMM_CACHE_BYTES overrides)
+#: 512 MiB (SCOMM_CACHE_BYTES overrides). The server's peak is its own ~1 GiB, plus the cache,
+#: plus the two runs being computed: with 1 GiB, 20 concurrent national requests peaked at
+#: 3.3 GiB; with this budget at 2.5 GiB (docs/performance.md, "The dashboard under load").
+DEFAULT_CACHE_BYTES = 512 << 20
 CACHE_ENV = "SCOMM_CACHE_BYTES"
 _UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
 _SIZE = re.compile(r"([0-9]+)([KMGTkmgt])?(?:i?B)?")
