@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import polars as pl
@@ -21,6 +22,13 @@ from scomm.web.runs import (
 )
 
 MiB = 1 << 20
+
+
+def run_loop(coro):
+    """Run ``coro`` on a fresh event loop in its own thread (a session fixture, e.g.
+    Playwright's sync API, may keep a loop running in this thread)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def test_case_the_least_recently_used_entry_is_evicted_until_the_bytes_fit():
@@ -75,7 +83,7 @@ def test_case_identical_concurrent_requests_compute_once():
         gate.set()
         return await asyncio.gather(*tasks)
 
-    assert asyncio.run(main()) == [42] * 10 and len(calls) == 1
+    assert run_loop(main()) == [42] * 10 and len(calls) == 1
     assert queue.computed == 1 and queue.pending == 0
 
 
@@ -100,7 +108,7 @@ def test_case_a_full_queue_refuses_at_once_with_a_retry_time_and_recovers():
         assert await running == 1 and await waiting == 2
         assert await queue.get(("third",), hold(3)) == 3
 
-    asyncio.run(main())
+    run_loop(main())
     assert queue.refused == 1
 
 
@@ -122,7 +130,7 @@ def test_case_waiting_requests_hold_no_thread():
         release.set()
         assert await asyncio.gather(*waiters) == list(range(40))
 
-    asyncio.run(main())
+    run_loop(main())
 
 
 def test_case_a_failed_computation_is_reported_to_every_waiter_and_not_cached():
@@ -137,5 +145,5 @@ def test_case_a_failed_computation_is_reported_to_every_waiter_and_not_cached():
         )
         assert all(isinstance(r, UserError) for r in results)
 
-    asyncio.run(main())
+    run_loop(main())
     assert queue.cache.lookup(("bad",)) == (False, None) and queue.pending == 0
