@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from scomm.errors import UserError
-from scomm.params import BOUNDED_UNITS, default_parameters, load_tree, parse_parameter
+from scomm.params import BOUNDED_UNITS, KINDS, default_parameters, load_tree, parse_parameter
 
 TREE = Path(str(resources.files("scomm") / "parameters"))
 
@@ -22,6 +22,7 @@ def test_the_whole_tree_validates():
         p = params[name]
         for entry in p.values.values():
             assert entry.citation.title and entry.citation.url and entry.citation.date
+            assert entry.citation.kind in KINDS, name
             if p.unit in BOUNDED_UNITS:
                 vals = entry.value.values() if isinstance(entry.value, dict) else [entry.value]
                 assert all(0 <= float(v) <= 1 for v in vals), name
@@ -43,7 +44,7 @@ unit: probability
 values:
   2010-01-01:
     value: 0.5
-    citation: {title: A report, url: https://example.org/r, date: 2011-01-01}
+    citation: {title: A report, url: https://example.org/r, date: 2011-01-01, kind: report}
 """
 
 
@@ -60,8 +61,18 @@ def test_a_good_file_parses():
         (lambda d: d["values"]["2010-01-01"].update(value=1.5), "[0, 1]"),
         (lambda d: d["values"].update({"2010-13-01": d["values"]["2010-01-01"]}), "not a date"),
         (lambda d: d["values"]["2010-01-01"]["citation"].update(url="example.org"), "url"),
+        (lambda d: d["values"]["2010-01-01"]["citation"].pop("kind"), "citation.kind"),
+        (lambda d: d["values"]["2010-01-01"]["citation"].update(kind="blog"), "citation.kind"),
     ],
-    ids=["missing citation", "unknown unit", "probability above 1", "bad date", "bad url"],
+    ids=[
+        "missing citation",
+        "unknown unit",
+        "probability above 1",
+        "bad date",
+        "bad url",
+        "ungraded citation",
+        "unknown kind",
+    ],
 )
 def test_a_bad_file_is_refused_naming_the_file_and_field(mutate, message):
     doc = yaml.safe_load(GOOD)

@@ -8,10 +8,13 @@ A parameter file looks like::
     values:
       2008-10-27:
         value: {undocumented_prior: 0.9, lpr: 0.6}
-        citation: {title: ..., url: https://..., date: 2012-07-01}
+        citation: {title: ..., url: https://..., date: 2012-07-01, kind: agency}
         assumption: why this number, where no source gives it   # optional
         calibrated: the §2 target it was fitted to              # optional
-        prior: {distribution: loguniform, low: 0.6, high: 1.6}   # optional, scalars only
+        prior: {distribution: loguniform, low: 0.6, high: 1.6}   # optional
+
+A mapping value's prior is given key by key (``prior: {lpr: {distribution: uniform, low: 0.4,
+high: 0.8}}``); keys without one are fixed. A citation's ``kind`` grades it (``KINDS``).
 
 Its name is its path below ``parameters/`` with dots (``rules/match/probability``
 becomes ``rules.match.probability``).
@@ -30,15 +33,17 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     StrictBool,
     StrictFloat,
     StrictInt,
+    Tag,
     ValidationError,
     field_validator,
     model_validator,
@@ -69,6 +74,14 @@ MAX_TREE_DEPTH = 16  # folders below a parameter tree's root
 
 PARAMETER_ROOT = resources.files("scomm") / "parameters"
 
+# What a citation is, from the most to the least direct: the law itself, a court's opinion or
+# docket, the issuing agency's own document (memo, form, press release, data), a research or
+# statistical report, a news story, an advocacy group's publication, a copy of any of these
+# kept by someone else (a blog, Scribd, a document mirror), and the project's own documented
+# assumption (docs/assumptions.md), where no outside source gives the number.
+Kind = Literal["statute", "court", "agency", "report", "news", "advocacy", "mirror", "assumption"]
+KINDS: tuple[str, ...] = Kind.__args__
+
 
 class Citation(BaseModel):
     """Where a value comes from: a document's title, address and date."""
@@ -77,6 +90,7 @@ class Citation(BaseModel):
     title: str = Field(min_length=3)
     url: str
     date: dt.date
+    kind: Kind
     locator: str | None = None  # table, page or section within the document
 
     @field_validator("url")
@@ -138,9 +152,24 @@ def _keys(value: object) -> tuple[str, ...] | None:
     return tuple(sorted(value)) if isinstance(value, dict) else None
 
 
+def _prior_shape(raw: Any) -> str:
+    """A scalar's one prior has a ``distribution``; a mapping's priors are keyed by its keys."""
+    if isinstance(raw, dict) and not ({"distribution", "low", "high"} & set(raw)):
+        return PRIOR_BY_KEY
+    return SCALAR_PRIOR
+
+
+SCALAR_PRIOR, PRIOR_BY_KEY = "scalar prior", "prior by key"  # dropped from error locations
+PriorField = Annotated[
+    Annotated[Prior, Tag(SCALAR_PRIOR)] | Annotated[dict[str, Prior], Tag(PRIOR_BY_KEY)],
+    Discriminator(_prior_shape),
+]
+
+
 class Entry(BaseModel):
-    """One dated value of a parameter with its citation (and, for an uncertain scalar, the
-    prior range a calibration may explore: the value must lie inside it)."""
+    """One dated value of a parameter with its citation (and, for an uncertain value, the
+    prior range a calibration may explore: the value must lie inside it; a mapping value's
+    prior is given for each uncertain key)."""
 
     model_config = ConfigDict(extra="forbid")
     value: Value
@@ -148,19 +177,40 @@ class Entry(BaseModel):
     assumption: str | None = None
     calibrated: str | None = None
     note: str | None = None
-    prior: Prior | None = None
+    prior: PriorField | None = None
 
     @model_validator(mode="after")
     def _prior_holds_value(self) -> Entry:
         if self.prior is None:
             return self
-        if isinstance(self.value, dict | bool):
-            raise ValueError("prior: only a numeric scalar value can have a prior")
-        if not self.prior.low <= float(self.value) <= self.prior.high:
-            raise ValueError(
-                f"prior: value {self.value} lies outside {self.prior.low}..{self.prior.high}"
-            )
+        if isinstance(self.value, dict):
+            if not isinstance(self.prior, dict):
+                raise ValueError("prior: a mapping value takes a prior for each key")
+            for key, prior in self.prior.items():
+                if key not in self.value:
+                    raise ValueError(f"prior: {key!r} is not a key of the value")
+                _holds(prior, self.value[key], f"prior.{key}")
+            return self
+        if isinstance(self.prior, dict):
+            raise ValueError("prior: a scalar value takes one prior, not one per key")
+        _holds(self.prior, self.value, "prior")
         return self
+
+    def priors(self) -> dict[str | None, Prior]:
+        """The priors of this entry by key (None: the scalar's own)."""
+        if self.prior is None:
+            return {}
+        if isinstance(self.prior, Prior):
+            return {None: self.prior}
+        return dict(self.prior)
+
+
+def _holds(prior: Prior, value: Scalar, field: str) -> None:
+    """A prior belongs to a numeric value that lies inside it."""
+    if isinstance(value, bool):
+        raise ValueError(f"{field}: only a numeric value can have a prior")
+    if not prior.low <= float(value) <= prior.high:
+        raise ValueError(f"{field}: value {value} lies outside {prior.low}..{prior.high}")
 
 
 class Parameter(BaseModel):
@@ -240,7 +290,7 @@ def validation_message(origin: str, err: ValidationError, with_value: bool = Fal
     """One line naming the file, the field and what was wrong, from pydantic's first error;
     ``with_value`` also shows the offending value (without pydantic's "Value error, ")."""
     first = err.errors()[0]
-    loc = ".".join(_loc_part(p) for p in first["loc"])
+    loc = ".".join(_loc_part(p) for p in first["loc"] if p not in (SCALAR_PRIOR, PRIOR_BY_KEY))
     msg, shown = first["msg"], ""
     if with_value:
         msg = msg.removeprefix("Value error, ")

@@ -236,7 +236,9 @@ def _scaled(value: Any, scale: float | dict[str, float]) -> Any:
 def _overridden_values(param: Parameter, ov: Override, origin: str) -> dict[dt.date, Entry]:
     """The parameter's dated entries with the override applied from ov.start to ov.until
     (the value in force after ov.until resumes)."""
-    citation = Citation(title=f"scenario {origin}", url="docs/scenarios.md", date=ov.start)
+    citation = Citation(
+        title=f"scenario {origin}", url="docs/scenarios.md", date=ov.start, kind="assumption"
+    )
     note = ov.note or f"scenario override from {origin}"
     inside = ov.scope.in_force
     kept = {d: e for d, e in param.values.items() if not inside(d)}

@@ -57,7 +57,7 @@ laws:
       effective: 2012-01-01
       effect: honor_only_if
       levels: [level1, level2]
-      citation: {title: "oracle test law", url: "docs/performance.md", date: 2012-01-01}
+      citation: {title: "oracle test law", url: "docs/performance.md", date: 2012-01-01, kind: assumption}
 pretext:
   - {counties: ["44007"], from: 2012-01-01, rate: 0.5}
 """

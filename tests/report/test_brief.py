@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from scomm.params import KINDS
 from scomm.report.brief import BriefRequest, runs, write_brief
 
 TERMINATE = """\
@@ -94,6 +95,13 @@ def test_every_cited_number_resolves_to_a_listed_source(brief):
     cited = set(re.findall(r'href="#src-(\d+)"', html))
     listed = set(re.findall(r'<li id="src-(\d+)"', html))
     assert cited and cited <= listed
+
+
+def test_every_parameter_and_law_source_shows_its_kind(brief):
+    """Sources graded (issue 11): each numbered parameter or law citation says what it is."""
+    _, html = brief
+    kinds = re.findall(r'<li id="src-\d+" value="\d+"><span class="kind">\[(\w+)\]</span>', html)
+    assert kinds and set(kinds) <= set(KINDS)
 
 
 def test_the_comparison_shows_both_scenarios_and_their_difference(brief):

@@ -11,9 +11,9 @@ PARAM = """
 description: A test parameter with three dated values.
 unit: probability
 values:
-  2008-01-01: {value: 0.1, citation: {title: Old memo, url: https://example.org/old, date: 2008-01-01}}
-  2011-06-17: {value: 0.2, citation: {title: June memo, url: https://example.org/june, date: 2011-06-17}}
-  2014-11-20: {value: 0.3, citation: {title: PEP memo, url: https://example.org/pep, date: 2014-11-20}}
+  2008-01-01: {value: 0.1, citation: {title: Old memo, url: https://example.org/old, date: 2008-01-01, kind: agency}}
+  2011-06-17: {value: 0.2, citation: {title: June memo, url: https://example.org/june, date: 2011-06-17, kind: agency}}
+  2014-11-20: {value: 0.3, citation: {title: PEP memo, url: https://example.org/pep, date: 2014-11-20, kind: agency}}
 """
 
 
@@ -28,6 +28,14 @@ def test_case_the_same_citation_gets_one_number_whatever_it_supports():
     c = s.add("Other report", "https://example.org/o")
     assert (a, b, c) == (1, 1, 2)
     assert s.entries()[0].supports == ["bookings", "detainers"]
+
+
+def test_case_a_citation_keeps_its_kind():
+    s = Sources()
+    n = s.add_citation({"title": "Memo", "url": "https://example.org/m", "kind": "agency"})
+    assert s.entries()[n - 1].kind == "agency"
+    m = s.add("Plain text source")
+    assert s.entries()[m - 1].kind is None
 
 
 def test_case_a_period_inside_one_era_cites_only_that_eras_value():

@@ -205,7 +205,7 @@ BAD = {
               agency: sheriff
               effective: 2012-01-01
               effect: decline_all
-              citation: {title: my source, url: 'https://example.org', date: 2012-01-01}
+              citation: {title: my source, url: 'https://example.org', date: 2012-01-01, kind: report}
         """,
         "06999",
     ),
@@ -224,7 +224,7 @@ BAD = {
               effective: 2012-01-01
               ends: 2011-01-01
               effect: decline_all
-              citation: {title: my source, url: 'https://example.org', date: 2012-01-01}
+              citation: {title: my source, url: 'https://example.org', date: 2012-01-01, kind: report}
         """,
         "ends",
     ),

@@ -149,4 +149,5 @@ def _value(v) -> str:
 
 
 def _cite(c: dict) -> str:
-    return f"{c['title']} ({c['date']}) {c['url']}"
+    kind = f"[{c['kind']}] " if c.get("kind") else ""
+    return f"{kind}{c['title']} ({c['date']}) {c['url']}"

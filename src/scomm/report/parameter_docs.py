@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scomm.params import ParameterSet, default_parameters
+from scomm.params import Entry, ParameterSet, default_parameters
 
 
 def _value(v: object) -> str:
@@ -11,6 +11,28 @@ def _value(v: object) -> str:
             f"{k}: {x:g}" if isinstance(x, float) else f"{k}: {x}" for k, x in v.items()
         )
     return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def _priors(e: Entry) -> str:
+    """'prior: uniform 0.4..0.8' for a scalar, 'prior: lpr uniform 0.4..0.8; ...' by key."""
+    parts = [
+        " ".join(x for x in (key, f"{p.distribution} {p.low:g}..{p.high:g}") if x)
+        for key, p in e.priors().items()
+    ]
+    return "prior: " + "; ".join(parts)
+
+
+def _status(e: Entry) -> str:
+    status = []
+    if e.calibrated:
+        status.append(f"calibrated: {e.calibrated}")
+    if e.assumption:
+        status.append(f"assumption: {e.assumption}")
+    if e.note:
+        status.append(e.note)
+    if e.prior:
+        status.append(_priors(e))
+    return " ".join(status).replace("|", "/") or "sourced"
 
 
 def render(params: ParameterSet | None = None) -> str:
@@ -23,7 +45,9 @@ def render(params: ParameterSet | None = None) -> str:
         "",
         "Every number the model uses, with its unit, the date from which each value applies,",
         "its citation, and whether it is an assumption (no source gives the number) or was",
-        "calibrated (fitted to a target in docs/calibration.md). Source files:",
+        "calibrated (fitted to a target in docs/calibration.md), and the kind of each source",
+        "(statute, court, agency, report, news, advocacy, mirror, or the project's own",
+        "documented assumption). Source files:",
         "`src/scomm/parameters/<name with dots as slashes>.yaml`.",
         "",
     ]
@@ -35,19 +59,9 @@ def render(params: ParameterSet | None = None) -> str:
             e = p.values[day]
             c = e.citation
             loc = f", {c.locator}" if c.locator else ""
-            status = []
-            if e.calibrated:
-                status.append(f"calibrated: {e.calibrated}")
-            if e.assumption:
-                status.append(f"assumption: {e.assumption}")
-            if e.note:
-                status.append(e.note)
-            if e.prior:
-                status.append(f"prior: {e.prior.distribution} {e.prior.low:g}..{e.prior.high:g}")
-            cell = " ".join(status).replace("|", "/") or "sourced"
             out.append(
-                f"| {day.isoformat()} | {_value(e.value)} | [{c.title}]({c.url}) ({c.date}{loc}) "
-                f"| {cell} |"
+                f"| {day.isoformat()} | {_value(e.value)} | [{c.title}]({c.url}) ({c.kind}, "
+                f"{c.date}{loc}) | {_status(e)} |"
             )
         out.append("")
     return "\n".join(out)

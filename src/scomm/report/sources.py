@@ -31,6 +31,7 @@ class Source:
     date: str | None
     detail: str | None
     supports: list[str] = field(default_factory=list)
+    kind: str | None = None  # statute, court, agency, report, news, advocacy, mirror, assumption
 
 
 class Sources:
@@ -46,19 +47,21 @@ class Sources:
         date: str | None = None,
         detail: str | None = None,
         supports: str | None = None,
+        kind: str | None = None,
     ) -> int:
-        """Register a source (or find it again) and note what it supports."""
+        """Register a source (or find it again) and note what it supports; ``kind`` grades a
+        citation (params.KINDS)."""
         key = (title.strip(), url)
         src = self._by_key.get(key)
         if src is None:
-            src = Source(len(self._by_key) + 1, title.strip(), url, date, detail)
+            src = Source(len(self._by_key) + 1, title.strip(), url, date, detail, kind=kind)
             self._by_key[key] = src
         if supports and supports not in src.supports:
             src.supports.append(supports)
         return src.number
 
     def add_citation(self, citation: dict[str, Any], supports: str | None = None) -> int:
-        """Register a parameter- or law-style citation {title, url, date, locator?}."""
+        """Register a parameter- or law-style citation {title, url, date, kind, locator?}."""
         date = citation.get("date")
         return self.add(
             citation["title"],
@@ -66,6 +69,7 @@ class Sources:
             date.isoformat() if isinstance(date, dt.date) else date,
             citation.get("locator"),
             supports,
+            citation.get("kind"),
         )
 
     def add_any(self, item: Any, supports: str | None = None) -> int:
