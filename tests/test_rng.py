@@ -80,4 +80,12 @@ def test_stream_ids_never_change():
         "BOOKINGS_COEFFICIENTS": 18,
         "BOOKINGS_COUNTY": 19,
         "BOOKINGS_STATE": 20,
+        "SCREEN_287G": 21,
+        "SERIOUS_CHARGE": 22,
+        "MAGISTRATE_PC": 23,
+        "SERIOUS_RECORD": 24,
+        "AGGRAVATED_FELONY": 25,
+        "PRIOR_REMOVAL": 26,
+        "ENTRY_WITHOUT_INSPECTION": 27,
+        "LAKEN_RILEY_OFFENSE": 28,
     }

@@ -62,13 +62,14 @@ def _assert_traced_like_the_cohort(sim: Simulation, rows: np.ndarray) -> None:
     tr = sim.trace(rows)
     c = sim.cohort
     assert np.array_equal(tr.keys, c.key[rows])
-    assert len(tr.cohort.key) == len(rows), "every cohort row is matched in its trace too"
+    assert len(tr.cohort.key) == len(rows), "every cohort row is identified in its trace too"
     for name in COLUMNS:
         assert np.array_equal(getattr(tr.cohort, name), getattr(c, name)[rows]), name
         assert getattr(tr.cohort, name).dtype == getattr(c, name).dtype, name
     for i, row in enumerate(rows):
         out = tr.outcome(i)
-        assert out["booked"] and out["submitted"] and out["matched"]
+        assert out["booked"] and (out["matched"] or out["identified_287g"])
+        assert out["submitted"] or not out["matched"]
         found = {name: out[name] for name in DECIDED}
         expect = {name: getattr(c, name)[row].item() for name in DECIDED}
         assert found == expect, f"cohort row {row} (key {int(c.key[row])})"
@@ -85,7 +86,9 @@ def test_10000_random_people_across_every_era_are_traced_exactly_as_the_run_deci
 @pytest.mark.parametrize(
     ("fips", "month"),
     [
-        ("48201", "2008-10"),  # Harris County, activated 27 Oct 2008: part of the month
+        ("48201", "2008-10"),  # Harris County, activated 27 Oct 2008, with a 287(g) agreement
+        ("04013", "2009-01"),  # Maricopa, 287(g) jail agreement, activated 16 Jan 2009
+        ("06059", "2009-03"),  # Orange County, 287(g) before S-Comm (activated in 2010)
         ("06037", "2014-01"),  # Los Angeles, the first month of the TRUST Act
         ("17031", "2011-09"),  # Cook County, the month its detainer ordinance took effect
         ("48453", "2017-09"),  # Travis County, the month Texas SB 4 took effect
@@ -95,8 +98,9 @@ def test_10000_random_people_across_every_era_are_traced_exactly_as_the_run_deci
 def test_every_booking_of_a_county_month_traces_to_its_submission_count_and_matches(
     full_run, fips, month
 ):
-    """Trace everyone booked: the submitted are the run's submission count, the matched are
-    exactly the run's cohort rows of that county-month, and nobody else."""
+    """Trace everyone booked: the submitted are the run's submission count, the identified (an
+    IDENT match or a 287(g) officer) are exactly the run's cohort rows of that county-month,
+    and nobody else."""
     sim, cty = full_run, counties()
     ci, j = cty.index_of(fips), periods.parse_month(month) - int(full_run.inputs.months[0])
     n = int(sim.inputs.bookings[ci, j])
@@ -105,8 +109,11 @@ def test_every_booking_of_a_county_month_traces_to_its_submission_count_and_matc
     outcomes = [tr.outcome(i) for i in range(n)]
     assert sum(o["submitted"] for o in outcomes) == sim.submissions[ci, j]
     in_cohort = set(sim.cohort.key[(sim.cohort.county == ci) & (sim.cohort.month == j)].tolist())
-    assert {int(k) for k, o in zip(keys, outcomes, strict=True) if o["matched"]} == in_cohort
-    assert all("detainer" not in o for o in outcomes if not o["matched"])
+    found = {
+        int(k) for k, o in zip(keys, outcomes, strict=True) if o["matched"] or o["identified_287g"]
+    }
+    assert found == in_cohort
+    assert all("detainer" not in o for o in outcomes if not (o["matched"] or o["identified_287g"]))
 
 
 def test_a_scenarios_pretextual_arrests_are_traced_like_the_run_decided(tmp_path):
@@ -156,10 +163,12 @@ def test_each_record_is_the_declared_stage_with_its_outputs_and_gate(full_run):
 def test_a_booking_never_submitted_stops_at_submission_and_a_key_outside_the_run_is_refused():
     start, end = periods.parse_period("2008-10", "2008-12")
     inputs = compile_inputs(packaged("baseline"), start, end, ["TX"])
-    ci = counties().index_of("48201")  # Harris County, activated 27 Oct 2008
+    ci = counties().index_of("48453")  # Travis County: not yet activated, no 287(g) agreement
     tr = trace(inputs, 0, entity_keys(np.array([start]), np.array([ci]), np.array([0])))
-    assert [s.stage.name for s in tr.steps(0)] == ["booking", "composition", "submission", "match"]
-    assert not tr.outcome(0)["submitted"] and not tr.outcome(0)["matched"]
+    names = ["booking", "composition", "submission", "screen_287g", "match"]
+    assert [s.stage.name for s in tr.steps(0)] == names
+    out = tr.outcome(0)
+    assert not out["submitted"] and not out["matched"] and not out["identified_287g"]
     assert len(tr.cohort.key) == 0
     with pytest.raises(UserError, match="outside the simulated period"):
         trace(inputs, 0, entity_keys(np.array([end + 1]), np.array([ci]), np.array([0])))

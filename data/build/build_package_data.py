@@ -918,6 +918,7 @@ FILE_INPUTS = {
     "county_agency_crime_agencies.csv": (*TABLE10.values(), FACTS, CENSUS_NAMES),
     "county_crime_all_agencies.csv": (URBAN_RATES, FACTS),
     "county_287g.csv": (AGREEMENTS_287G, FACTS),
+    "jail_287g_spells.csv": (AGREEMENTS_287G, FACTS),
     "county_covariates.csv": (FACTS, AGREEMENTS_287G),
     "bookings_model.csv": (JAILS, FACTS, AGREEMENTS_287G),
     "bookings_loco.csv": (JAILS, FACTS, AGREEMENTS_287G),
@@ -971,14 +972,18 @@ def manifest(texts: dict[str, str], raw: dict[Input, bytes]) -> str:
 # ---------------------------------------------------------------- calibration data
 
 
-def calibration_tables(raw: dict[Input, bytes], counties: list[dict], facts: list[dict]) -> dict:
-    """The bookings-model covariates and the calibration datasets (calibration_tables.py)."""
+def calibration_tables(
+    raw: dict[Input, bytes], counties: list[dict], facts: list[dict], fixes: list[dict]
+) -> dict:
+    """The bookings-model covariates, the 287(g) jail spells and the calibration datasets
+    (calibration_tables.py); hand fixes they apply are added to ``fixes``."""
     agreements = ct.build_287g_agreements(
-        rows(raw[AGREEMENTS_287G]), {c["county_fips"] for c in counties}
+        rows(raw[AGREEMENTS_287G]), {c["county_fips"] for c in counties}, fixes
     )
     holds = gzip.decompress(raw[PIERCE_HOLDS])
     return {
         "county_287g.csv": agreements,
+        "jail_287g_spells.csv": ct.build_jail_287g_spells(agreements, fixes),
         "county_covariates.csv": ct.build_covariates(counties, facts, agreements),
         "ice_arrests_aor_landmark.csv": ct.build_landmarks(
             rows(raw[LANDMARKS]), {c["aor"] for c in counties}
@@ -1047,7 +1052,7 @@ def build(shared: Path | None, out: Path) -> None:
         "county_agency_crime.csv": crime,
         "county_agency_crime_agencies.csv": agencies,
         "county_crime_all_agencies.csv": all_agency,
-        **calibration_tables(raw, counties, facts),
+        **calibration_tables(raw, counties, facts, fixes),
     }
     texts = {
         name: to_csv(tuple(c[0] for c in COLUMNS[name]), records)

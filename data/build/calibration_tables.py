@@ -44,11 +44,47 @@ def _split_fips(text: str) -> list[str]:
     return sorted({part.strip().zfill(5) for part in text.split(";") if part.strip()})
 
 
-def build_287g_agreements(agreements: list[dict[str, str]], fips: set[str]) -> list[dict]:
-    """One row per (county, agreement) of the reconstruction that names a county."""
+# Hand fixes of the reconstruction's county codes: (state, agency) -> (raw FIPS, fixed, reason).
+FIPS_FIXES_287G = {
+    ("ARKANSAS", "Washington County Sheriff's Office"): (
+        "49053; 5143",
+        "05143",
+        "the row joins two agencies (county_name 'Washington County, UT; Washington County, AR'); "
+        "this row is the Arkansas sheriff (state ARKANSAS, ICE's FOIA counts under 'Washington "
+        "County Sheriff Office AR'), so only 05143; 49053 is Washington County, Utah, whose own "
+        "agreement the reconstruction lists without a county, model or dates",
+    ),
+}
+
+
+def fixed_287g_fips(row: dict[str, str], fixes: list[dict[str, str]] | None = None) -> str:
+    """The row's county FIPS with the hand fixes applied (each recorded in ``fixes``)."""
+    found = FIPS_FIXES_287G.get((row["state"], row["agency"]))
+    if found is None or row["county_fips"] != found[0]:
+        return row["county_fips"]
+    if fixes is not None:
+        fixes.append(
+            {
+                "table": "county_287g",
+                "key": f"{row['state']}|{row['agency']}",
+                "field": "county_fips",
+                "old_value": found[0],
+                "new_value": found[1],
+                "reason": found[2],
+            }
+        )
+    return found[1]
+
+
+def build_287g_agreements(
+    agreements: list[dict[str, str]], fips: set[str], fixes: list[dict[str, str]] | None = None
+) -> list[dict]:
+    """One row per (county, agreement) of the reconstruction that names a county (county codes
+    hand-fixed, ``FIPS_FIXES_287G``)."""
     out = []
     for row in agreements:
-        for code in _split_fips(row["county_fips"]):
+        raw = fixed_287g_fips(row, fixes)
+        for code in _split_fips(raw):
             if code not in fips:
                 raise ValueError(f"287(g) agreements: {row['agency']}: unknown county {code}")
             out.append(
@@ -62,10 +98,127 @@ def build_287g_agreements(agreements: list[dict[str, str]], fips: set[str]) -> l
                     "active_to": row["active_to"],
                     "terminated": row["terminated"],
                     "confidence": row["confidence"],
-                    "shared_fips": "yes" if ";" in row["county_fips"] else "no",
+                    "shared_fips": "yes" if ";" in raw else "no",
                 }
             )
     out.sort(key=lambda r: (r["county_fips"], r["agency"]))
+    return out
+
+
+# The jail channel (scomm.jurisdictions.agreements_287g): one spell per county and
+# jail-enforcement agreement. The reconstruction's dates are interval-censored attestations;
+# these are the hand-set dates where a source says more, each with its reason.
+_NEW_MOA_2009 = (
+    "2009-07-10",
+    "DHS announced eleven new 287(g) agreements, this one among them, on 10 Jul 2009 (DHS "
+    "release pr_1247246453625, quoted in the ACLU's FOIA request of 14 Jul 2009); the "
+    "reconstruction's date is the re-signing of every agreement under the standardized MOA",
+)
+START_FIXES_287G = {
+    ("13135", "Gwinnett County Sheriff's Office"): _NEW_MOA_2009,
+    ("34025", "Monmouth County Sheriff's Office"): _NEW_MOA_2009,
+    ("45019", "Charleston County Sheriff's Office"): _NEW_MOA_2009,
+}
+_NJ_2019 = (
+    "2019-09-26",
+    "New Jersey's revised Immigrant Trust Directive of 27 Sep 2019 barred 287(g) deputization "
+    "(NorthJersey.com; secondary): the agreement ends the day before",
+)
+END_FIXES_287G = {
+    ("04013", "Maricopa County Sheriff's Office"): (
+        "2011-12-15",
+        "ICE Director's letter to the Maricopa County Attorney of 15 Dec 2011: 'effective "
+        "immediately, DHS is terminating MCSO's 287(g) jail model agreement' (agency letter, "
+        "read in the Scribd copy 75878015)",
+    ),
+    ("06037", "Los Angeles County Sheriff's Office"): (
+        "2015-05-12",
+        "the Board of Supervisors voted 3-2 on 12 May 2015 to end the agreement, effective "
+        "immediately (ABC7; LA Times, 13 May 2015; news)",
+    ),
+    ("48201", "Harris County Sheriff's Office"): (
+        "2017-02-21",
+        "the sheriff's notice to ICE of 21 Feb 2017 ending the jail agreement (KHOU; Houston "
+        "Public Media; news)",
+    ),
+    ("06059", "Orange County Sheriff's Office"): (
+        "2017-12-31",
+        "California's SB 54, in effect 1 Jan 2018, bars California law enforcement from "
+        "performing the functions of an immigration officer under 8 U.S.C. 1357(g) (Gov. Code "
+        "7284.6(a)(1)(G); statute)",
+    ),
+    ("34025", "Monmouth County Sheriff's Office"): _NJ_2019,
+    ("34009", "Cape May County Sheriffs Office"): _NJ_2019,
+}
+LAST_ROSTER_287G = "2017-08-01"  # still listed on ICE's last roster: an attestation, not an end
+
+
+def _city_police(agency: str) -> bool:
+    """A city police department (its holding facility books a part of the county's arrests);
+    a metropolitan police department that runs the county jail (Las Vegas) is not one."""
+    return "Police Department" in agency and "Metropolitan" not in agency
+
+
+def _spell_start(row: dict, key: tuple[str, str]) -> tuple[str, str, str]:
+    """(start, kind, reason): the signing date where it is not after the first attestation,
+    else the attestation (the signing date is then a re-signing), unless a source dates it."""
+    if key in START_FIXES_287G:
+        day, why = START_FIXES_287G[key]
+        return day, "announced", why
+    signed, seen = row["first_signed"], row["active_from"]
+    if signed and (not seen or signed <= seen):
+        return signed, "signed", ""
+    return seen, "attested", "signing date later than the first attestation (a re-signing)"
+
+
+def _spell_end(row: dict, key: tuple[str, str]) -> tuple[str, str, str]:
+    """(end, kind, reason): a confirmed end, else the last attestation; still on ICE's last
+    roster means no end is known (censored: the spell stays open)."""
+    if key in END_FIXES_287G:
+        day, why = END_FIXES_287G[key]
+        return day, "confirmed", why
+    if row["active_to"] == LAST_ROSTER_287G:
+        return "", "censored", "still on ICE's last roster (2017-08-01): assumed to continue"
+    return row["active_to"], "attested", "last attestation (the true end is on or after it)"
+
+
+def build_jail_287g_spells(agreements: list[dict], fixes: list[dict[str, str]]) -> list[dict]:
+    """One row per county and 287(g) jail-enforcement agreement (``county_287g.csv`` rows),
+    with the start and end the jail channel uses and where each comes from; city police
+    departments are left out (recorded in ``fixes``)."""
+    out = []
+    for row in agreements:
+        if JAIL_MODEL not in row["models"]:
+            continue
+        key = (row["county_fips"], row["agency"])
+        if _city_police(row["agency"]):
+            fixes.append(
+                {
+                    "table": "jail_287g_spells",
+                    "key": f"{key[0]}|{key[1]}",
+                    "field": "included",
+                    "old_value": "yes",
+                    "new_value": "no",
+                    "reason": "a city police department: its holding facility books a part of "
+                    "the county's arrests, so a county-wide jail channel would overstate it",
+                }
+            )
+            continue
+        start, start_kind, start_why = _spell_start(row, key)
+        end, end_kind, end_why = _spell_end(row, key)
+        out.append(
+            {
+                "county_fips": key[0],
+                "state": row["state"],
+                "agency": key[1],
+                "start": start,
+                "start_kind": start_kind,
+                "end": end,
+                "end_kind": end_kind,
+                "confidence": row["confidence"],
+                "basis": "; ".join(x for x in (start_why, end_why) if x),
+            }
+        )
     return out
 
 
@@ -243,6 +396,21 @@ COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("confidence", "string", "high / medium / low, as the reconstruction grades it"),
         ("shared_fips", "string", "yes if the source row names several counties"),
     ),
+    "jail_287g_spells.csv": (
+        ("county_fips", "string", "5-digit county FIPS code"),
+        ("state", "string", "state as the reconstruction spells it (upper case)"),
+        ("agency", "string", "agency name (ICE's latest spelling)"),
+        ("start", "date", "first day the jail channel counts the agreement"),
+        ("start_kind", "string", "signed (earliest signing date), attested (first attestation, "
+                                 "where the signing date is a later re-signing) or announced "
+                                 "(a dated announcement)"),
+        ("end", "date", "last day (empty: no end known, the spell stays open)"),
+        ("end_kind", "string", "confirmed (a dated termination), attested (last attestation: "
+                               "the true end is on or after it) or censored (still on ICE's "
+                               "last roster, 2017-08-01)"),
+        ("confidence", "string", "high / medium / low, as the reconstruction grades it"),
+        ("basis", "string", "why a date was set or chosen, with its source"),
+    ),
     "county_covariates.csv": (
         ("county_fips", "string", "5-digit county FIPS code (the model's 3,142 counties)"),
         *((name, "float", meaning) for name, meaning in _COVARIATE_MEANINGS.items()),
@@ -348,6 +516,10 @@ DESCRIPTIONS = {
     "county_287g.csv": "287(g) agreements of the Deportation Data Project reconstruction that "
     "name a county, one row per county and agreement (statewide agreements and rows without a "
     "county are left out).",
+    "jail_287g_spells.csv": "The 287(g) jail-enforcement agreements the model's 287(g) channel "
+    "uses: one row per county and agreement of county_287g.csv with a jail model, from its "
+    "start to its end, with the source of each hand-set date (city police departments left "
+    "out; see fixes.csv).",
     "county_covariates.csv": "Covariates of the bookings model for every model county: Census "
     "QuickFacts density, poverty, income, age, race, education, homeownership, and 287(g) jail "
     "agreements known active in 2008-2014.",

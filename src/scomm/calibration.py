@@ -49,9 +49,19 @@ class Target:
 
 
 def _window(sim: Simulation, start: str, end: str) -> np.ndarray:
-    """Cohort rows booked in [start, end]."""
+    """Cohort rows booked in [start, end] whose prints matched IDENT (ICE counted matches
+    whoever else identified the person)."""
     m = sim.inputs.months[sim.cohort.month]
-    return (m >= periods.parse_month(start)) & (m <= periods.parse_month(end))
+    return (m >= periods.parse_month(start)) & (m <= periods.parse_month(end)) & sim.cohort.matched
+
+
+def _matched(sim: Simulation) -> Simulation:
+    """The run's people whose prints matched IDENT, in either channel: ICE's S-Comm
+    statistics (IDENT/IAFIS interoperability) counted a match, and the detainers and removals
+    that followed it, also where a 287(g) officer had identified the person too. The
+    contract's ``removals`` (the S-Comm channel) leave those people to 287(g)
+    (docs/cli.md); the targets are compared the way ICE counted."""
+    return Simulation(sim.inputs, sim.submissions, sim.cohort.take(sim.cohort.matched), sim.seed)
 
 
 def _subs(sim: Simulation, start: str, end: str) -> float:
@@ -62,7 +72,7 @@ def _subs(sim: Simulation, start: str, end: str) -> float:
 
 
 def _removed_convicted_share(sim: Simulation) -> float:
-    c = sim.cohort
+    c = _matched(sim).cohort
     return float((c.removed & (c.level != Level.NONCRIMINAL)).sum() / max(c.removed.sum(), 1))
 
 
@@ -147,7 +157,7 @@ TARGETS: tuple[Target, ...] = (
         183_000 * 1.1,
         GAO,
         True,
-        lambda s: float(s["gao"].cohort.removed.sum()),
+        lambda s: float(_matched(s["gao"]).cohort.removed.sum()),
     ),
     Target(
         "removals_convicted_share_to_2012_03",
@@ -167,7 +177,7 @@ TARGETS: tuple[Target, ...] = (
         273_982,
         TRAC325,
         False,
-        lambda s: float(s["fy2012"].cohort.detainer.sum()),
+        lambda s: float(_matched(s["fy2012"]).cohort.detainer.sum()),
     ),
     Target(
         "pep_detainers_oct_2015_upper_bound",
@@ -177,7 +187,7 @@ TARGETS: tuple[Target, ...] = (
         7_117,
         TRAC413,
         False,
-        lambda s: float(s["pep"].cohort.detainer.sum()),
+        lambda s: float(_matched(s["pep"]).cohort.detainer.sum()),
     ),
 )
 

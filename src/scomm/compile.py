@@ -13,14 +13,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from scomm import periods
+from scomm.jurisdictions import agreements_287g
 from scomm.jurisdictions.counties import counties
-from scomm.jurisdictions.laws import Law
+from scomm.jurisdictions.policy import channel_tables
 from scomm.population import Composition, bookings, composition
 from scomm.rules import pipeline, pretext
-from scomm.rules.categories import CHARGE_KEYS, LEVEL_KEYS, Charge, Level
+from scomm.rules.categories import LEVEL_KEYS, Level, Status
 from scomm.scenario import Scenario
-
-N_LEVELS, N_CHARGES = len(Level), len(Charge)
 
 
 @dataclass(frozen=True)
@@ -31,24 +30,44 @@ class Inputs:
     county_mask: np.ndarray  # counties in the selected states
     bookings: np.ndarray  # (county, month) int64
     active_from: np.ndarray  # (county, month) month fraction when interoperability starts
+    agreement_287g: np.ndarray  # (county, month) bool: a 287(g) jail agreement is in force
     composition: Composition
+    p_identify: np.ndarray  # (month, status) 287(g) identification probability
     p_match: np.ndarray  # (month, status)
-    p_removable: np.ndarray  # (month, status)
     level_cdf: np.ndarray  # (month, lawful/undocumented, level)
     charge_cdf: np.ndarray  # (month, charge)
     male: np.ndarray  # (month,)
+    serious_charge_share: np.ndarray  # (month, charge)
+    magistrate_pc: np.ndarray  # (month,)
+    serious_record_share: np.ndarray  # (month, level)
+    aggravated_felony: np.ndarray  # (month,)
+    prior_removal: np.ndarray  # (month,)
+    ewi: np.ndarray  # (month,) share of unauthorized inadmissible under 212(a)(6)(A), (6)(C), (7)
+    laken_riley_offense: np.ndarray  # (month,)
+    p_removable: np.ndarray  # (month, status, level)
     p_detainer: np.ndarray  # (month, level)
+    priority: np.ndarray  # (month, priority group) bool: groups in the priorities in force
+    outside_factor: np.ndarray  # (month,)
     traffic_deferred: np.ndarray  # (month,) bool
-    minor_factor: np.ndarray  # (month,)
-    laken_riley: np.ndarray  # (month,) theft-type share with a mandatory detainer (2025 Act)
-    policy: np.ndarray  # (county, month) index into policy_masks
-    policy_masks: np.ndarray  # (policy, level, charge) bool: may the jail honor?
+    laken_riley_mandate: np.ndarray  # (month,) bool
+    notification_share: np.ndarray  # (month,)
+    reimbursed: np.ndarray  # (month,) bool: federal reimbursement of detainer costs offered
+    policy: np.ndarray  # (county, month) index into the policy masks (the S-Comm channel)
+    policy_287g: np.ndarray  # (county, month) the same for the 287(g) channel (binds_287g laws)
+    hold_masks: np.ndarray  # (policy, cell) bool: may the jail hold? (jurisdictions.policy)
+    notify_masks: np.ndarray  # (policy, cell) bool: may the jail tell ICE of the release?
     policy_laws: tuple[tuple[str, ...], ...]  # (policy,) ids of the laws in force it combines
     base_compliance: np.ndarray  # (month,)
     p_transfer: np.ndarray  # (month,)
+    p_pickup: np.ndarray  # (month,)
     p_removal: np.ndarray  # (month, level)
-    detention_mean: np.ndarray  # (month,)
-    p_summary: np.ndarray  # (month,)
+    p_reinstate: np.ndarray  # (month,)
+    p_administrative: np.ndarray  # (month,)
+    p_recent_entrant: np.ndarray  # (month,)
+    p_stipulated: np.ndarray  # (month,)
+    expedited_interior: np.ndarray  # (month,) bool
+    days_median: np.ndarray  # (month, route)
+    days_log_sd: np.ndarray  # (month, route)
     p_counsel: np.ndarray  # (month,)
     pretext: np.ndarray  # (county, month) expected pretextual bookings (scenario ``pretext``)
     submissions_per_booking: np.ndarray  # (month,) prints reaching IDENT per booking
@@ -101,57 +120,23 @@ def _activation(scn: Scenario, months: np.ndarray, days: list[dt.date]) -> np.nd
     return activation(scn, days, lengths)
 
 
-def law_mask(law: Law) -> np.ndarray:
-    """(level, charge) → may a jail bound by this law honor a detainer?"""
-    if law.effect == "decline_all" or (law.effect == "honor_only_if" and law.judicial_warrant):
-        return np.zeros((N_LEVELS, N_CHARGES), dtype=bool)
-    if law.effect != "honor_only_if":
-        return np.ones((N_LEVELS, N_CHARGES), dtype=bool)
-    lv = np.isin(LEVEL_KEYS, law.levels)
-    ch = np.isin(CHARGE_KEYS, law.charges)
-    return lv[:, None] | ch[None, :]
+def jail_287g(scn: Scenario, days: list[dt.date]) -> np.ndarray:
+    """(county, day) True where a 287(g) jail-enforcement agreement is in force
+    (``jurisdictions.agreements_287g``) and ``program.agreements_287g`` lets agreements
+    operate."""
+    on = np.array([bool(scn.params.at("program.agreements_287g", d)) for d in days])
+    return agreements_287g.active(days) & on[None, :]
 
 
-def _policies(scn: Scenario, days: list[dt.date]):
-    """Per county-month policy index, the table of honor masks it points into, and the ids
-    of the laws each policy combines."""
-    cty = counties()
-    masks = [np.ones((N_LEVELS, N_CHARGES), dtype=bool)]
-    index: dict[tuple[str, ...], int] = {(): 0}
-    policy = np.zeros((len(cty.fips), len(days)), dtype=np.int16)
-    detainer_laws = [
-        lw for lw in scn.laws if lw.effect in ("honor_only_if", "decline_all", "require_compliance")
-    ]
-    places = {lw.id: lw.scope.county_mask() for lw in detainer_laws}
-    for j, d in enumerate(days):
-        live = [lw for lw in detainer_laws if lw.scope.in_force(d)]
-        if not live:
-            continue
-        member = np.stack([places[lw.id] for lw in live], axis=1)
-        combos: dict[tuple[bool, ...], list[int]] = {}
-        for i, row in enumerate(map(tuple, member)):
-            if any(row):
-                combos.setdefault(row, []).append(i)
-        for row, rows in combos.items():
-            laws = [lw for lw, on in zip(live, row, strict=True) if on]
-            key = tuple(lw.id for lw in laws)
-            if key not in index:
-                index[key] = len(masks)
-                masks.append(_combine(laws))
-            policy[rows, j] = index[key]
-    return policy, np.stack(masks), tuple(index)
-
-
-def _combine(laws: list[Law]) -> np.ndarray:
-    """A state law requiring compliance overrides local limits that took effect before it."""
-    mandates = [lw.effective for lw in laws if lw.effect == "require_compliance"]
-    latest_mandate = max(mandates) if mandates else None
-    mask = np.ones((N_LEVELS, N_CHARGES), dtype=bool)
-    for lw in laws:
-        if latest_mandate is not None and lw.effective <= latest_mandate:
-            continue
-        mask &= law_mask(lw)
-    return mask
+def removable_table(scn: Scenario, days: list[dt.date]) -> np.ndarray:
+    """(day, status, level) probability that ICE deems a matched person removable: by status,
+    except a lawful permanent resident's, which is by level."""
+    other = _series(scn, "status.deemed_removable", days, list(pipeline.NOT_LPR))
+    lpr = _series(scn, "status.lpr_removable", days, list(LEVEL_KEYS))
+    out = np.empty((len(days), len(Status), len(Level)))
+    out[:, [s for s in Status if s != Status.LPR], :] = other[:, :, None]
+    out[:, Status.LPR, :] = lpr
+    return out
 
 
 def _pretext(scn: Scenario, days: list[dt.date], comp: Composition, n: np.ndarray) -> np.ndarray:
@@ -191,7 +176,8 @@ def compile_inputs(scn: Scenario, start: int, end: int, states: list[str]) -> In
     months = np.arange(start, end + 1)
     days = [periods.first_day(int(m)) for m in months]
     cty = counties()
-    policy, masks, policy_laws = _policies(scn, days)
+    series = declared_series(scn, days)
+    table, policy_287g = channel_tables(scn.laws, days, series["reimbursed"], len(cty.fips))
     n = bookings(scn.params, months)
     comp = composition(scn.params, months)
     return Inputs(
@@ -199,10 +185,14 @@ def compile_inputs(scn: Scenario, start: int, end: int, states: list[str]) -> In
         county_mask=np.isin(cty.state, states),
         bookings=n,
         active_from=_activation(scn, months, days),
+        agreement_287g=jail_287g(scn, days),
         composition=comp,
-        policy=policy,
-        policy_masks=masks,
-        policy_laws=policy_laws,
+        p_removable=removable_table(scn, days),
+        policy=table.index,
+        policy_287g=policy_287g,
+        hold_masks=table.hold,
+        notify_masks=table.notify,
+        policy_laws=table.laws,
         pretext=_pretext(scn, days, comp, n),
-        **declared_series(scn, days),
+        **series,
     )

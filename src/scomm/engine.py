@@ -1,10 +1,11 @@
 """The engine: runs the rules stage after stage over the cohort that reaches each stage,
 and owns the random numbers (counter-based, keyed by seed, stream and entity).
 
-Bookings only enter as counts until the IDENT match; the match is drawn per submitted
-booking (one uniform each); every later stage runs on the matched cohort alone.
-An entity is a booking, keyed by (absolute month, county, index in the county-month),
-so a person's draws are the same in every scenario, period and chunking.
+Bookings only enter as counts until the identification: the IDENT match is drawn per
+submitted booking (one uniform each) and, where a county's jail holds a 287(g) agreement,
+the 287(g) screen per booking; every later stage runs on the identified cohort alone
+(``scomm.stages``). An entity is a booking, keyed by (absolute month, county, index in the
+county-month), so a person's draws are the same in every scenario, period and chunking.
 """
 
 from __future__ import annotations
@@ -12,36 +13,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 
-from scomm import periods
-from scomm.cohort import Cohort
+from scomm import periods, stages
+from scomm.cohort import Cohort, Found
 from scomm.compile import Inputs
 from scomm.errors import UserError
-from scomm.rng import KeyedDraws, Stream, entity_keys, split_keys, uniforms
-from scomm.rules import (
-    biometrics,
-    custody,
-    detainer,
-    jail,
-    level,
-    match,
-    person,
-    pretext,
-    removal,
-    status,
-)
-from scomm.rules.categories import Status
-from scomm.trace import OFF, Recorder, Trace
+from scomm.rng import Stream, entity_keys, split_keys, uniforms
+from scomm.rules import biometrics, match, pretext, screening
+from scomm.trace import Recorder, Trace
 
 THREADS = 2
 
 
 @dataclass(frozen=True)
 class Simulation:
-    """Counts by county-month for the first stages, and the matched cohort."""
+    """Counts by county-month for the first stages, and the identified cohort."""
 
     inputs: Inputs
     submissions: np.ndarray  # (county, month)
@@ -51,6 +39,11 @@ class Simulation:
     def trace(self, rows: np.ndarray) -> Trace:
         """The trace (every stage, recorded) of the people at cohort ``rows``."""
         return trace(self.inputs, self.seed, self.cohort.key[np.asarray(rows, dtype=np.intp)])
+
+    def channel(self, name: str) -> Simulation:
+        """The same run with only the cohort rows of one identification channel
+        (``scomm`` or ``287g``, ``cohort.CHANNELS``)."""
+        return Simulation(self.inputs, self.submissions, self.cohort.of_channel(name), self.seed)
 
 
 def _draw_matches(inputs: Inputs, seed: int, stream: Stream, keys, row, j, shares):
@@ -66,41 +59,106 @@ def _draw_matches(inputs: Inputs, seed: int, stream: Stream, keys, row, j, share
     return u, p_pair, hit, st
 
 
-def _match_pairs(inputs: Inputs, seed: int, stream: Stream, c, j, subs, first, shares):
-    """Draw IDENT matches among ``subs`` submissions of each county-month (c, j), numbered
-    from ``first``, whose status mix is ``shares``; return the matched rows
-    (county, month position, key, status)."""
-    # keys of a county-month's submitted bookings run from key(month, county, first) upwards
+def _pair_keys(inputs: Inputs, c, j, count, first):
+    """Keys of ``count`` consecutive bookings of each county-month (c, j), numbered from
+    ``first``, and each key's row into the pairs."""
     base = entity_keys(inputs.months[j], c, first)
-    offset = np.arange(int(subs.sum()), dtype=np.uint64)
-    offset -= np.repeat((np.cumsum(subs) - subs).astype(np.uint64), subs)
-    keys = np.repeat(base, subs)
+    offset = np.arange(int(count.sum()), dtype=np.uint64)
+    offset -= np.repeat((np.cumsum(count) - count).astype(np.uint64), count)
+    keys = np.repeat(base, count)
     keys += offset
-    row = np.repeat(np.arange(len(c), dtype=np.int32), subs)
+    return keys, np.repeat(np.arange(len(c), dtype=np.int32), count)
+
+
+def _match_pairs(inputs: Inputs, seed: int, stream: Stream, c, j, subs, first, shares) -> Found:
+    """Draw IDENT matches among ``subs`` submissions of each county-month (c, j), numbered
+    from ``first``, whose status mix is ``shares``."""
+    keys, row = _pair_keys(inputs, c, j, subs, first)
     _, _, hit, st = _draw_matches(inputs, seed, stream, keys, row, j, shares)
     row = row[hit]
-    return c[row], j[row], keys[hit], st
+    no = np.zeros(len(hit), dtype=bool)
+    return Found(c[row], j[row], keys[hit], st, no, ~no)
 
 
-def _match_chunk(inputs: Inputs, seed: int, c: np.ndarray, j: np.ndarray):
-    """IDENT matches among the real submissions of county-months (c, j)."""
+@dataclass(frozen=True)
+class Identification:
+    """The 287(g) screen and the IDENT match of some bookings, with what decided them."""
+
+    u_screen: np.ndarray
+    p_screen: np.ndarray  # per person
+    identified: np.ndarray
+    u_match: np.ndarray
+    p_match: np.ndarray  # per person: given the status for the identified, else the rest's
+    match_shares: np.ndarray  # per person: the status mix the match drew from
+    matched: np.ndarray
+    status: np.ndarray  # -1 where neither identified nor matched
+
+
+def identify(inputs: Inputs, seed: int, keys, row, j, shares, submitted) -> Identification:
+    """The 287(g) screen of bookings ``keys`` (group ``row`` of county-months at month
+    positions ``j`` with status mixes ``shares``), then the IDENT match of those
+    ``submitted``: an identified person's status comes from the screen's uniform, and their
+    match probability is their status's; the others match from the status mix of the
+    bookings the screen left (rules/screening.py)."""
+    q, pm = inputs.p_identify[j], inputs.p_match[j]
+    u1 = uniforms(seed, Stream.SCREEN_287G, keys)
+    p_id = screening.identification_probability(shares, q)
+    ident = u1 < p_id[row]
+    st = np.full(len(keys), -1, dtype=np.int8)
+    hit = np.flatnonzero(ident)
+    cdf = match.matched_status_cdf(shares, q)
+    st[hit] = match.draw_category(u1[hit] / p_id[row[hit]], cdf[row[hit]])
+    rest = screening.unidentified_shares(shares, q)
+    p_rest = match.match_probability(rest, pm)
+    um = np.ones(len(keys))  # no match draw for bookings whose prints were not checked
+    sub = np.flatnonzero(submitted)
+    um[sub] = uniforms(seed, Stream.MATCH, keys[sub])
+    p_person = np.where(ident, pm[row, np.maximum(st, 0)], p_rest[row])
+    matched = submitted & (um < p_person)
+    found = np.flatnonzero(matched & ~ident)
+    cdf_rest = match.matched_status_cdf(rest, pm)
+    st[found] = match.draw_category(um[found] / p_rest[row[found]], cdf_rest[row[found]])
+    return Identification(u1, p_id[row], ident, um, p_person, rest[row], matched, st)
+
+
+def _screen_pairs(inputs: Inputs, seed: int, c, j, n, subs) -> Found:
+    """The 287(g) screen of every booking of county-months (c, j) with an agreement in force,
+    and the IDENT match of the ``subs`` last of them (the submitted ones)."""
+    keys, row = _pair_keys(inputs, c, j, n, np.zeros(len(c), dtype=np.int64))
+    index = keys - np.repeat(entity_keys(inputs.months[j], c, 0), n)
+    submitted = index >= (n - subs)[row].astype(np.uint64)
+    got = identify(inputs, seed, keys, row, j, inputs.composition.status[c, j], submitted)
+    keep = got.identified | got.matched
+    r = row[keep]
+    return Found(c[r], j[r], keys[keep], got.status[keep], got.identified[keep], got.matched[keep])
+
+
+def _match_chunk(inputs: Inputs, seed: int, c: np.ndarray, j: np.ndarray) -> Found:
+    """Identifications among the bookings of county-months (c, j): IDENT matches of the
+    submissions, and the 287(g) screen where an agreement is in force."""
     n = inputs.bookings[c, j]
     subs = biometrics.submissions_count(
         n, inputs.active_from[c, j], inputs.submissions_per_booking[j]
     )
-    take = subs > 0
-    c, j, n, subs = c[take], j[take], n[take], subs[take]
-    shares = inputs.composition.status[c, j]
-    return _match_pairs(inputs, seed, Stream.MATCH, c, j, subs, n - subs, shares)
+    screened = inputs.agreement_287g[c, j]
+    plain = ~screened & (subs > 0)
+    cp, jp, n_p, s_p = c[plain], j[plain], n[plain], subs[plain]
+    shares = inputs.composition.status[cp, jp]
+    parts = [_match_pairs(inputs, seed, Stream.MATCH, cp, jp, s_p, n_p - s_p, shares)]
+    work = screened & (n > 0)
+    if work.any():
+        parts.append(_screen_pairs(inputs, seed, c[work], j[work], n[work], subs[work]))
+    return Found.concat(parts).sorted()
 
 
-CHUNK = 1 << 18  # submissions drawn together: small enough for both threads to share a state
+CHUNK = 1 << 18  # bookings drawn together: small enough for both threads to share a state
 
 
-def _chunks(chosen: np.ndarray, submissions: np.ndarray):
-    """County-month pairs with submissions, in month order, cut into chunks of about CHUNK
-    submissions; each chunk is (counties, month positions, months done)."""
-    per_month = submissions[chosen].sum(axis=0)
+def _chunks(chosen: np.ndarray, work: np.ndarray):
+    """County-month pairs with work (submissions, or bookings a 287(g) screen sees), in
+    month order, cut into chunks of about CHUNK draws; each chunk is (counties, month
+    positions, months done)."""
+    per_month = work[chosen].sum(axis=0)
     bounds, acc, start = [], 0, 0
     for j, n in enumerate(per_month):
         acc += int(n)
@@ -108,7 +166,7 @@ def _chunks(chosen: np.ndarray, submissions: np.ndarray):
             bounds.append((start, j + 1))
             start, acc = j + 1, 0
     for a, b in bounds:
-        block = submissions[chosen, a:b] > 0
+        block = work[chosen, a:b] > 0
         ci, jj = np.nonzero(block.T)[::-1]
         order = np.lexsort((ci, jj))
         yield chosen[ci[order]], (jj[order] + a).astype(np.intp), b
@@ -126,9 +184,10 @@ def simulate(
     submissions[chosen] = biometrics.submissions_count(
         inputs.bookings[chosen], inputs.active_from[chosen], inputs.submissions_per_booking[None, :]
     )
+    work = submissions + np.where(inputs.agreement_287g, inputs.bookings, 0)
     parts = []
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        chunks = list(_chunks(chosen, submissions))
+        chunks = list(_chunks(chosen, work))
         results = pool.map(lambda ch: _match_chunk(inputs, seed, ch[0], ch[1]), chunks)
         for (_, _, done), part in zip(chunks, results, strict=True):
             parts.append(part)
@@ -136,25 +195,11 @@ def simulate(
                 progress(done, n_months)
     if progress is not None:
         progress(n_months, n_months)
-    empty = (
-        np.zeros(0, np.int64),
-        np.zeros(0, np.intp),
-        np.zeros(0, np.uint64),
-        np.zeros(0, np.int8),
-    )
-    parts = parts or [empty]
-    county = np.concatenate([p[0] for p in parts], dtype=np.int32, casting="same_kind")
-    month = np.concatenate([p[1] for p in parts], dtype=np.int32, casting="same_kind")
-    key = np.concatenate([p[2] for p in parts], dtype=np.uint64, casting="no")
-    st = np.concatenate([p[3] for p in parts], dtype=np.int8, casting="same_kind")
-    pre_subs, *pre_rows = _pretext_matches(inputs, seed)
+    found = Found.concat(parts)
+    pre_subs, pre_found = _pretext_matches(inputs, seed)
     submissions += pre_subs
-    pretextual = np.repeat([False, True], [len(county), len(pre_rows[0])])
-    county, month, key, st = (
-        np.concatenate([a, b]).astype(a.dtype, copy=False)
-        for a, b in zip((county, month, key, st), pre_rows, strict=True)
-    )
-    cohort = _downstream(inputs, seed, county, month, key, st, pretextual)
+    pretextual = np.repeat([False, True], [len(found.key), len(pre_found.key)])
+    cohort = stages.downstream(inputs, seed, Found.concat([found, pre_found]), pretextual)
     return Simulation(inputs=inputs, submissions=submissions, cohort=cohort, seed=seed)
 
 
@@ -175,14 +220,14 @@ def pretext_bookings(inputs: Inputs, seed: int) -> np.ndarray:
     return out
 
 
-def _pretext_matches(inputs: Inputs, seed: int):
-    """Submissions (county, month) and IDENT matches (county, month, key, status) among
-    pretextual bookings, drawn on ``Stream.PRETEXT_MATCH``: each is a Hispanic resident,
-    so the status mix is that of the county-month's Hispanic bookings."""
+def _pretext_matches(inputs: Inputs, seed: int) -> tuple[np.ndarray, Found]:
+    """Submissions (county, month) and IDENT matches among pretextual bookings, drawn on
+    ``Stream.PRETEXT_MATCH``: each is a Hispanic resident, so the status mix is that of the
+    county-month's Hispanic bookings. A scenario's pretextual arrests meet S-Comm only (no
+    287(g) screen: the mechanism is the fingerprint check)."""
     n = pretext_bookings(inputs, seed)
     if not n.any():
-        none = np.zeros(0, np.int32)
-        return n, none, none, np.zeros(0, np.uint64), np.zeros(0, np.int8)
+        return n, Found.concat([])
     subs = biometrics.submissions_count(
         n, inputs.active_from, inputs.submissions_per_booking[None, :]
     )
@@ -190,15 +235,14 @@ def _pretext_matches(inputs: Inputs, seed: int):
     comp = inputs.composition
     shares = pretext.hispanic_status_shares(comp.status[c, j], comp.hispanic[c, j])
     first = n[c, j] - subs[c, j] + PRETEXT_INDEX
-    rows = _match_pairs(inputs, seed, Stream.PRETEXT_MATCH, c, j, subs[c, j], first, shares)
-    return subs, *rows
+    return subs, _match_pairs(inputs, seed, Stream.PRETEXT_MATCH, c, j, subs[c, j], first, shares)
 
 
 def trace(inputs: Inputs, seed: int, keys: np.ndarray) -> Trace:
     """Every stage, recorded (scomm.trace), for the bookings with entity ``keys``: the engine
     run on these people alone. Every draw is keyed by (seed, stream, entity), so each is
-    decided exactly as in a full run of the same inputs and seed; people never submitted or
-    never matched stop at that stage."""
+    decided exactly as in a full run of the same inputs and seed; people neither identified
+    by a 287(g) officer nor matched stop at the match."""
     keys = np.asarray(keys, dtype=np.uint64).reshape(-1)
     c, j, i, pretextual = _locate(inputs, keys)
     rec = Recorder(np.arange(len(keys)))
@@ -224,21 +268,61 @@ def trace(inputs: Inputs, seed: int, keys: np.ndarray) -> Trace:
         },
         outcome={"submitted": submitted},
     )
-    u, p, hit, st = _match_people(inputs, seed, keys, j, shares, pretextual)
-    matched = submitted & hit
-    st = np.where(matched, st, -1).astype(np.int8)
+    got = _identify_people(inputs, seed, keys, (c, j), shares, submitted, pretextual)
+    agreement = inputs.agreement_287g[c, j] & ~pretextual
+    rec.step(
+        "screen_287g",
+        inputs={"booked": booked, "agreement_287g": agreement, "status_shares": shares},
+        probability=got.p_screen,
+        draw=got.u_screen,
+        outcome={"identified_287g": got.identified},
+    )
     rec.step(
         "match",
-        inputs={"submitted": submitted, "status_shares": shares},
-        probability=p,
-        draw=u,
-        outcome={"matched": matched, "status": st},
+        inputs={
+            "submitted": submitted,
+            "identified_287g": got.identified,
+            "status_shares": got.match_shares,
+        },
+        probability=got.p_match,
+        draw=got.u_match,
+        outcome={"matched": got.matched, "status": got.status},
     )
-    rows = np.flatnonzero(matched)
+    rows = np.flatnonzero(got.identified | got.matched)
+    found = Found(
+        c[rows].astype(np.int32),
+        j[rows].astype(np.int32),
+        keys[rows],
+        got.status[rows],
+        got.identified[rows],
+        got.matched[rows],
+    )
     down = Recorder(rows)
-    where = (c[rows].astype(np.int32), j[rows].astype(np.int32), keys[rows], st[rows])
-    cohort = _downstream_block(inputs, seed, *where, pretextual[rows], down)
+    cohort = stages.block(inputs, seed, found, pretextual[rows], down)
     return Trace(keys, (*rec.records, *down.records), cohort, seed)
+
+
+def _identify_people(inputs: Inputs, seed: int, keys, where, shares, submitted, pretextual):
+    """Each traced person's 287(g) screen and IDENT match, as the full run draws them: the
+    screen only where an agreement is in force (elsewhere its probability is 0, so no
+    uniform can identify anyone), the match of the rest from the county-month's mix."""
+    c, j = where
+    row = np.arange(len(keys))
+    got = identify(inputs, seed, keys, row, j, shares, submitted)
+    agreement = inputs.agreement_287g[c, j] & ~pretextual
+    u, p, hit, st = _match_people(inputs, seed, keys, j, shares, pretextual)
+    matched = np.where(agreement, got.matched, submitted & hit)
+    status = np.where(agreement, got.status, np.where(matched, st, -1)).astype(np.int8)
+    return Identification(
+        u_screen=got.u_screen,
+        p_screen=np.where(agreement, got.p_screen, 0.0),
+        identified=agreement & got.identified,
+        u_match=np.where(agreement, got.u_match, u),
+        p_match=np.where(agreement, got.p_match, p),
+        match_shares=np.where(agreement[:, None], got.match_shares, shares),
+        matched=matched,
+        status=status,
+    )
 
 
 def _locate(inputs: Inputs, keys: np.ndarray):
@@ -266,7 +350,7 @@ def _locate(inputs: Inputs, keys: np.ndarray):
 
 def _status_shares(inputs: Inputs, c, j, pretextual) -> np.ndarray:
     """Status mix of each person's county-month bookings (of its Hispanic bookings for a
-    pretextual arrest), as the match draws from it."""
+    pretextual arrest), as the screen and the match draw from it."""
     comp = inputs.composition
     shares = comp.status[c, j]
     pre = np.flatnonzero(pretextual)
@@ -279,7 +363,7 @@ def _status_shares(inputs: Inputs, c, j, pretextual) -> np.ndarray:
 def _match_people(inputs: Inputs, seed: int, keys, j, shares, pretextual):
     """Each person's match uniform and probability, whether the uniform is below it, and the
     status it draws (ordinary bookings in ``Stream.MATCH``, pretextual ones in
-    ``Stream.PRETEXT_MATCH``, as in a full run)."""
+    ``Stream.PRETEXT_MATCH``, as in a full run without a 287(g) screen)."""
     u, p = np.zeros(len(keys)), np.zeros(len(keys))
     hit, st = np.zeros(len(keys), dtype=bool), np.full(len(keys), -1, dtype=np.int8)
     for flag, stream in ((False, Stream.MATCH), (True, Stream.PRETEXT_MATCH)):
@@ -290,195 +374,3 @@ def _match_people(inputs: Inputs, seed: int, keys, j, shares, pretextual):
         hit[sel[drawn[2]]] = True
         st[sel[drawn[2]]] = drawn[3]
     return u, p, hit, st
-
-
-BLOCK = 1 << 16  # cohort rows per block after the match (keeps the working set in cache)
-
-
-def _downstream(inputs: Inputs, seed: int, county, month, key, st, pretextual) -> Cohort:
-    """Every stage after the match, on the matched cohort, block by block (the draws are
-    keyed, so the blocking changes nothing)."""
-    columns = (county, month, key, st, pretextual)
-    with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        blocks = list(
-            pool.map(
-                lambda i: _downstream_block(inputs, seed, *(a[i : i + BLOCK] for a in columns)),
-                range(0, len(key), BLOCK),
-            )
-        )
-    if not blocks:
-        blocks = [_downstream_block(inputs, seed, county, month, key, st, pretextual)]
-    fields = Cohort.__dataclass_fields__
-    return Cohort(**{f: np.concatenate([getattr(b, f) for b in blocks]) for f in fields})
-
-
-def _downstream_block(
-    inputs: Inputs, seed: int, county, month, key, st, pretextual, rec: Recorder = OFF
-) -> Cohort:
-    """The stages after the match for one block of the cohort (``pretextual`` marks the rows
-    of pretextual bookings: Hispanic, arrested on a minor charge); ``rec`` records each
-    stage for a trace (``OFF`` in an ordinary run)."""
-    u = KeyedDraws(seed, key).uniform
-    unauthorized = st >= Status.UNDOCUMENTED_PRIOR
-    who = _who(inputs, seed, u, (county, month, key, st, unauthorized), pretextual, rec)
-    ice = _ice(inputs, u, (county, month, st, unauthorized), who["level"], who["charge"], rec)
-    gone = _removal(inputs, u, month, who["level"], ice["book_in"], rec)
-    return Cohort(county=county, month=month, key=key, status=st, **who, **ice, **gone)
-
-
-def _who(inputs: Inputs, seed: int, u, people, pretextual, rec: Recorder):
-    """Hispanic, sex, offense level and arrest charge of matched ``people`` (their
-    county, month, key, status and whether they are unauthorized)."""
-    county, month, key, st, unauthorized = people
-    p_hisp, u_hisp = inputs.composition.hispanic[county, month, st], u(Stream.HISPANIC)
-    hisp = person.hispanic(p_hisp, u_hisp, pretextual)
-    rec.step(
-        "hispanic",
-        inputs={"status": st, "pretextual": pretextual},
-        probability=p_hisp,
-        draw=u_hisp,
-        outcome={"hispanic": hisp},
-    )
-    p_male, u_male = inputs.male[month], u(Stream.SEX)
-    male = person.male(p_male, u_male)
-    rec.step("sex", inputs={}, probability=p_male, draw=u_male, outcome={"male": male})
-    lv_cdf, u_lvl = inputs.level_cdf[month, unauthorized.astype(np.intp)], u(Stream.LEVEL)
-    lvl = level.offense_level(lv_cdf, u_lvl)
-    rec.step(
-        "level",
-        inputs={"unauthorized": unauthorized, "cdf": lv_cdf},
-        draw=u_lvl,
-        outcome={"level": lvl},
-    )
-    ch_cdf, u_chg = inputs.charge_cdf[month], u(Stream.CHARGE)
-    chg = level.arrest_charge(ch_cdf, u_chg)
-    if pretextual.any():
-        u_pre = uniforms(seed, Stream.PRETEXT, key[pretextual])
-        chg[pretextual] = pretext.minor_charge(inputs.charge_cdf[month[pretextual]], u_pre)
-        u_chg[pretextual] = u_pre  # the draw that decided these charges
-    rec.step(
-        "charge",
-        inputs={"cdf": ch_cdf, "pretextual": pretextual},
-        draw=u_chg,
-        outcome={"charge": chg},
-    )
-    return {"hispanic": hisp, "male": male, "level": lvl, "charge": chg}
-
-
-def _ice(inputs: Inputs, u, people, lvl, chg, rec: Recorder):
-    """ICE's status determination and detainer, the jail's compliance and the transfer
-    (``people``: county, month, status and whether unauthorized)."""
-    county, month, st, unauthorized = people
-    p_rem, u_rem = inputs.p_removable[month, st], u(Stream.STATUS_DETERMINATION)
-    removable = status.deemed_removable(p_rem, u_rem)
-    rec.step(
-        "status_determination",
-        inputs={"status": st},
-        probability=p_rem,
-        draw=u_rem,
-        outcome={"removable": removable},
-    )
-    given = {
-        "level": lvl,
-        "charge": chg,
-        "p_level": inputs.p_detainer[month, lvl],
-        "traffic_deferred": inputs.traffic_deferred[month],
-        "minor_factor": inputs.minor_factor[month],
-        "unauthorized": unauthorized,
-        "laken_riley_share": inputs.laken_riley[month],
-    }
-    p_det, u_det = detainer.detainer_probability(**given), u(Stream.DETAINER)
-    lodged = detainer.lodged(removable, p_det, u_det)
-    rec.step(
-        "detainer",
-        inputs={"removable": removable, **given},
-        probability=p_det,
-        draw=u_det,
-        outcome={"detainer": lodged},
-    )
-    policy = inputs.policy[county, month]
-    allows = inputs.policy_masks[policy, lvl, chg]
-    p_comply, u_comply = inputs.base_compliance[month], u(Stream.COMPLIANCE)
-    held = jail.honored(lodged, allows, p_comply, u_comply)
-    rec.step(
-        "compliance",
-        inputs={"detainer": lodged, "law_allows": allows, "policy": policy},
-        probability=p_comply,
-        draw=u_comply,
-        outcome={"honored": held},
-    )
-    p_tr, u_tr = inputs.p_transfer[month], u(Stream.TRANSFER)
-    book_in = custody.booked_into_ice(held, p_tr, u_tr)
-    rec.step(
-        "transfer",
-        inputs={"honored": held},
-        probability=p_tr,
-        draw=u_tr,
-        outcome={"book_in": book_in},
-    )
-    return {"removable": removable, "detainer": lodged, "honored": held, "book_in": book_in}
-
-
-def _removal(inputs: Inputs, u, month, lvl, book_in, rec: Recorder):
-    """Removal, days in detention, summary removal and representation."""
-    p_rm, u_rm = inputs.p_removal[month, lvl], u(Stream.REMOVAL)
-    eventually = removal.removed(book_in, p_rm, u_rm)
-    rec.step(
-        "removal",
-        inputs={"book_in": book_in, "level": lvl},
-        probability=p_rm,
-        draw=u_rm,
-        outcome={"eventually_removed": eventually},
-    )
-    mean, u_days = inputs.detention_mean[month], u(Stream.DETENTION_DAYS)
-    days = np.where(book_in, removal.detention_days(mean, u_days), 0.0)
-    completed = _completed_in_period(inputs, month, days)
-    removed = eventually & completed
-    rec.step(
-        "detention",
-        inputs={
-            "book_in": book_in,
-            "eventually_removed": eventually,
-            "mean_days": mean,
-            "completed_in_period": completed,
-        },
-        draw=u_days,
-        outcome={"detention_days": days, "removed": removed},
-    )
-    p_sum, u_sum = inputs.p_summary[month], u(Stream.SUMMARY_REMOVAL)
-    summary = removal.summary_removal(removed, p_sum, u_sum)
-    heard = book_in & ~summary
-    rec.step(
-        "summary_removal",
-        inputs={"removed": removed},
-        probability=p_sum,
-        draw=u_sum,
-        outcome={"summary": summary, "heard": heard},
-    )
-    p_cn, u_cn = inputs.p_counsel[month], u(Stream.REPRESENTATION)
-    counsel = removal.represented(heard, p_cn, u_cn)
-    rec.step(
-        "representation",
-        inputs={"heard": heard},
-        probability=p_cn,
-        draw=u_cn,
-        outcome={"represented": counsel},
-    )
-    return {"removed": removed, "detention_days": days, "summary": summary, "represented": counsel}
-
-
-@cache
-def _month_lengths(months: tuple[int, ...]) -> np.ndarray:
-    return np.array([periods.days_in(m) for m in months], dtype=np.float64)
-
-
-def _completed_in_period(inputs: Inputs, month: np.ndarray, days: np.ndarray) -> np.ndarray:
-    """True where release from ICE detention falls before the end of the period.
-
-    A booking sits at the middle of its month (a uniform spread would need the
-    county-month size); detention starts then and lasts ``days``.
-    """
-    lengths = _month_lengths(tuple(int(m) for m in inputs.months))
-    start_day = np.concatenate([[0.0], np.cumsum(lengths)[:-1]])
-    t = start_day[month] + lengths[month] / 2 + days
-    return t <= lengths.sum()

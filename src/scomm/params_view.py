@@ -6,6 +6,7 @@ import datetime as dt
 
 from scomm.compile import submitting
 from scomm.errors import UserError
+from scomm.jurisdictions import agreements_287g
 from scomm.jurisdictions.counties import counties, parse_states, state_names
 from scomm.jurisdictions.laws import Law, all_laws
 from scomm.periods import SUPPORTED, first_day, parse_date, parse_month
@@ -61,6 +62,9 @@ def _law_row(law: Law, scn: Scenario) -> dict:
         "status": status,
         "note": law.note,
         "citation": law.citation.model_dump(mode="json"),
+        "see_also": [c.model_dump(mode="json") for c in law.see_also],
+        "assumption": law.assumption,
+        "modeled_by": law.modeled_by,
     }
 
 
@@ -93,6 +97,33 @@ def _interoperability(scn: Scenario, day: dt.date, idx: list[int]) -> list[str]:
         and _binds(law, idx)
     ]
     return lines
+
+
+def _agreements(scn: Scenario, day: dt.date, idx: list[int]) -> list[dict]:
+    """The 287(g) jail agreements in force in the place on ``day`` (none where the scenario
+    switches 287(g) off)."""
+    if not bool(scn.params.at("program.agreements_287g", day)):
+        return []
+    fips = set(counties().fips[idx].tolist())
+    return [
+        {
+            "county": a.county,
+            "agency": a.agency,
+            "model": "jail enforcement",
+            "start": a.scope.start.isoformat(),
+            "start_kind": a.start_kind,
+            "end": a.scope.until.isoformat() if a.scope.until else None,
+            "end_kind": a.end_kind,
+            "confidence": a.confidence,
+            "basis": a.basis,
+            "citation": {
+                **agreements_287g.SOURCE,
+                "date": agreements_287g.SOURCE["date"].isoformat(),
+            },
+        }
+        for a in agreements_287g.agreements()
+        if a.county in fips and a.scope.in_force(day)
+    ]
 
 
 def rules_in_force(
@@ -139,5 +170,6 @@ def rules_in_force(
         "scenario": scn.name,
         "place_status": _interoperability(scn, day, idx),
         "laws": laws,
+        "agreements_287g": _agreements(scn, day, idx),
         "parameters": params,
     }

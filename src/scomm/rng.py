@@ -54,6 +54,14 @@ class Stream(enum.IntEnum):
     BOOKINGS_COEFFICIENTS = 18  # a posterior draw of the bookings model (scomm.bookings)
     BOOKINGS_COUNTY = 19
     BOOKINGS_STATE = 20
+    SCREEN_287G = 21  # identification by 287(g) officers at booking
+    SERIOUS_CHARGE = 22
+    MAGISTRATE_PC = 23
+    SERIOUS_RECORD = 24
+    AGGRAVATED_FELONY = 25
+    PRIOR_REMOVAL = 26
+    ENTRY_WITHOUT_INSPECTION = 27
+    LAKEN_RILEY_OFFENSE = 28
 
 
 def _fmix(x: np.ndarray) -> np.ndarray:

@@ -1,4 +1,10 @@
-"""Flows and the summary document (../shared/CONTRACT.md) from a simulation."""
+"""Flows and the summary document (../shared/CONTRACT.md) from a simulation.
+
+The contract's counts are S-Comm's: detainers onward count the people S-Comm identified and no
+287(g) officer did (cohort channel ``scomm``); ``ident_matches`` counts every IDENT match, as
+ICE counted matches. Each channel's own funnel is added under ``by_channel`` (docs/cli.md), and
+the flows table carries the 287(g) channel's stages as ``<stage>_287g``.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +16,11 @@ from scomm.engine import Simulation, pretext_bookings
 from scomm.jurisdictions.counties import counties
 from scomm.rules.categories import CITIZEN_STATUSES, Level
 
-STAGES = (
-    "bookings",
-    "submissions",
-    "ident_matches",
+# The counts every channel has, after identification.
+CHANNEL_STAGES = (
     "detainers",
     "detainers_honored",
+    "release_notifications",
     "ice_book_ins",
     "removals",
     "removals_convicted",
@@ -25,12 +30,21 @@ STAGES = (
     "removals_noncriminal",
     "us_citizens_detained",
 )
+STAGES = (
+    "bookings",
+    "submissions",
+    "ident_matches",
+    *CHANNEL_STAGES,
+    "identified_287g",
+    "ident_matches_287g",
+    *(f"{s}_287g" for s in CHANNEL_STAGES),
+)
 #: The flows table's stage column: a Polars Enum, so it sorts in pipeline order.
 STAGE_TYPE = pl.Enum(STAGES)
 
 
 def _cohort_counts(sim: Simulation) -> dict[str, np.ndarray]:
-    """(county, month) counts of every cohort stage."""
+    """(county, month) counts of every cohort stage, S-Comm's and the 287(g) channel's."""
     c = sim.cohort
     shape = sim.inputs.bookings.shape
     flat = c.county.astype(np.int64) * shape[1] + c.month
@@ -38,18 +52,30 @@ def _cohort_counts(sim: Simulation) -> dict[str, np.ndarray]:
     def count(mask: np.ndarray) -> np.ndarray:
         return np.bincount(flat[mask], minlength=shape[0] * shape[1]).reshape(shape)
 
+    out = {
+        "ident_matches": count(c.matched),
+        "identified_287g": count(c.identified_287g),
+        "ident_matches_287g": count(c.matched & c.identified_287g),
+    }
+    for suffix, rows in (("", ~c.identified_287g), ("_287g", c.identified_287g)):
+        out |= {f"{k}{suffix}": count(rows & m) for k, m in _channel_masks(c).items()}
+    return out
+
+
+def _channel_masks(c) -> dict[str, np.ndarray]:
+    """Each post-identification count as a mask over the cohort (any channel)."""
     citizen = np.isin(c.status, CITIZEN_STATUSES)
     out = {
-        "ident_matches": count(np.ones(len(flat), dtype=bool)),
-        "detainers": count(c.detainer),
-        "detainers_honored": count(c.honored),
-        "ice_book_ins": count(c.book_in),
-        "removals": count(c.removed),
-        "removals_convicted": count(c.removed & (c.level != Level.NONCRIMINAL)),
-        "us_citizens_detained": count(citizen & (c.honored | c.book_in)),
+        "detainers": c.detainer,
+        "detainers_honored": c.honored,
+        "release_notifications": c.notified,
+        "ice_book_ins": c.book_in,
+        "removals": c.removed,
+        "removals_convicted": c.removed & (c.level != Level.NONCRIMINAL),
+        "us_citizens_detained": citizen & (c.honored | c.book_in),
     }
     for lv in Level:
-        out[f"removals_{lv.name.lower()}"] = count(c.removed & (c.level == lv))
+        out[f"removals_{lv.name.lower()}"] = c.removed & (c.level == lv)
     return out
 
 
@@ -97,6 +123,30 @@ def _totals(row: dict[str, int]) -> dict:
         "removals_convicted": row["removals_convicted"],
         "removals_by_level": {lv.name.lower(): row[f"removals_{lv.name.lower()}"] for lv in Level},
         "us_citizens_detained": row["us_citizens_detained"],
+        "by_channel": {
+            "scomm": _channel(row, "", row["ident_matches"] - row["ident_matches_287g"]),
+            "287g": {
+                **_channel(row, "_287g", row["identified_287g"]),
+                "ident_matches": row["ident_matches_287g"],
+            },
+        },
+    }
+
+
+def _channel(row: dict[str, int], suffix: str, identified: int) -> dict:
+    """One channel's funnel after identification."""
+    return {
+        "identified": identified,
+        "detainers": row[f"detainers{suffix}"],
+        "detainers_honored": row[f"detainers_honored{suffix}"],
+        "release_notifications": row[f"release_notifications{suffix}"],
+        "ice_book_ins": row[f"ice_book_ins{suffix}"],
+        "removals": row[f"removals{suffix}"],
+        "removals_convicted": row[f"removals_convicted{suffix}"],
+        "removals_by_level": {
+            lv.name.lower(): row[f"removals_{lv.name.lower()}{suffix}"] for lv in Level
+        },
+        "us_citizens_detained": row[f"us_citizens_detained{suffix}"],
     }
 
 

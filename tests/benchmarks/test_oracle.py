@@ -16,7 +16,9 @@ false-alarm rate of 0.1% (Bonferroni over the measures); the stages without chan
   prorated) to Feb 2013 (the traffic and minor-offense restrictions of 2012), with a test
   law limiting detainers in Providence County, pretextual arrests there, and
   interoperability switched off in Washington County from July 2012;
-* Delaware in the first half of 2025 (the Laken Riley Act's mandatory detainers).
+* Delaware in the first half of 2025 (the Laken Riley Act's mandatory detainers);
+* Utah in 2010, where Weber County's 287(g) jail agreement (from 22 Sep 2008) runs beside
+  S-Comm's rollout, so both channels and their split (``totals.by_channel``) are compared.
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ EXACT = ("totals.bookings", "totals.submissions")
 WORKLOADS = {
     "ri-2011-2013": (SCENARIO, {"states": ["RI"], "start": "2011-03", "end": "2013-02"}),
     "de-2025": (None, {"states": ["DE"], "start": "2025-01", "end": "2025-06"}),
+    "ut-2010": (None, {"states": ["UT"], "start": "2010-01", "end": "2010-12"}),
 }
 
 
@@ -138,6 +141,7 @@ def test_case_both_models_report_the_same_measures(engine_runs, reference_runs):
 @pytest.mark.xdist_group("oracle")
 def test_case_every_total_and_metric_agrees_with_the_reference(engine_runs, reference_runs):
     assert len(engine_runs[0]) >= 13  # the totals at least
+    assert any(name.startswith("totals.by_channel.287g.") for name in engine_runs[0])
     assert disagreements(engine_runs, reference_runs) == {}
 
 

@@ -6,14 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import numpy as np
 import pytest
 
 from scomm import api
 from scomm.jurisdictions.laws import all_laws
 from scomm.params import default_parameters
-from scomm.rules import detainer
-from scomm.rules.categories import Charge, Level
 
 D = dt.date
 
@@ -26,16 +23,19 @@ def law(law_id: str):
     ("name", "day", "cited"),
     [
         ("detainer.probability", D(2010, 6, 30), "Morton"),
-        ("detainer.probability", D(2011, 6, 17), "prosecutorial-discretion"),
+        ("detainer.probability", D(2011, 6, 17), "Prosecutorial Discretion"),
         ("detainer.traffic_only_deferred", D(2012, 4, 27), "Task Force"),
-        ("detainer.minor_offense_factor", D(2012, 12, 21), "2012 ICE detainer guidance"),
-        ("detainer.probability", D(2014, 11, 20), "PEP"),
+        ("detainer.priority_categories", D(2012, 12, 21), "Guidance on the Use of Detainers"),
+        ("detainer.priority_categories", D(2014, 11, 20), "Secure Communities"),
+        ("detainer.notification_share", D(2014, 11, 20), "Secure Communities"),
         ("detainer.probability", D(2017, 1, 25), "Executive Order 13768"),
-        ("detainer.probability", D(2021, 1, 20), "Executive Order 13993"),
-        ("detainer.minor_offense_factor", D(2021, 1, 20), "86 FR 7051"),
+        ("detainer.priority_categories", D(2021, 2, 1), "Interim Guidance"),
         ("detainer.probability", D(2021, 11, 29), "Mayorkas"),
+        ("detainer.probability", D(2022, 6, 10), "22-40367"),
+        ("detainer.probability", D(2023, 6, 23), "United States v. Texas"),
         ("detainer.probability", D(2025, 1, 20), "Executive Order 14159"),
-        ("detainer.laken_riley_share", D(2025, 1, 29), "FBI"),
+        ("detainer.laken_riley_mandate", D(2025, 1, 29), "Laken Riley"),
+        ("removal.expedited_interior", D(2019, 7, 23), "84 FR 35409"),
     ],
 )
 def test_each_era_changes_a_parameter_on_its_date_with_its_citation(name, day, cited):
@@ -50,13 +50,21 @@ def test_each_era_changes_a_parameter_on_its_date_with_its_citation(name, day, c
         ("fed-morton-reissue-2011", D(2011, 3, 2)),
         ("fed-june-2011-reforms", D(2011, 6, 17)),
         ("fed-moa-termination-2011", D(2011, 8, 5)),
+        ("fed-i247-2011", D(2011, 12, 29)),
+        ("fed-ice-response-2012", D(2012, 4, 27)),
         ("fed-i247-2012", D(2012, 12, 21)),
         ("fed-pep-2014", D(2014, 11, 20)),
+        ("fed-priorities-2014", D(2015, 1, 5)),
         ("fed-pep-rollout-2015", D(2015, 7, 2)),
         ("fed-eo13768-2017", D(2017, 1, 25)),
+        ("fed-kelly-2017", D(2017, 2, 20)),
         ("fed-i247a-2017", D(2017, 4, 2)),
+        ("fed-expedited-removal-2019", D(2019, 7, 23)),
         ("fed-eo13993-2021", D(2021, 1, 20)),
+        ("fed-interim-priorities-2021", D(2021, 2, 1)),
         ("fed-mayorkas-2021", D(2021, 11, 29)),
+        ("fed-mayorkas-vacatur-2022", D(2022, 6, 10)),
+        ("fed-mayorkas-2023", D(2023, 6, 23)),
         ("fed-eo14159-2025", D(2025, 1, 20)),
         ("fed-laken-riley-2025", D(2025, 1, 29)),
     ],
@@ -69,43 +77,28 @@ def test_each_federal_event_binds_every_state_from_its_date(law_id, day):
 def test_eo_13993_is_cited_to_the_federal_register():
     """EO 13993 of 20 Jan 2021, 86 FR 7051 (FR Doc 2021-01768), revokes EO 13768."""
     c = law("fed-eo13993-2021").citation
-    assert "86 FR 7051" in c.title and "2021-01768" in c.url
+    assert "86 FR 7051" in c.title and "2021-01768" in c.url and c.kind == "agency"
     assert law("fed-eo13768-2017").ends == D(2021, 1, 19)
 
 
-P_LEVEL = np.array([0.9, 0.8, 0.5, 0.4])
+def test_the_mayorkas_guidelines_have_the_gap_of_the_vacatur():
+    """Vacated by the S.D. Tex. on 10 Jun 2022, applied again after United States v. Texas
+    (23 Jun 2023): two periods, and the vacatur between them."""
+    first, gap, second = (
+        law("fed-mayorkas-2021"),
+        law("fed-mayorkas-vacatur-2022"),
+        law("fed-mayorkas-2023"),
+    )
+    assert first.ends == D(2022, 6, 9) and gap.effective == D(2022, 6, 10)
+    assert gap.ends == D(2023, 6, 22) and second.effective == D(2023, 6, 23)
+    assert second.ends == D(2025, 1, 19)
 
 
-def _p(level, charge, unauthorized, share):
-    return detainer.detainer_probability(
-        np.array([level]),
-        np.array([charge]),
-        P_LEVEL[[level]],
-        np.array([False]),
-        np.array([1.0]),
-        unauthorized=np.array([unauthorized]),
-        laken_riley_share=np.array([share]),
-    )[0]
-
-
-def test_case_under_the_laken_riley_act_an_unauthorized_theft_arrestee_gets_a_detainer():
-    """Laken Riley Act, signed 29 Jan 2025 (congress.wiki): DHS must issue a detainer for an
-    unlawfully present person charged with burglary, theft, larceny or shoplifting. With every
-    charge theft-type (share 1) the detainer is certain; with the cited share it is
-    share + (1 - share) * p."""
-    assert _p(Level.NONCRIMINAL, Charge.MISDEMEANOR, True, 1.0) == 1.0
-    assert np.isclose(_p(Level.LEVEL3, Charge.FELONY, True, 0.13), 0.13 + 0.87 * 0.5)
-
-
-def test_case_the_laken_riley_act_does_not_reach_lawful_residents_or_traffic_charges():
-    assert _p(Level.NONCRIMINAL, Charge.MISDEMEANOR, False, 1.0) == 0.4
-    assert _p(Level.NONCRIMINAL, Charge.TRAFFIC, True, 1.0) == 0.4
-    assert _p(Level.NONCRIMINAL, Charge.MISDEMEANOR, True, 0.0) == 0.4
-
-
-def test_the_laken_riley_share_is_zero_before_the_act():
-    p = default_parameters()["detainer.laken_riley_share"]
-    assert p.at(D(2025, 1, 28)) == 0.0 and 0 < p.at(D(2025, 1, 29)) < 1
+def test_the_i247_of_december_2011_is_dated_when_issued_not_when_promised():
+    """Promised on 17 Jun 2011, issued 29 Dec 2011 (ICE detainer FAQ of 28 Dec 2011)."""
+    lw = law("fed-i247-2011")
+    assert lw.effective == D(2011, 12, 29) and lw.ends == D(2012, 12, 20)
+    assert law("fed-i247-interim-2010").ends == D(2017, 4, 1)
 
 
 @pytest.mark.slow
@@ -127,7 +120,7 @@ def test_the_laken_riley_act_adds_detainers_only_from_february_2025(tmp_path):
     no_act.write_text(
         "name: no-laken-riley\ndescription: History without the Laken Riley Act.\n"
         "base: baseline\nparameters:\n"
-        "  - {name: detainer.laken_riley_share, from: 2025-01-29, value: 0.0}\n"
+        "  - {name: detainer.laken_riley_mandate, from: 2025-01-29, value: false}\n"
     )
     with_act = api.run("baseline", "2024-10", "2025-06", ["AZ"]).flows
     without = api.run(str(no_act), "2024-10", "2025-06", ["AZ"]).flows

@@ -1,8 +1,5 @@
-"""State and local detainer laws, as cases that read like the law (citation beside each).
-
-Each case compiles the baseline for one month and reads the honor mask of one county:
-``mask[level, charge]`` says whether a jail bound by the laws in force may hold the person.
-"""
+"""State, local and federal law files: validated, cited, graded, and compiled into what a jail
+may do (jurisdictions/policy.py). Each law's own cases, month by month, are in tests/laws/."""
 
 from __future__ import annotations
 
@@ -14,135 +11,220 @@ import pytest
 
 from scomm import periods
 from scomm.compile import compile_inputs
+from scomm.errors import UserError
+from scomm.jurisdictions import policy
 from scomm.jurisdictions.counties import counties
-from scomm.jurisdictions.laws import all_laws
-from scomm.rules import jail
+from scomm.jurisdictions.laws import Law, all_laws, parse_law
+from scomm.params import default_parameters
 from scomm.rules.categories import Charge, Level
 from scomm.scenario import packaged
 
-NYC = ["36005", "36047", "36061", "36081", "36085"]
+D = dt.date
+CITE = {
+    "title": "a test source",
+    "url": "https://example.org",
+    "date": D(2014, 1, 1),
+    "kind": "statute",
+}
 
 
-@cache
-def _inputs(scenario: str, month: str, state: str):
-    m = periods.parse_month(month)
-    return compile_inputs(packaged(scenario), m, m, [state])
-
-
-def mask(fips: str, month: str, scenario: str = "baseline") -> np.ndarray:
-    """The (level, charge) honor mask of a county on the first day of ``month``."""
-    cty = counties()
-    i = cty.index_of(fips)
-    inp = _inputs(scenario, month, cty.state[i])
-    return inp.policy_masks[inp.policy[i, 0]]
-
-
-def honors(m: np.ndarray, level: Level, charge: Charge) -> bool:
-    return bool(m[level, charge])
-
-
-def law(law_id: str):
+def law(law_id: str) -> Law:
     return {lw.id: lw for lw in all_laws()}[law_id]
 
 
-def test_every_packaged_law_is_dated_cited_and_binds_known_places():
+def make(**fields) -> Law:
+    """A law mapping with the required fields filled in."""
+    base = {
+        "id": "test-law",
+        "title": "A test law",
+        "summary": "A law written for a test of the policy table.",
+        "binds": {"counties": ["06037"]},
+        "agency": "a jail",
+        "effective": D(2014, 1, 1),
+        "effect": "honor_only_if",
+        "citation": CITE,
+    }
+    return Law(**{**base, **fields})
+
+
+def cell(level, charge, sc=False, sr=False, pc=False, pr=False) -> int:
+    return int(policy.cell_index([level], [charge], [sc], [sr], [pc], [pr])[0])
+
+
+def test_every_packaged_law_is_dated_cited_graded_and_binds_known_places():
     laws = all_laws()
-    assert len({lw.id for lw in laws}) == len(laws) >= 30
+    assert len({lw.id for lw in laws}) == len(laws) >= 60
     for lw in laws:
         assert lw.citation.url.startswith(("http://", "https://")), lw.id
+        assert lw.citation.kind in (
+            "statute",
+            "court",
+            "agency",
+            "report",
+            "news",
+            "advocacy",
+            "mirror",
+        )
         assert lw.ends is None or lw.ends >= lw.effective
-        if lw.effect == "honor_only_if" and not lw.judicial_warrant:
+        if (
+            lw.effect in ("honor_only_if", "notification_only")
+            and lw.routes()
+            and not lw.judicial_warrant
+        ):
             assert lw.note and "pproximation" in lw.note, f"{lw.id} must state its approximation"
 
 
-def test_case_no_law_means_every_detainer_may_be_honoured():
+def test_a_law_names_the_parameters_that_carry_its_effect_changed_on_its_date():
+    params = default_parameters()
+    for lw in all_laws():
+        for name in lw.modeled_by:
+            assert lw.effective in params[name].values, (lw.id, name)
+
+
+def test_law_files_refuse_flags_their_effect_cannot_take():
+    with pytest.raises(ValueError, match="judicial_warrant"):
+        make(effect="decline_all", judicial_warrant=True)
+    with pytest.raises(ValueError, match="blocks_notification"):
+        make(effect="require_compliance", blocks_notification=True)
+    with pytest.raises(ValueError, match="requires_reimbursement"):
+        make(effect="honor_only_if", requires_reimbursement=True)
+    with pytest.raises(ValueError, match="modeled_by"):
+        make(effect="decline_all", modeled_by=["detainer.probability"])
+    with pytest.raises(ValueError, match="levels, charges, honor_if"):
+        make(effect="require_compliance", levels=["level1"])
+    with pytest.raises(ValueError, match="a condition names"):
+        make(honor_if=[{}])
+
+
+def test_a_bad_law_file_is_one_line_naming_the_field():
+    with pytest.raises(UserError, match=r"^laws/x.yaml: field honor_if.0: .*levels: .level9."):
+        parse_law(
+            {**make().model_dump(mode="json"), "honor_if": [{"levels": ["level9"]}]}, "laws/x.yaml"
+        )
+
+
+def test_case_a_condition_holds_only_where_every_field_it_names_holds():
+    cond = make(honor_if=[{"levels": ["level2", "level3"], "serious_record": True}]).honor_if[0]
+    mask = policy.condition_mask(cond)
+    assert mask[cell(Level.LEVEL2, Charge.TRAFFIC, sr=True)]
+    assert mask[cell(Level.LEVEL3, Charge.FELONY, sr=True, pc=True)]
+    assert not mask[cell(Level.LEVEL2, Charge.TRAFFIC)]
+    assert not mask[cell(Level.LEVEL1, Charge.TRAFFIC, sr=True)]
+    felony_pc = make(honor_if=[{"charges": ["felony"], "magistrate_pc": True}]).honor_if[0]
+    mask = policy.condition_mask(felony_pc)
+    assert mask[cell(Level.NONCRIMINAL, Charge.FELONY, pc=True)]
+    assert not mask[cell(Level.NONCRIMINAL, Charge.FELONY)]
+    assert not mask[cell(Level.NONCRIMINAL, Charge.MISDEMEANOR, pc=True)]
+    no_removal = make(honor_if=[{"prior_removal": False}]).honor_if[0]
+    assert not policy.condition_mask(no_removal)[cell(Level.LEVEL1, Charge.FELONY, pr=True)]
+
+
+def test_case_levels_charges_and_routes_are_alternatives():
+    lw = make(levels=["level1"], charges=["felony"], honor_if=[{"serious_charge": True}])
+    who = policy.qualifies(lw)
+    assert who[cell(Level.LEVEL1, Charge.TRAFFIC)]
+    assert who[cell(Level.NONCRIMINAL, Charge.FELONY)]
+    assert who[cell(Level.NONCRIMINAL, Charge.MISDEMEANOR, sc=True)]
+    assert not who[cell(Level.LEVEL2, Charge.MISDEMEANOR)]
+    assert not policy.qualifies(make()).any(), "no condition: no one qualifies"
+
+
+def test_case_what_each_effect_allows():
+    c1, c3 = cell(Level.LEVEL1, Charge.FELONY), cell(Level.LEVEL3, Charge.MISDEMEANOR)
+    hold, notify = policy.law_masks(make(levels=["level1"]))
+    assert hold[c1] and not hold[c3] and notify[c1] and notify[c3]
+    hold, notify = policy.law_masks(make(levels=["level1"], blocks_notification=True))
+    assert hold[c1] and not hold[c3] and notify[c1] and not notify[c3]
+    hold, notify = policy.law_masks(make(levels=["level1"], judicial_warrant=True))
+    assert not hold.any() and notify.all()
+    hold, notify = policy.law_masks(
+        make(levels=["level1"], judicial_warrant=True, blocks_notification=True)
+    )
+    assert not hold.any() and not notify.any()
+    hold, notify = policy.law_masks(make(effect="notification_only", levels=["level1"]))
+    assert not hold.any() and notify[c1] and not notify[c3]
+    hold, notify = policy.law_masks(make(effect="decline_all"))
+    assert not hold.any() and notify.all()
+    hold, notify = policy.law_masks(make(effect="decline_all", blocks_notification=True))
+    assert not hold.any() and not notify.any()
+    for effect in ("require_compliance", "informational", "withdraw_interoperability"):
+        hold, notify = policy.law_masks(make(effect=effect))
+        assert hold.all() and notify.all(), effect
+
+
+def test_case_a_reimbursement_condition_lifts_only_when_reimbursement_is_offered():
+    lw = make(
+        effect="decline_all",
+        requires_reimbursement=True,
+        levels=["level1"],
+        blocks_notification=True,
+    )
+    c1, c3 = cell(Level.LEVEL1, Charge.FELONY), cell(Level.LEVEL3, Charge.MISDEMEANOR)
+    hold, notify = policy.law_masks(lw, reimbursed=False)
+    assert not hold.any() and not notify.any()
+    hold, notify = policy.law_masks(lw, reimbursed=True)
+    assert hold[c1] and not hold[c3] and notify[c1] and not notify[c3]
+    # a law without the condition ignores reimbursement
+    hold, _ = policy.law_masks(make(effect="decline_all"), reimbursed=True)
+    assert not hold.any()
+
+
+def test_case_laws_binding_one_jail_combine_to_what_all_allow():
+    a = make(id="a", levels=["level1", "level2"])
+    b = make(id="b", levels=["level1"], charges=["felony"], blocks_notification=True)
+    hold, notify = policy.combine([a, b])
+    assert hold[cell(Level.LEVEL1, Charge.TRAFFIC)]
+    assert not hold[cell(Level.LEVEL2, Charge.TRAFFIC)]
+    assert not hold[cell(Level.NONCRIMINAL, Charge.FELONY)]
+    assert notify[cell(Level.NONCRIMINAL, Charge.FELONY)]
+    assert not notify[cell(Level.LEVEL3, Charge.MISDEMEANOR)]
+
+
+def test_case_a_state_mandate_overrides_only_local_limits_older_than_itself():
+    old = make(id="old", effect="decline_all", effective=D(2017, 2, 1))
+    same_day = make(id="same", effect="decline_all", effective=D(2017, 9, 25))
+    newer = make(id="newer", effect="decline_all", effective=D(2018, 2, 1))
+    mandate = make(
+        id="sb4", effect="require_compliance", effective=D(2017, 9, 25), binds={"states": ["TX"]}
+    )
+    assert policy.combine([old, mandate])[0].all()
+    assert policy.combine([same_day, mandate])[0].all()
+    assert not policy.combine([old, newer, mandate])[0].any()
+    assert not policy.combine([old])[0].any()
+
+
+def test_the_policy_table_gives_each_county_the_laws_in_force_that_bind_it():
+    cty = counties()
+    days = [D(2013, 12, 1), D(2014, 2, 1)]
+    la, sf = cty.index_of("06037"), cty.index_of("06075")
+    lw = make(levels=["level1"], effective=D(2014, 1, 1))
+    table = policy.policy_table([lw], days, [False, False], len(cty.fips))
+    assert table.index[la, 0] == 0 and table.index[la, 1] != 0 and table.index[sf, 1] == 0
+    assert table.laws[table.index[la, 1]] == ("test-law",)
+    assert table.hold[0].all() and table.notify[0].all()
+
+
+def test_the_287g_channel_skips_laws_that_do_not_bind_its_officers():
+    cty = counties()
+    days = [D(2018, 1, 1)]
+    lunn = make(effect="decline_all", binds={"states": ["MA"]}, binds_287g=False)
+    joint, own = policy.channel_tables([lunn], days, [False], len(cty.fips))
+    i = cty.index_of("25005")
+    assert not joint.hold[joint.index[i, 0]].any()
+    assert joint.hold[own[i, 0]].all()
+
+
+@cache
+def _inputs(month: str, state: str):
+    m = periods.parse_month(month)
+    return compile_inputs(packaged("baseline"), m, m, [state])
+
+
+def test_case_no_law_means_every_detainer_may_be_held_and_reported():
     """Erie County, NY, in 2012: no state or local detainer law."""
-    assert mask("36029", "2012-06").all()
-
-
-def test_case_under_nyc_local_law_58_of_2014_a_detainer_without_a_judicial_warrant_is_declined():
-    """NYC Local Laws 58 and 59 of 2014, in effect 14 Dec 2014 (practice advisory, scribd
-    350361171): DOC and NYPD honor only a detainer with a federal judge's warrant; ICE
-    detainers carry at most an administrative warrant."""
-    for fips in NYC:
-        m = mask(fips, "2015-01")
-        assert not m.any(), fips
-    # even a Level 1 person held on a felony is released
-    assert not honors(mask("36061", "2015-01"), Level.LEVEL1, Charge.FELONY)
-
-
-def test_case_under_nyc_local_law_62_of_2011_a_person_with_no_conviction_is_declined():
-    """NYC Local Law 62 of 2011 (Int 0656-2011, enacted 22 Nov 2011): DOC does not honor a
-    detainer for a person with no criminal conviction."""
-    m = mask("36047", "2012-06")
-    assert not honors(m, Level.NONCRIMINAL, Charge.MISDEMEANOR)
-    assert not honors(m, Level.NONCRIMINAL, Charge.FELONY)
-    assert honors(m, Level.LEVEL3, Charge.TRAFFIC)
-
-
-def test_case_under_nyc_local_laws_21_and_22_of_2013_a_pending_felony_counts():
-    """NYC Local Laws 21-22 of 2013 (Int 0989-2012, enacted 18 Mar 2013): a pending covered
-    criminal case keeps the detainer; a non-criminal misdemeanor arrestee is released."""
-    m = mask("36081", "2013-06")
-    assert honors(m, Level.NONCRIMINAL, Charge.FELONY)
-    assert not honors(m, Level.NONCRIMINAL, Charge.MISDEMEANOR)
-    assert honors(m, Level.LEVEL3, Charge.MISDEMEANOR)
-
-
-def test_case_under_the_california_trust_act_a_level_3_arrestee_is_declined():
-    """California TRUST Act, AB 4, in effect 1 Jan 2014 (ILRC guide): a hold needs a listed
-    conviction or a probable-cause finding on a felony."""
-    m = mask("06037", "2014-06")
-    assert not honors(m, Level.LEVEL3, Charge.MISDEMEANOR)
-    assert not honors(m, Level.NONCRIMINAL, Charge.TRAFFIC)
-    assert honors(m, Level.LEVEL3, Charge.FELONY)  # the felony probable-cause route
-    assert honors(m, Level.LEVEL1, Charge.MISDEMEANOR)
-    assert honors(m, Level.LEVEL2, Charge.TRAFFIC)
-    assert mask("06037", "2013-12").all(), "not before 1 Jan 2014"
-
-
-def test_case_under_california_sb_54_a_felony_charge_alone_no_longer_keeps_a_detainer():
-    """California Values Act, SB 54, in effect 1 Jan 2018: transfers only for TRUST-listed
-    convictions; holds on a charge alone end."""
-    m = mask("06037", "2018-03")
-    assert not honors(m, Level.NONCRIMINAL, Charge.FELONY)
-    assert not honors(m, Level.LEVEL3, Charge.FELONY)
-    assert honors(m, Level.LEVEL2, Charge.MISDEMEANOR)
-
-
-@pytest.mark.parametrize(
-    ("fips", "month", "why"),
-    [
-        ("17031", "2013-06", "Cook County ordinance, 7 Sep 2011 (Cook County legislative record)"),
-        ("06085", "2012-06", "Santa Clara Board Policy 3.54, 18 Oct 2011 (Silicon Valley De-Bug)"),
-        ("12086", "2014-06", "Miami-Dade R-1008-13, in effect 1 Jan 2014 (Miami-Dade item 132196)"),
-        ("48453", "2017-03", "Travis County Sheriff's policy of 1 Feb 2017 (KVUE)"),
-    ],
-)
-def test_case_a_reimbursement_condition_ice_never_met_declines_every_detainer(fips, month, why):
-    assert not mask(fips, month).any(), why
-
-
-def test_case_miami_dade_honours_detainers_again_after_the_mayors_order_of_26_jan_2017():
-    """AP, 26 Jan 2017: Mayor Gimenez reverses R-1008-13."""
-    assert not mask("12086", "2017-01").any()
-    assert mask("12086", "2017-02").all()
-
-
-def test_case_texas_sb_4_overrides_travis_county_from_25_sep_2017():
-    """Texas SB 4: detainer mandate in force once the Fifth Circuit stayed the injunction on
-    25 Sep 2017 (Law360); it overrides local limits that took effect before it."""
-    assert not mask("48453", "2017-09").any()
-    assert mask("48453", "2017-10").all()
-    assert mask("48201", "2018-01").all()
-
-
-def test_case_a_jail_releases_a_person_its_law_forbids_holding():
-    """The jail stage: a detainer the law forbids is never honored, whatever the draw."""
-    lodged = np.array([True, True])
-    allows = np.array([False, True])
-    out = jail.honored(lodged, allows, np.array([1.0, 1.0]), np.array([0.0, 0.0]))
-    assert list(out) == [False, True]
+    inp = _inputs("2012-06", "NY")
+    i = counties().index_of("36029")
+    assert inp.hold_masks[inp.policy[i, 0]].all() and inp.notify_masks[inp.policy[i, 0]].all()
 
 
 def test_case_state_opt_outs_did_not_stop_fingerprint_checks_in_history():
@@ -150,10 +232,11 @@ def test_case_state_opt_outs_did_not_stop_fingerprint_checks_in_history():
     suspension changed nothing in the baseline; the ny-optout-honored scenario applies it."""
     ny = law("ny-suspension-2011")
     assert not ny.in_history and ny.overridden_by == "fed-moa-termination-2011"
-    assert law("fed-moa-termination-2011").effective == dt.date(2011, 8, 5)
+    assert law("fed-moa-termination-2011").effective == D(2011, 8, 5)
     i = counties().index_of("36103")  # Suffolk County, NY, active since 2011
-    base = _inputs("baseline", "2011-09", "NY").active_from[i, 0]
-    honored = _inputs("ny-optout-honored", "2011-09", "NY").active_from[i, 0]
+    m = periods.parse_month("2011-09")
+    base = compile_inputs(packaged("baseline"), m, m, ["NY"]).active_from[i, 0]
+    honored = compile_inputs(packaged("ny-optout-honored"), m, m, ["NY"]).active_from[i, 0]
     assert base == 0.0 and honored == 1.0
 
 
@@ -161,4 +244,12 @@ def test_case_the_protect_our_courts_act_changes_no_jail_rule():
     """NY Protect Our Courts Act, Chapter 322 of 2020: civil arrests at courthouses are not
     part of the jail pipeline, so it is informational."""
     assert law("ny-protect-our-courts-2020").effect == "informational"
-    assert mask("36029", "2021-06").all()
+    assert not law("ny-protect-our-courts-2020").has_effect
+    inp = _inputs("2021-06", "NY")
+    assert inp.hold_masks[inp.policy[counties().index_of("36029"), 0]].all()
+
+
+def test_the_cell_index_covers_every_combination_once():
+    grid = np.indices(policy.CELL_SHAPE).reshape(len(policy.CELL_SHAPE), -1)
+    cells = policy.cell_index(*grid)
+    assert sorted(cells.tolist()) == list(range(policy.N_CELLS))

@@ -45,6 +45,7 @@ def test_los_angeles_in_august_2015_names_pep_and_the_trust_act(cli):
     assert "PEP" in laws["fed-pep-2014"]["title"]
     assert "TRUST Act" in laws["ca-trust-act"]["title"]
     assert laws["ca-trust-act"]["conditions"].startswith("honored only for")
+    assert laws["ca-sheriffs-no-holds-2014"]["conditions"].startswith("no holds")
     assert "fed-moa-termination-2011" in laws and "fed-june-2011-reforms" not in laws
 
 
@@ -83,6 +84,37 @@ def test_the_human_output_groups_place_status_laws_and_parameters(cli):
     text = res.stdout
     heads = [text.index(h) for h in ("Place status", "Laws and policies", "Parameters")]
     assert heads == sorted(heads)
-    assert "California TRUST Act" in text and "source: ILRC" in text
-    assert "detainer.probability" in text and "source: Johnson" in text
+    assert "California TRUST Act" in text and "source: [statute] California AB 4" in text
+    assert "detainer.priority_categories" in text and "source: [agency] Johnson" in text
+    assert "287(g) jail agreements (0)" in text  # LA's agreement ended on 12 May 2015
     assert all(len(line) <= 100 or "http" in line for line in text.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("args", "law_id", "words"),
+    [
+        (("--date", "2014-06-01", "--county", "41051"), "or-counties-2014", "judicial warrant"),
+        (("--date", "2019-06-01", "--state", "NJ"), "nj-itd-2019", "no holds"),
+        (("--date", "2017-09-01", "--county", "17031"), "il-trust-2017", "judicial warrant"),
+    ],
+    ids=["Multnomah 2014 refusal", "New Jersey directive", "Illinois TRUST Act"],
+)
+def test_the_issues_checks_name_the_law_in_force(cli, args, law_id, words):
+    """Issue 11, "What it must show": each law listed, in force, with its conditions."""
+    res = cli("params", *args, "--json")
+    assert res.returncode == 0, res.stderr
+    lw = laws_by_id(json.loads(res.stdout))[law_id]
+    assert lw["status"] == "in force" and words in lw["conditions"]
+    assert lw["citation"]["kind"] in ("statute", "court", "agency", "news", "advocacy")
+
+
+def test_los_angeles_on_1_jun_2010_has_its_287g_jail_agreement(cli):
+    """`scomm params --date 2010-06-01 --county 06037`: LA's jail agreement of 2005."""
+    res = cli("params", "--date", "2010-06-01", "--county", "06037", "--json")
+    assert res.returncode == 0, res.stderr
+    (a,) = json.loads(res.stdout)["agreements_287g"]
+    assert a["county"] == "06037" and a["start"] == "2005-02-01" and a["end"] == "2015-05-12"
+    assert a["model"] == "jail enforcement" and a["end_kind"] == "confirmed"
+    assert a["citation"]["kind"] == "report"
+    later = rules_in_force("2015-06-01", "06037", None)
+    assert later["agreements_287g"] == []

@@ -19,7 +19,9 @@ from scomm.rng import entity_keys
 from scomm.rules.categories import Charge, Level, Status
 
 N_STATUS = len(Status)
+N_LEVEL = len(Level)
 US_BORN_MIX = np.array([1.0, 0, 0, 0, 0, 0])
+REMOVABLE = np.array([0.1, 0.03, 0.3, 0.5, 1.0, 1.0])  # P(deemed removable) by status
 
 
 @dataclasses.dataclass
@@ -32,10 +34,22 @@ class Person:
     hispanic: bool = True
     level: int = Level.NONCRIMINAL
     charge: int = Charge.MISDEMEANOR
+    identified_287g: bool = False
+    matched: bool = True
+    serious_charge: bool = False
+    magistrate_pc: bool = False
+    serious_record: bool = False
+    aggravated_felony: bool = False
+    prior_removal: bool = False
+    entered_without_inspection: bool = False
+    laken_riley_offense: bool = False
     removable: bool = True
     detainer: bool = False
+    notification_request: bool = False
     honored: bool = False
+    notified: bool = False
     book_in: bool = False
+    eventually_removed: bool = False
     removed: bool = False
     detention_days: float = 0.0
     summary: bool = False
@@ -68,7 +82,9 @@ def tiny_sim(
             status=np.broadcast_to(status_mix, (n_c, n_m, N_STATUS)).copy(),
             hispanic=np.broadcast_to(hisp, (n_c, n_m, N_STATUS)).copy(),
         ),
-        p_removable=np.tile([0.1, 0.03, 0.3, 0.5, 1.0, 1.0], (n_m, 1)),
+        # by status, the same for every ICE level (an LPR's is by level in the model)
+        p_removable=np.tile(REMOVABLE[:, None], (n_m, 1, N_LEVEL)),
+        level_cdf=np.tile(np.linspace(1 / N_LEVEL, 1.0, N_LEVEL), (n_m, 2, 1)),
         pretext=np.zeros((n_c, n_m)),
     )
     county = np.array([cty.index_of(p.fips) for p in people], dtype=np.int32)

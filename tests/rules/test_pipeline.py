@@ -17,9 +17,18 @@ from scomm.rng import Stream
 from scomm.rules import pipeline
 from scomm.scenario import packaged
 
-# Inputs fields that are not parameter series: the period, the places, the law table, and
-# the scenario's pretextual bookings.
-STRUCTURAL = {"months", "county_mask", "policy", "policy_masks", "policy_laws", "pretext"}
+# Inputs fields that are not parameter series: the period, the places, the law table (one
+# index per channel into the shared masks), and the scenario's pretextual bookings.
+STRUCTURAL = {
+    "months",
+    "county_mask",
+    "policy",
+    "policy_287g",
+    "hold_masks",
+    "notify_masks",
+    "policy_laws",
+    "pretext",
+}
 # Streams drawn outside the pipeline, by the metrics and the bookings model that own them.
 OUTSIDE_STREAMS = {
     Stream.USC_CHILDREN: "metrics/due_process.py",
@@ -94,6 +103,7 @@ def test_a_keyed_parameter_says_which_input_picks_its_key():
         if p.by is not None:
             assert p.keys, p.name
     assert pipeline.stage("detainer").parameters[0].by == "level"
+    assert pipeline.stage("detention").parameters[0].by == "route"
     with pytest.raises(KeyError, match="no stage"):
         pipeline.stage("deportation")
 

@@ -51,7 +51,7 @@ def test_reforms_2011_full_halves_low_level_detainer_rates_while_s_comm_ran():
     assert r["noncriminal"] == pytest.approx(b["noncriminal"] / 2)
     assert reform.at("detainer.traffic_only_deferred", D(2011, 9, 1)) is True
     assert base.at("detainer.traffic_only_deferred", D(2011, 9, 1)) is False
-    for name in ("detainer.probability", "detainer.minor_offense_factor"):
+    for name in ("detainer.probability", "detainer.priority_categories"):
         for day in (D(2011, 8, 31), D(2014, 11, 20), D(2018, 1, 1)):
             assert reform.at(name, day) == base.at(name, day), (name, day)
 
@@ -130,7 +130,7 @@ BAD = {
         description: An override that ends before it starts.
         base: baseline
         parameters:
-          - {name: detainer.minor_offense_factor, from: 2012-01-01, until: 2011-01-01, value: 0.5}
+          - {name: detainer.outside_priorities_factor, from: 2012-01-01, until: 2011-01-01, value: 0.5}
         """,
         "until",
     ),
@@ -177,7 +177,7 @@ BAD = {
         description: Both a value and a scale.
         base: baseline
         parameters:
-          - {name: detainer.minor_offense_factor, from: 2012-01-01, value: 0.5, scale: 0.5}
+          - {name: detainer.outside_priorities_factor, from: 2012-01-01, value: 0.5, scale: 0.5}
         """,
         "scale",
     ),

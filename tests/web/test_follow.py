@@ -11,7 +11,7 @@ from scomm.errors import UserError
 from scomm.rules import pipeline
 from scomm.rules.categories import LEVEL_KEYS, STATUS_KEYS, Status
 from scomm.web.app import create_app
-from scomm.web.follow import candidates, explain
+from scomm.web.follow import DESCRIBING, candidates, explain
 
 
 @pytest.fixture(scope="module")
@@ -44,12 +44,13 @@ def test_case_each_decided_stage_shows_its_draw_probability_rule_and_citation(re
         assert step["rule"]["says"]
         for p in step["parameters"]:
             assert p["citation"]["title"] and p["citation"]["date"]
-        if step["probability"] is None or step["name"] in ("hispanic", "sex"):
+        if step["probability"] is None or step["name"] in DESCRIBING:
             continue
         assert 0.0 <= step["draw"] < 1.0
         below = step["draw"] < step["probability"]
-        if step["name"] == "compliance":
-            below = below and step["inputs"]["law_allows"]
+        if step["name"] == "compliance":  # passed: held, for a request to detain the law allows
+            asks_hold = not step["inputs"]["notification_request"]
+            below = below and asks_hold and step["inputs"]["hold_allowed"]
         assert step["passed"] == below, step["name"]
 
 
@@ -80,7 +81,7 @@ def test_case_in_cook_county_under_its_2011_ordinance_the_jail_step_names_the_or
     doc = explain(cook, int(rows[0]))
     jail = next(s for s in doc["steps"] if s["name"] == "compliance")
     assert "cook-county-ordinance-2011" in [lw["id"] for lw in jail["laws"]]
-    assert not jail["inputs"]["law_allows"] and not jail["passed"]
+    assert not jail["inputs"]["hold_allowed"] and not jail["passed"]
     assert "forbids" in jail["outcome"] and not doc["outcome"]["honored"]
 
 

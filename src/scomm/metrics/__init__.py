@@ -78,9 +78,11 @@ def metric_sections(
 ) -> dict[str | None, dict]:
     """The metrics section for each place (a county mask per key); ``replicates`` are the
     runs with seeds seed+1, seed+2, ...; ``collect`` (when given) receives every metric's
-    value in each run, by (place, group, name), for paired differences."""
+    value in each run, by (place, group, name), for paired differences. The metrics are
+    S-Comm's: they run on the people S-Comm identified (cohort channel ``scomm``), not those a
+    287(g) officer did."""
     ctx = Context.build(sim.inputs, params)
-    main = evaluate(sim, ctx, masks)
+    main = evaluate(sim.channel("scomm"), ctx, masks)
     values = {
         (place, group, name): [m.value]
         for place, groups in main.items()
@@ -89,7 +91,7 @@ def metric_sections(
     }
     n = 1
     for rep in replicates:
-        for place, groups in evaluate(rep, ctx, masks).items():
+        for place, groups in evaluate(rep.channel("scomm"), ctx, masks).items():
             for group, metrics in groups.items():
                 for name, m in metrics.items():
                     values[(place, group, name)].append(m.value)

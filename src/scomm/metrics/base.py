@@ -146,8 +146,9 @@ def peer_groups(params: ParameterSet, day: dt.date, state_id: np.ndarray) -> np.
 
 @dataclass(frozen=True)
 class Rows:
-    """Row numbers of the matched cohort at each later stage (each within the one before),
-    so that counts by county run over the rows that reach a stage, not the whole cohort."""
+    """Row numbers of the identified cohort at each later stage (each within the detainer
+    rows; a book-in follows a hold or, without one, a notification of the release), so that
+    counts by county run over the rows that reach a stage, not the whole cohort."""
 
     county: np.ndarray  # (row,) county index of every matched person
     detainer: np.ndarray  # rows with a detainer lodged
@@ -169,7 +170,7 @@ def rows_of(sim: Simulation, ctx: Context) -> Rows:
     c = sim.cohort
     det = np.flatnonzero(c.detainer)
     held = det[c.honored[det]]
-    book_in = held[c.book_in[held]]
+    book_in = det[c.book_in[det]]
     rows = Rows(c.county.astype(np.intp), det, held, book_in, book_in[c.removed[book_in]])
     ctx.memo.rows = (sim.cohort, rows)
     return rows

@@ -19,6 +19,13 @@ from scomm.rules.categories import CITIZEN_STATUSES
 
 GROUP = "due_process"
 CHILD = "metrics.due_process.removed_with_us_citizen_child_share"
+SUMMARY_ROUTES = (
+    "removal.reinstatement_share",
+    "removal.administrative_share",
+    "removal.expedited_interior",
+    "removal.recent_entrant_share",
+    "removal.stipulated_share",
+)
 
 
 def tally(sim: Simulation, ctx: Context) -> dict[str, np.ndarray]:
@@ -27,7 +34,8 @@ def tally(sim: Simulation, ctx: Context) -> dict[str, np.ndarray]:
     rem, bi = r.removed, r.book_in
     u = uniforms(sim.seed, Stream.USC_CHILDREN, c.key[rem])
     parent = rem[u < ctx.series(CHILD)[c.month[rem]]]
-    citizen = np.isin(c.status[r.held], CITIZEN_STATUSES)  # a book-in was held first
+    held_or_booked = np.union1d(r.held, bi)
+    citizen = np.isin(c.status[held_or_booked], CITIZEN_STATUSES)
     return {
         "removed": r.count(n, rem),
         "summary": r.count(n, rem[c.summary[rem]]),
@@ -36,7 +44,7 @@ def tally(sim: Simulation, ctx: Context) -> dict[str, np.ndarray]:
         "heard": r.count(n, bi[~c.summary[bi]]),
         "represented": r.count(n, bi[c.represented[bi]]),
         "detention_days": r.count(n, bi, c.detention_days[bi]),
-        "citizens_held": r.count(n, r.held[citizen]),
+        "citizens_held": r.count(n, held_or_booked[citizen]),
         "parents": r.count(n, parent),
     }
 
@@ -48,7 +56,7 @@ def compute(t: dict[str, np.ndarray], ctx: Context, mask: np.ndarray) -> dict[st
         return float(t[name][mask].sum())
 
     here = method_source("due-process")
-    summary = [here, *ctx.cite("removal.summary_share")]
+    summary = [here, *ctx.cite(*SUMMARY_ROUTES)]
     return {
         "removals_without_hearing": Metric(
             value=s("summary"),
@@ -64,7 +72,13 @@ def compute(t: dict[str, np.ndarray], ctx: Context, mask: np.ndarray) -> dict[st
             unit="share",
             definition="Share of S-Comm removals without a hearing before an immigration judge.",
             sources=summary,
-            assumptions=("ICE's DHS-wide summary-removal share is applied to S-Comm removals.",),
+            assumptions=(
+                "A removal is summary by the routes the person's history opens: reinstatement "
+                "after a prior removal, administrative removal of a non-LPR aggravated felon, "
+                "expedited removal of a recent entrant while the 2019 designation reaches the "
+                "interior, or a stipulated order (docs/model.md); DHS-wide shares, mostly "
+                "border cases, are an upper bound.",
+            ),
         ),
         "detained_share": Metric(
             value=ratio(s("book_ins"), s("removable")),
@@ -73,7 +87,14 @@ def compute(t: dict[str, np.ndarray], ctx: Context, mask: np.ndarray) -> dict[st
                 "Share of people S-Comm matched and ICE deemed removable who were then booked "
                 "into ICE detention."
             ),
-            sources=[here, *ctx.cite("custody.transfer_probability", "jail.base_compliance")],
+            sources=[
+                here,
+                *ctx.cite(
+                    "custody.transfer_probability",
+                    "custody.release_pickup_probability",
+                    "jail.base_compliance",
+                ),
+            ],
         ),
         "represented_share": Metric(
             value=ratio(s("represented"), s("heard")),
@@ -88,7 +109,7 @@ def compute(t: dict[str, np.ndarray], ctx: Context, mask: np.ndarray) -> dict[st
             value=ratio(s("detention_days"), s("book_ins")),
             unit="days",
             definition="Mean days in ICE detention of people booked in after an S-Comm match.",
-            sources=[here, *ctx.cite("removal.detention_days_mean")],
+            sources=[here, *ctx.cite("removal.days_median", "removal.days_log_sd")],
         ),
         "us_citizens_detained": Metric(
             value=s("citizens_held"),
@@ -97,7 +118,14 @@ def compute(t: dict[str, np.ndarray], ctx: Context, mask: np.ndarray) -> dict[st
                 "U.S. citizens (born or naturalized) held on an S-Comm detainer or booked into "
                 "ICE custody."
             ),
-            sources=[here, *ctx.cite("status.deemed_removable", "match.ident_probability")],
+            sources=[
+                here,
+                *ctx.cite(
+                    "status.deemed_removable",
+                    "match.ident_probability",
+                    "program.identification_287g",
+                ),
+            ],
         ),
         "removed_parents_of_us_citizen_children": Metric(
             value=s("parents"),

@@ -23,6 +23,15 @@ MIN_PEERS = 3  # fewer comparable counties with matches than this: compare with 
 LISTED = 10  # counties listed by name under the outlier count
 
 
+def lpr_removable_share(inp) -> np.ndarray:
+    """(month,) the share of lawful permanent residents ICE would deem removable: the
+    by-level probabilities (status.lpr_removable) weighted by the lawfully present
+    arrestees' level mix (population.criminal_history_lawful)."""
+    cdf = inp.level_cdf[:, 0, :]
+    shares = np.diff(cdf, axis=-1, prepend=0.0)
+    return (inp.p_removable[:, Status.LPR, :] * shares).sum(axis=-1)
+
+
 def removable_population(ctx: Context) -> dict[str, np.ndarray]:
     """Per county: removable residents and the Hispanic among them, summed over the months
     of the period, weighted by the share of each month S-Comm ran there (``*_exposed``)
@@ -34,9 +43,9 @@ def removable_population(ctx: Context) -> dict[str, np.ndarray]:
     mix = status / np.where(foreign > 0, foreign, 1.0)[:, :, None]
     mix[:, :, Status.US_BORN] = 0.0
     mix[:, :, Status.NATURALIZED] = 0.0
-    weight = np.ones_like(inp.p_removable)
-    weight[:, Status.LPR] = inp.p_removable[:, Status.LPR]
-    weight[:, Status.OTHER_LAWFUL] = inp.p_removable[:, Status.OTHER_LAWFUL]
+    weight = np.ones(inp.p_removable.shape[:2])
+    weight[:, Status.LPR] = lpr_removable_share(inp)
+    weight[:, Status.OTHER_LAWFUL] = inp.p_removable[:, Status.OTHER_LAWFUL, 0]
     residents = cty.column("population") * cty.column("foreign_born_share")
     rem = residents[:, None, None] * mix * weight[None, :, :]
     rem_h = rem * inp.composition.hispanic

@@ -117,6 +117,16 @@ def print_params(doc: dict) -> None:
         if law.get("note") and not law["applied"]:
             _item(f"note: {law['note']}", 1)
         _item(f"source: {_cite(law['citation'])}", 1)
+        if law.get("assumption"):
+            _item(f"assumption: {law['assumption']}", 1)
+    agreements = doc.get("agreements_287g", [])
+    out.print(f"\n[bold]287(g) jail agreements[/bold] ({len(agreements)})")
+    for a in agreements:
+        until = f"to {a['end']}" if a["end"] else "no end known"
+        _item(f"{a['agency']} ({a['county']}): {a['model']}, {a['start']} {until}", bold=True)
+        if a["basis"]:
+            _item(a["basis"], 1)
+        _item(f"source: {_cite(a['citation'])}", 1)
     out.print(f"\n[bold]Parameters[/bold] ({len(doc['parameters'])})")
     for p in doc["parameters"]:
         value = _value(p["value"])

@@ -36,13 +36,21 @@ EXTRA = tuple(labels.EXTRAS.items())
 LEVELS = tuple(labels.LEVELS.items())
 # The pipeline stages (rules/pipeline.py) behind each count of the funnel: a row cites the
 # parameters those stages read.
-_REMOVAL = ("removal", "detention", "summary_removal", "representation")
+_REMOVAL = ("removal", "summary_removal", "detention", "representation")
+_RECORD = (
+    "serious_charge",
+    "serious_record",
+    "aggravated_felony",
+    "prior_removal",
+    "entered_without_inspection",
+    "laken_riley_offense",
+)
 FUNNEL_STAGES: dict[str, tuple[str, ...]] = {
     "bookings": ("booking",),
     "submissions": ("submission",),
     "ident_matches": ("booking", "composition", "submission", "match"),
-    "detainers": ("level", "charge", "status_determination", "detainer"),
-    "detainers_honored": ("compliance",),
+    "detainers": ("level", "charge", *_RECORD, "status_determination", "detainer"),
+    "detainers_honored": ("serious_charge", "serious_record", "magistrate_pc", "compliance"),
     "ice_book_ins": ("transfer",),
     "removals": _REMOVAL,
     "removals_convicted": ("level", *_REMOVAL),

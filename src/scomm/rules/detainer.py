@@ -1,56 +1,103 @@
-"""ICE's detainer decision under the priority rules in force.
+"""ICE's detainer decision under the priorities in force.
 
-The probability of a detainer depends on the person's offense level and the era's
-priorities (Morton memo of 30 Jun 2010, the June 2011 discretion memo, the 21 Dec 2012
-detainer guidance, PEP from 20 Nov 2014, EO 13768 from 25 Jan 2017, ...), each a dated
-parameter. Two categorical exclusions apply on top:
+Each era says which groups of people are enforcement priorities (``detainer.priority_categories``)
+and at what rate ICE lodges a detainer on a prioritized person of each ICE level
+(``detainer.probability``); people outside every group in force get that rate times
+``detainer.outside_priorities_factor`` (the memos' "absent extraordinary circumstances",
+supervisors' pre-approval). The groups (``categories.Priority``):
 
-* ICE's 27 Apr 2012 answer to the HSAC task force: no action on a person whose only
-  offense is a minor traffic charge until convicted;
-* the 21 Dec 2012 guidance: detainers restricted for people arrested only for minor
-  misdemeanors or traffic offenses without a conviction.
+* before 21 Dec 2012, from 25 Jan 2017 (EO 13768), under the Mayorkas guidelines and from
+  20 Jan 2025 (EO 14159): anyone removable; the rates by level carry the memos' emphasis;
+* 21 Dec 2012 to 19 Nov 2014 (Morton's detainer guidance): a felony conviction or charge
+  (Level 1 and 2 stand for the convictions: two felonies, one felony or three misdemeanors), a
+  significant-misdemeanor conviction or charge, re-entry after a removal or return or an
+  outstanding order;
+* 20 Nov 2014 to 24 Jan 2017 (PEP): convictions only: Priority 1(d), 1(e), 2(a), 2(b) (Level 1,
+  Level 2, Level 3 with a significant misdemeanor); no charge and no immigration history
+  qualifies;
+* 1 Feb 2021 to 28 Nov 2021 (the interim priorities): an aggravated-felony conviction.
 
-One categorical mandate applies from 29 Jan 2025: under the Laken Riley Act DHS must issue a
-detainer for an unauthorized person charged with burglary, theft, larceny or shoplifting. The
-model has no theft flag, so a share of misdemeanor and felony charges (a cited parameter) is
-theft-type: p becomes share + (1 - share) * p for those arrestees.
+On top of the era, two categorical rules:
+
+* ICE's 27 Apr 2012 answer to the HSAC task force: no action on a person without a conviction
+  whose only charge is a minor traffic offense, until convicted (``detainer.traffic_only_deferred``);
+* the Laken Riley Act from 29 Jan 2025: DHS "shall issue a detainer" for a person inadmissible
+  under INA §212(a)(6)(A), (6)(C) or (7) charged with one of its listed offenses.
+
+Under PEP a share of ICE's requests were requests for notification (Form I-247N) rather than
+for detention (I-247D); the same uniform splits a lodged detainer into the two
+(``notification_request``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from scomm.rules.categories import Charge, Level
+from scomm.rules.categories import Charge, Level, Priority
+
+
+def priority_membership(
+    level: np.ndarray,
+    charge: np.ndarray,
+    serious_charge: np.ndarray,
+    serious_record: np.ndarray,
+    aggravated_felony: np.ndarray,
+    prior_removal: np.ndarray,
+) -> np.ndarray:
+    """(person, priority group) True where the person belongs to the group."""
+    member = np.zeros((len(level), len(Priority)), dtype=bool)
+    member[:, Priority.REMOVABLE] = True
+    member[:, Priority.LEVEL1] = level == Level.LEVEL1
+    member[:, Priority.LEVEL1_AGGRAVATED] = (level == Level.LEVEL1) & aggravated_felony
+    member[:, Priority.LEVEL2] = level == Level.LEVEL2
+    member[:, Priority.LEVEL3_SERIOUS] = (level == Level.LEVEL3) & serious_record
+    member[:, Priority.FELONY_CHARGE] = charge == Charge.FELONY
+    member[:, Priority.SERIOUS_MISDEMEANOR_CHARGE] = (charge == Charge.MISDEMEANOR) & serious_charge
+    member[:, Priority.PRIOR_REMOVAL] = prior_removal
+    return member
+
+
+def prioritized(member: np.ndarray, categories: np.ndarray) -> np.ndarray:
+    """True where the person belongs to a group the policy in force makes a priority
+    (``categories``: (person, group) the groups in force for the person's month)."""
+    return (member & categories).any(axis=1)
+
+
+def laken_riley_mandated(
+    inadmissible: np.ndarray, offense: np.ndarray, in_force: np.ndarray
+) -> np.ndarray:
+    """True where the Laken Riley Act requires DHS to issue a detainer: inadmissible under INA
+    §212(a)(6)(A), (6)(C) or (7) and charged with a listed offense, once the Act is in force."""
+    return inadmissible & offense & in_force
 
 
 def detainer_probability(
     level: np.ndarray,
     charge: np.ndarray,
+    in_priorities: np.ndarray,
     p_level: np.ndarray,
+    outside_factor: np.ndarray,
     traffic_deferred: np.ndarray,
-    minor_factor: np.ndarray,
-    unauthorized: np.ndarray | None = None,
-    laken_riley_share: np.ndarray | float = 0.0,
+    mandated: np.ndarray,
 ) -> np.ndarray:
-    """Per-person detainer probability; ``p_level`` is the era's rate for the person's level.
-
-    ``traffic_deferred``: the 2012 traffic rule is in force; ``minor_factor``: the multiplier
-    on non-criminal minor-charge arrestees (1 = no restriction); ``unauthorized``: the person
-    is unlawfully present; ``laken_riley_share``: the theft-type share of misdemeanor and
-    felony charges that the Laken Riley Act makes mandatory (0 before 29 Jan 2025).
-    """
-    p = p_level
-    noncriminal = level == Level.NONCRIMINAL
-    traffic_only = noncriminal & (charge == Charge.TRAFFIC) & traffic_deferred
-    minor = noncriminal & (charge != Charge.FELONY)
-    p = np.where(minor, p * minor_factor, p)
+    """Per-person detainer probability: the era's rate for the person's level (``p_level``)
+    inside the priorities, times ``outside_factor`` outside them; zero for a person without
+    a conviction charged only with a minor traffic offense while ``traffic_deferred``; one
+    where the Laken Riley Act mandates the detainer."""
+    p = np.where(in_priorities, p_level, p_level * outside_factor)
+    traffic_only = (level == Level.NONCRIMINAL) & (charge == Charge.TRAFFIC) & traffic_deferred
     p = np.where(traffic_only, 0.0, p)
-    if unauthorized is None:
-        return p
-    mandated = unauthorized & (charge != Charge.TRAFFIC)
-    return np.where(mandated, laken_riley_share + (1.0 - laken_riley_share) * p, p)
+    return np.where(mandated, 1.0, p)
 
 
 def lodged(removable: np.ndarray, p: np.ndarray, u: np.ndarray) -> np.ndarray:
     """A detainer is lodged on a person ICE deems removable with probability ``p``."""
     return removable & (u < p)
+
+
+def notification_request(
+    lodged: np.ndarray, p: np.ndarray, share: np.ndarray, u: np.ndarray
+) -> np.ndarray:
+    """True where the lodged detainer asks only to be told of the release (I-247N): the
+    bottom ``share`` of the detainer's own probability band, so the split needs no new draw."""
+    return lodged & (u < p * share)

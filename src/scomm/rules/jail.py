@@ -1,6 +1,11 @@
-"""Jail compliance: a jail honors a detainer unless a state or local law in force
-forbids it for this person (e.g. the California TRUST Act for a Level 3 arrestee), and
-otherwise at the base compliance rate."""
+"""Jail compliance: what a jail does with a lodged detainer, under the state and local laws in
+force (compiled into two answers per person: may the jail hold them past release, and may it
+tell ICE when they are released) and otherwise at the base compliance rate.
+
+A request for detention (I-247, I-247D, I-247A) is honored with a hold where the law allows
+holding; where it does not, or where ICE asked only for notification (I-247N), a jail the law
+lets notify ICE tells it the release time (``notified``), and ICE may arrest at the door.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,23 @@ import numpy as np
 
 def honored(
     detainer: np.ndarray,
-    law_allows: np.ndarray,
+    notification_request: np.ndarray,
+    hold_allowed: np.ndarray,
     base_compliance: np.ndarray,
     u: np.ndarray,
 ) -> np.ndarray:
-    """True where the jail holds the person for ICE."""
-    return detainer & law_allows & (u < base_compliance)
+    """True where the jail holds the person for ICE: a request for detention, a law that
+    allows the hold, and the jail complies (``u`` below the base compliance rate)."""
+    return detainer & ~notification_request & hold_allowed & (u < base_compliance)
+
+
+def notified(
+    detainer: np.ndarray,
+    held: np.ndarray,
+    notify_allowed: np.ndarray,
+    base_compliance: np.ndarray,
+    u: np.ndarray,
+) -> np.ndarray:
+    """True where the jail, not holding the person, tells ICE when they are released: the
+    law allows it and the jail complies (the same draw as the hold)."""
+    return detainer & ~held & notify_allowed & (u < base_compliance)

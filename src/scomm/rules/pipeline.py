@@ -19,14 +19,36 @@ from typing import Literal
 
 from scomm import population
 from scomm.rng import Stream
-from scomm.rules import biometrics, custody, detainer, jail, level, match, person, removal, status
-from scomm.rules.categories import CHARGE_KEYS, LEVEL_KEYS, STATUS_KEYS
+from scomm.rules import (
+    biometrics,
+    custody,
+    detainer,
+    jail,
+    level,
+    match,
+    person,
+    record,
+    removal,
+    screening,
+    status,
+)
+from scomm.rules.categories import (
+    CHARGE_KEYS,
+    LEVEL_KEYS,
+    PRIORITY_KEYS,
+    ROUTE_KEYS,
+    STATUS_KEYS,
+    Status,
+)
 
 Transform = Literal["value", "flag", "cdf"]
 STATUSES, LEVELS, CHARGES = tuple(STATUS_KEYS), tuple(LEVEL_KEYS), tuple(CHARGE_KEYS)
-# Inputs fields that population.py or compile.activation build from several parameters and
-# packaged data, rather than one monthly series per parameter.
-BUILT_FIELDS = ("bookings", "composition", "active_from")
+PRIORITIES, ROUTES = tuple(PRIORITY_KEYS), tuple(ROUTE_KEYS)
+# Statuses whose removability does not depend on the level (an LPR's does: status.lpr_removable).
+NOT_LPR = tuple(k for k in STATUS_KEYS if k != Status.LPR.name.lower())
+# Inputs fields that population.py or compile build from several parameters and packaged data,
+# rather than one monthly series per parameter.
+BUILT_FIELDS = ("bookings", "composition", "active_from", "agreement_287g", "p_removable")
 
 
 @dataclass(frozen=True)
@@ -132,6 +154,22 @@ PIPELINE: tuple[Stage, ...] = (
         requires="booked",
     ),
     Stage(
+        "screen_287g",
+        "Identified by 287(g) officers",
+        screening.identification_probability,
+        Stream.SCREEN_287G,
+        (
+            Param("program.agreements_287g", "agreement_287g"),
+            Param("program.identification_287g", "p_identify", STATUSES),
+        ),
+        ("identified_287g",),
+        "where the county's jail holds a 287(g) jail-enforcement agreement that month "
+        "(`data/jail_287g_spells.csv`), deputized officers identify noncitizens among everyone "
+        "booked, with a probability by status, whether or not the prints are checked; the "
+        "identified person's status is drawn from the same uniform by Bayes' rule",
+        requires="booked",
+    ),
+    Stage(
         "match",
         "IDENT match",
         match.match_probability,
@@ -139,7 +177,9 @@ PIPELINE: tuple[Stage, ...] = (
         (Param("match.ident_probability", "p_match", STATUSES),),
         ("matched", "status"),
         "probability by status: a person matches when DHS holds their biometrics; the matched "
-        "person's status is drawn from the same uniform by Bayes' rule",
+        "person's status is drawn from the same uniform by Bayes' rule (in a 287(g) county, "
+        "among the people its officers did not identify; for those they did, the screen's draw "
+        "set the status)",
         requires="submitted",
         pretext_stream=Stream.PRETEXT_MATCH,
     ),
@@ -199,13 +239,93 @@ PIPELINE: tuple[Stage, ...] = (
         pretext_stream=Stream.PRETEXT,
     ),
     Stage(
+        "serious_charge",
+        "Serious or significant charge",
+        record.serious_charge,
+        Stream.SERIOUS_CHARGE,
+        (Param("population.serious_charge_share", "serious_charge_share", CHARGES, by="charge"),),
+        ("serious_charge",),
+        "a share of felony charges are serious or violent, of misdemeanor charges significant "
+        "(violence, DUI, weapons, drug sales: the December 2012 guidance's list); never traffic",
+    ),
+    Stage(
+        "magistrate_pc",
+        "Magistrate's probable-cause finding",
+        record.magistrate_pc,
+        Stream.MAGISTRATE_PC,
+        (Param("population.magistrate_pc_share", "magistrate_pc"),),
+        ("magistrate_pc",),
+        "a share of felony charges held to answer on a probable-cause finding by release (the "
+        "TRUST Act's route (5))",
+    ),
+    Stage(
+        "serious_record",
+        "Serious or violent conviction",
+        record.serious_record,
+        Stream.SERIOUS_RECORD,
+        (Param("population.serious_record_share", "serious_record_share", LEVELS, by="level"),),
+        ("serious_record",),
+        "a share of each ICE level's convictions are serious or violent offenses or significant "
+        "misdemeanors; none without a conviction",
+    ),
+    Stage(
+        "aggravated_felony",
+        "Aggravated felony",
+        record.aggravated_felony,
+        Stream.AGGRAVATED_FELONY,
+        (Param("population.aggravated_felony_share", "aggravated_felony"),),
+        ("aggravated_felony",),
+        "a share of Level 1 convictions are aggravated felonies (INA §101(a)(43))",
+    ),
+    Stage(
+        "prior_removal",
+        "Prior removal or return",
+        record.prior_removal,
+        Stream.PRIOR_REMOVAL,
+        (Param("population.prior_removal_share", "prior_removal"),),
+        ("prior_removal",),
+        "a share of unauthorized people with a prior DHS encounter were removed or returned "
+        "before, or have an outstanding order",
+    ),
+    Stage(
+        "entered_without_inspection",
+        "Entered without inspection",
+        record.entered_without_inspection,
+        Stream.ENTRY_WITHOUT_INSPECTION,
+        (Param("population.ewi_share_of_unauthorized", "ewi"),),
+        ("entered_without_inspection",),
+        "a share of unauthorized people are inadmissible under INA §212(a)(6)(A), (6)(C) or (7) "
+        "rather than admitted overstays (Pew 2006)",
+    ),
+    Stage(
+        "laken_riley_offense",
+        "Laken Riley Act offense",
+        record.laken_riley_offense,
+        Stream.LAKEN_RILEY_OFFENSE,
+        (Param("population.laken_riley_offense_share", "laken_riley_offense"),),
+        ("laken_riley_offense",),
+        "a share of misdemeanor and felony charges are for burglary, theft, larceny, "
+        "shoplifting, assault of an officer or a crime causing death or serious bodily injury "
+        "(FBI arrest table)",
+    ),
+    Stage(
         "status_determination",
         "ICE status determination",
         status.deemed_removable,
         Stream.STATUS_DETERMINATION,
-        (Param("status.deemed_removable", "p_removable", STATUSES, by="status"),),
+        (
+            Param(
+                "status.deemed_removable",
+                "p_removable",
+                NOT_LPR,
+                by="status_except_lpr",
+                when=("lpr", False),
+            ),
+            Param("status.lpr_removable", "p_removable", LEVELS, by="level", when=("lpr", True)),
+        ),
         ("removable",),
-        "LESC deems the matched person removable, with errors for citizens",
+        "LESC deems the matched person removable, with errors for citizens; a lawful permanent "
+        "resident by ICE level (a ground of deportability is a conviction)",
     ),
     Stage(
         "detainer",
@@ -214,13 +334,17 @@ PIPELINE: tuple[Stage, ...] = (
         Stream.DETAINER,
         (
             Param("detainer.probability", "p_detainer", LEVELS, by="level"),
+            Param("detainer.priority_categories", "priority", PRIORITIES, "flag"),
+            Param("detainer.outside_priorities_factor", "outside_factor"),
             Param("detainer.traffic_only_deferred", "traffic_deferred", transform="flag"),
-            Param("detainer.minor_offense_factor", "minor_factor"),
-            Param("detainer.laken_riley_share", "laken_riley"),
+            Param("detainer.laken_riley_mandate", "laken_riley_mandate", transform="flag"),
+            Param("detainer.notification_share", "notification_share"),
         ),
-        ("detainer",),
-        "probability by level under the priorities in force; the April 2012 traffic rule; the "
-        "December 2012 minor-offense restriction; the 2025 Laken Riley Act mandate",
+        ("detainer", "notification_request"),
+        "probability by level for people in the priority groups in force (the December 2012 "
+        "guidance's and PEP's categories, the 2021 interim priorities), a factor outside them; "
+        "the April 2012 traffic rule; the 2025 Laken Riley Act mandate; under PEP a share of "
+        "requests ask only for notice of release (I-247N)",
         requires="removable",
     ),
     Stage(
@@ -228,9 +352,13 @@ PIPELINE: tuple[Stage, ...] = (
         "Jail honors the detainer",
         jail.honored,
         Stream.COMPLIANCE,
-        (Param("jail.base_compliance", "base_compliance"),),
-        ("honored",),
-        "state and local laws in force (`jurisdictions/laws/*.yaml`) and a base compliance rate",
+        (
+            Param("jail.base_compliance", "base_compliance"),
+            Param("jail.detainer_reimbursement_offered", "reimbursed", transform="flag"),
+        ),
+        ("honored", "notified"),
+        "state and local laws in force (`jurisdictions/laws/*.yaml`): may the jail hold the "
+        "person, may it tell ICE of the release; and a base compliance rate",
         requires="detainer",
     ),
     Stage(
@@ -238,10 +366,14 @@ PIPELINE: tuple[Stage, ...] = (
         "Transfer to ICE custody",
         custody.booked_into_ice,
         Stream.TRANSFER,
-        (Param("custody.transfer_probability", "p_transfer"),),
+        (
+            Param("custody.transfer_probability", "p_transfer"),
+            Param("custody.release_pickup_probability", "p_pickup"),
+        ),
         ("book_in",),
-        "ICE picks up within the 48-hour window",
-        requires="honored",
+        "ICE picks up within the 48-hour window of a hold, or arrests at release after a "
+        "notification (less often)",
+        requires="detainer",
     ),
     Stage(
         "removal",
@@ -254,25 +386,38 @@ PIPELINE: tuple[Stage, ...] = (
         requires="book_in",
     ),
     Stage(
-        "detention",
-        "Days in ICE detention",
-        removal.detention_days,
-        Stream.DETENTION_DAYS,
-        (Param("removal.detention_days_mean", "detention_mean"),),
-        ("detention_days", "removed"),
-        "exponential detention length; a removal counts when completed by the period's end",
-        requires="book_in",
-    ),
-    Stage(
         "summary_removal",
         "Hearing before an immigration judge",
         removal.summary_removal,
         Stream.SUMMARY_REMOVAL,
-        (Param("removal.summary_share", "p_summary"),),
+        (
+            Param("removal.reinstatement_share", "p_reinstate"),
+            Param("removal.administrative_share", "p_administrative"),
+            Param("removal.recent_entrant_share", "p_recent_entrant"),
+            Param("removal.stipulated_share", "p_stipulated"),
+            Param("removal.expedited_interior", "expedited_interior", transform="flag"),
+        ),
         ("summary", "heard"),
-        "the share of removals without a hearing (expedited removal, reinstatement, "
-        "stipulated or administrative removal)",
-        requires="removed",
+        "a removal bypasses the judge by the routes the person's history opens: reinstatement "
+        "after a prior removal, administrative removal of a non-LPR aggravated felon, expedited "
+        "removal of a recent entrant where the 2019 designation reaches the interior, or a "
+        "stipulated order",
+        requires="eventually_removed",
+    ),
+    Stage(
+        "detention",
+        "Days in ICE detention",
+        removal.detention_days,
+        Stream.DETENTION_DAYS,
+        (
+            Param("removal.days_median", "days_median", ROUTES, by="route"),
+            Param("removal.days_log_sd", "days_log_sd", ROUTES, by="route"),
+        ),
+        ("detention_days", "removed"),
+        "lognormal days from book-in to removal or release, by how detention ends (summary "
+        "removal, removal after a hearing, release); a removal counts when completed by the "
+        "period's end",
+        requires="book_in",
     ),
     Stage(
         "representation",

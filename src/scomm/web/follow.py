@@ -34,7 +34,20 @@ _STATUS_NAMES = {
     "undocumented_new": "unauthorized, never fingerprinted by DHS",
 }
 # Stages that describe who the person is rather than a step they pass or fail.
-_DESCRIBING = {"composition", "hispanic", "sex", "level", "charge"}
+DESCRIBING = {
+    "composition",
+    "hispanic",
+    "sex",
+    "level",
+    "charge",
+    "serious_charge",
+    "magistrate_pc",
+    "serious_record",
+    "aggravated_felony",
+    "prior_removal",
+    "entered_without_inspection",
+    "laken_riley_offense",
+}
 
 
 def check_outcome(outcome: str) -> str:
@@ -46,7 +59,7 @@ def check_outcome(outcome: str) -> str:
 
 
 def candidates(result: RunResult, county: str, outcome: str = "any") -> np.ndarray:
-    """Cohort rows (matched people) booked in ``county``, in booking order. Pretextual
+    """Cohort rows (identified people) booked in ``county``, in booking order. Pretextual
     bookings that a scenario adds (numbered from ``PRETEXT_INDEX``) are left out: the
     explainer walks ordinary bookings."""
     check_outcome(outcome)
@@ -164,8 +177,18 @@ def _says_submission(s: Step, w: _Where) -> str:
     return "these prints were not checked against IDENT"
 
 
+def _says_screen(s: Step, w: _Where) -> str:
+    if not s.inputs["agreement_287g"]:
+        return "no 287(g) jail agreement here that month"
+    if s.outcome["identified_287g"]:
+        return "identified by the jail's 287(g) officers at booking"
+    return "the jail's 287(g) officers did not identify the person"
+
+
 def _says_match(s: Step, w: _Where) -> str:
     if not s.outcome["matched"]:
+        if s.inputs.get("identified_287g"):
+            return "no DHS record matched (the 287(g) screen had identified the person)"
         return "no DHS record matched"
     name = _STATUS_NAMES[STATUS_KEYS[s.outcome["status"]]]
     article = "an" if name[0] in "aeiou" else "a"
@@ -196,6 +219,33 @@ def _says_charge(s: Step, w: _Where) -> str:
     return f"most serious charge: {CHARGE_KEYS[s.outcome['charge']]}"
 
 
+def _says_flag(words: tuple[str, str], name: str) -> Callable[[Step, _Where], str]:
+    def says(s: Step, w: _Where) -> str:
+        return words[0] if s.outcome[name] else words[1]
+
+    return says
+
+
+_FLAGS = {
+    "serious_charge": ("the charge is serious or violent", "the charge is not serious"),
+    "magistrate_pc": (
+        "a magistrate found probable cause on the felony",
+        "no magistrate's finding on a felony by release",
+    ),
+    "serious_record": ("a serious or violent conviction", "no serious conviction"),
+    "aggravated_felony": ("the conviction is an aggravated felony", "no aggravated felony"),
+    "prior_removal": (
+        "removed or returned before, or an outstanding order",
+        "no prior removal",
+    ),
+    "entered_without_inspection": (
+        "entered without inspection (INA 212(a)(6)(A), (6)(C) or (7))",
+        "not an entrant without inspection",
+    ),
+    "laken_riley_offense": ("charged with a Laken Riley Act offense", "no Laken Riley offense"),
+}
+
+
 def _says_status(s: Step, w: _Where) -> str:
     if s.outcome["removable"]:
         return "ICE deems the person removable"
@@ -203,19 +253,31 @@ def _says_status(s: Step, w: _Where) -> str:
 
 
 def _says_detainer(s: Step, w: _Where) -> str:
-    return "ICE lodges a detainer" if s.outcome["detainer"] else "no detainer"
+    if not s.outcome["detainer"]:
+        return "no detainer"
+    if s.outcome["notification_request"]:
+        return "ICE asks the jail to tell it when the person is released (no hold)"
+    if s.inputs["mandated"]:
+        return "ICE lodges a detainer, as the Laken Riley Act requires"
+    return "ICE lodges a detainer"
 
 
 def _says_compliance(s: Step, w: _Where) -> str:
-    if not s.inputs["law_allows"]:
-        return "a law in force here forbids honoring this detainer"
     if s.outcome["honored"]:
         return "the jail holds the person for ICE"
+    if s.outcome["notified"]:
+        return "the jail does not hold the person but tells ICE when they are released"
+    if not s.inputs["hold_allowed"] and not s.inputs["notify_allowed"]:
+        return "a law in force here forbids holding the person or telling ICE of the release"
     return "the jail releases the person"
 
 
 def _says_transfer(s: Step, w: _Where) -> str:
-    return "booked into ICE custody" if s.outcome["book_in"] else "not picked up by ICE"
+    if not s.outcome["book_in"]:
+        return "not picked up by ICE"
+    if s.inputs["notified"]:
+        return "arrested by ICE at release and booked into ICE custody"
+    return "booked into ICE custody"
 
 
 def _says_removal(s: Step, w: _Where) -> str:
@@ -247,18 +309,20 @@ _SAYS: dict[str, Callable[[Step, _Where], str]] = {
     "booking": _says_booking,
     "composition": _says_composition,
     "submission": _says_submission,
+    "screen_287g": _says_screen,
     "match": _says_match,
     "hispanic": _says_hispanic,
     "sex": _says_sex,
     "level": _says_level,
     "charge": _says_charge,
+    **{name: _says_flag(words, name) for name, words in _FLAGS.items()},
     "status_determination": _says_status,
     "detainer": _says_detainer,
     "compliance": _says_compliance,
     "transfer": _says_transfer,
     "removal": _says_removal,
-    "detention": _says_detention,
     "summary_removal": _says_summary,
+    "detention": _says_detention,
     "representation": _says_representation,
 }
 
@@ -268,7 +332,7 @@ def _passed(s: Step) -> bool:
     if not s.reached:
         return False
     first = s.outcome[s.stage.outputs[0]]
-    return s.stage.name in _DESCRIBING or not isinstance(first, bool) or first
+    return s.stage.name in DESCRIBING or not isinstance(first, bool) or first
 
 
 def _step(s: Step, where: _Where) -> dict:
@@ -321,6 +385,8 @@ def explain(result: RunResult, row: int) -> dict:
             "removable": out["removable"],
             "detainer": out["detainer"],
             "honored": out["honored"],
+            "notified": out["notified"],
+            "channel": "287g" if out["identified_287g"] else "scomm",
             "book_in": out["book_in"],
             "removed": out["removed"],
             "detention_days": round(out["detention_days"], 1),
