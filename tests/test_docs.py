@@ -22,6 +22,15 @@ def test_the_stage_table_of_model_md_is_the_pipeline_declaration():
     assert stage_docs.render_table() in text
 
 
+def test_the_law_table_of_laws_md_is_the_law_files():
+    """Regenerate with: .venv/bin/python -m scomm.report.law_docs docs/laws.md"""
+    from scomm.report import law_docs
+
+    text = (DOCS / "laws.md").read_text()
+    assert law_docs.with_table(text) == text
+    assert law_docs.render_table() in text
+
+
 def test_every_docs_link_in_a_citation_points_at_an_existing_page():
     from scomm.params import default_parameters
 
