@@ -4,7 +4,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 PYTHON  ?= python3
 
-.PHONY: demo test lint system-deps bench golden clean i18n catalog
+.PHONY: demo test lint system-deps bench golden mutate clean i18n catalog
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,8 +48,15 @@ golden: $(STAMP)
 	$(BIN)/python tests/golden/golden_cases.py --write
 	$(BIN)/python -m scomm.study.golden --write
 
+# Mutation testing (mutmut, [tool.mutmut] in pyproject.toml): slow, so not part of `make test`.
+# MUTANTS='scomm.rules.jail*' runs a subset; the score and survivors go in docs/testing.md.
+MUTANTS ?=
+mutate: $(STAMP)
+	$(BIN)/mutmut run --max-children 2 $(MUTANTS)
+	$(BIN)/mutmut results
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_benchmarks.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .ruff_cache
+	rm -rf $(VENV) out .pytest_cache .ruff_cache mutants

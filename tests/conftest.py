@@ -8,6 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import Phase, settings
+
+# `make mutate` runs the tests with this profile (pyproject [tool.mutmut]): a failing property
+# is reported at once instead of shrunk, so a killed mutant does not run into the timeout.
+settings.register_profile(
+    "mutation", phases=[Phase.explicit, Phase.reuse, Phase.generate], deadline=None
+)
+
 
 ROOT = Path(__file__).resolve().parents[1]
 SCOMM = [sys.executable, "-m", "scomm"]
