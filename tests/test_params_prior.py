@@ -11,8 +11,8 @@ from scomm.errors import UserError
 from scomm.params import default_parameters, parse_parameter
 
 BASE = """description: A ratio with a prior range for the calibration.
-unit: ratio
-values:
+unit: {unit}
+{breakdown}values:
   2008-01-01:
     value: {value}
     citation: {{title: An assumption page, url: docs/bookings.md, date: 2026-01-01, kind: assumption}}
@@ -21,8 +21,11 @@ values:
 """
 
 
-def parse(value: object, prior: str):
-    return parse_parameter("x.y", BASE.format(value=value, prior=prior), "x/y.yaml")
+def parse(value: object, prior: str, unit: str = "ratio"):
+    """A parameter file with this value and prior (a mapping value gets a breakdown)."""
+    breakdown = "breakdown: level\n" if str(value).startswith("{") else ""
+    text = BASE.format(value=value, prior=prior, unit=unit, breakdown=breakdown)
+    return parse_parameter("x.y", text, "x/y.yaml")
 
 
 def test_a_prior_is_read_with_its_bounds():
@@ -56,7 +59,7 @@ def test_a_prior_is_read_with_its_bounds():
 )
 def test_bad_priors_are_refused_naming_the_field(value, prior, culprit):
     with pytest.raises(UserError) as err:
-        parse(value, prior)
+        parse(value, prior, unit="flag" if value == "true" else "ratio")
     assert str(err.value).startswith("x/y.yaml: field values.2008-01-01")
     assert culprit in str(err.value)
 

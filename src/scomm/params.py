@@ -179,22 +179,24 @@ class Entry(BaseModel):
     note: str | None = None
     prior: PriorField | None = None
 
-    @model_validator(mode="after")
-    def _prior_holds_value(self) -> Entry:
+    def check_prior(self) -> None:
+        """The prior fits the value: one per key of a mapping (each key the value's), one for a
+        scalar, and the value inside it. Checked by ``Parameter`` after the value's own unit,
+        range and keys, so a wrong value is reported as such first."""
         if self.prior is None:
-            return self
+            return
         if isinstance(self.value, dict):
             if not isinstance(self.prior, dict):
                 raise ValueError("prior: a mapping value takes a prior for each key")
             for key, prior in self.prior.items():
                 if key not in self.value:
-                    raise ValueError(f"prior: {key!r} is not a key of the value")
+                    keys = ", ".join(sorted(self.value))
+                    raise ValueError(f"prior: {key!r} is not a key of the value (keys: {keys})")
                 _holds(prior, self.value[key], f"prior.{key}")
-            return self
+            return
         if isinstance(self.prior, dict):
             raise ValueError("prior: a scalar value takes one prior, not one per key")
         _holds(self.prior, self.value, "prior")
-        return self
 
     def priors(self) -> dict[str | None, Prior]:
         """The priors of this entry by key (None: the scalar's own)."""
@@ -235,6 +237,10 @@ class Parameter(BaseModel):
                     f"values.{when}: keys {_keys(entry.value) or '(a single value)'} differ "
                     f"from values.{first}'s {_keys(self.values[first].value) or '(a single value)'}"
                 )
+            try:
+                entry.check_prior()
+            except ValueError as err:
+                raise ValueError(f"values.{when}: {err}") from None
         return self
 
     def _check_entry(self, when: dt.date, value: Any) -> None:
@@ -286,12 +292,24 @@ def _loc_part(part: object) -> str:
     return dt.date(*map(int, m.groups())).isoformat() if m else str(part)
 
 
+_DATED_FIELD = re.compile(r"(values\.\d{4}-\d{2}-\d{2}): (.*)", re.S)
+
+
+def _model_level(loc: str, msg: str) -> tuple[str, str]:
+    """A parameter-level check names the dated value at fault at the start of its message
+    ("values.2008-01-01: ..."): that is the field, like an entry's own errors."""
+    body = msg.removeprefix("Value error, ")
+    m = _DATED_FIELD.fullmatch(body) if not loc else None
+    return (m[1], msg[: len(msg) - len(body)] + m[2]) if m else (loc, msg)
+
+
 def validation_message(origin: str, err: ValidationError, with_value: bool = False) -> str:
     """One line naming the file, the field and what was wrong, from pydantic's first error;
     ``with_value`` also shows the offending value (without pydantic's "Value error, ")."""
     first = err.errors()[0]
     loc = ".".join(_loc_part(p) for p in first["loc"] if p not in (SCALAR_PRIOR, PRIOR_BY_KEY))
-    msg, shown = first["msg"], ""
+    loc, msg = _model_level(loc, first["msg"])
+    shown = ""
     if with_value:
         msg = msg.removeprefix("Value error, ")
         value = first.get("input")

@@ -12,7 +12,7 @@ from bad_input_helpers import Case, Q
 HEAD = "name: bad\ndescription: A scenario file with one thing wrong.\n"
 
 
-def override(body: str, name: str = "detainer.minor_offense_factor") -> str:
+def override(body: str, name: str = "detainer.outside_priorities_factor") -> str:
     """A scenario overriding one parameter with ``body`` (YAML lines under the entry)."""
     return HEAD + f"parameters:\n  - name: {name}\n    from: 2011-01-01\n" + body
 

@@ -114,8 +114,8 @@ def _override(entry: dict, name: str = "detainer.probability") -> str:
     [
         ({"scale": float("nan")}, "detainer.probability"),
         ({"scale": float("inf")}, "detainer.probability"),
-        ({"value": float("nan")}, "detainer.minor_offense_factor"),
-        ({"value": float("inf")}, "detainer.minor_offense_factor"),
+        ({"value": float("nan")}, "detainer.outside_priorities_factor"),
+        ({"value": float("inf")}, "detainer.outside_priorities_factor"),
     ],
     ids=["scale nan", "scale inf", "value nan", "value inf (a multiplier)"],
 )
@@ -130,7 +130,7 @@ def test_finding_03_a_non_finite_override_is_refused_not_silently_used(runner, e
 
 
 def test_finding_04_an_unquoted_impossible_date_in_a_scenario_is_one_line(runner):
-    text = _override({"value": 1.0}, "detainer.minor_offense_factor").replace(
+    text = _override({"value": 1.0}, "detainer.outside_priorities_factor").replace(
         "2011-01-01", "2012-13-01"
     )
     case = Case(
@@ -144,7 +144,7 @@ def test_finding_04_an_unquoted_impossible_date_in_a_scenario_is_one_line(runner
 
 BOMB = (
     "name: bomb\ndescription: A billion laughs in a value.\nparameters:\n"
-    "  - name: detainer.minor_offense_factor\n    from: 2011-01-01\n    value: &a [x, x, x, x]\n"
+    "  - name: detainer.outside_priorities_factor\n    from: 2011-01-01\n    value: &a [x, x, x, x]\n"
     + "".join(f"x{i}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(6))
 )
 
@@ -152,8 +152,8 @@ BOMB = (
 @pytest.mark.parametrize(
     ("text", "culprit"),
     [
-        (_override({"value": "abc"}, "detainer.minor_offense_factor"), "'abc'"),
-        (_override({"value": [1, 2]}, "detainer.minor_offense_factor"), "[1, 2]"),
+        (_override({"value": "abc"}, "detainer.outside_priorities_factor"), "'abc'"),
+        (_override({"value": [1, 2]}, "detainer.outside_priorities_factor"), "[1, 2]"),
         (BOMB, "aliases are expanded"),
     ],
     ids=["a word", "a list", "an alias bomb"],

@@ -12,7 +12,7 @@ import yaml
 from bad_input_helpers import Case, Q, copy_parameters
 
 TARGET = "detainer/probability.yaml"  # a probability by level1..level3, noncriminal
-SINGLE = "detainer/minor_offense_factor.yaml"  # a multiplier
+SINGLE = "detainer/outside_priorities_factor.yaml"  # a multiplier
 
 
 def _edit(rel: str, change: Callable[[dict], None]) -> Callable[[Path], None]:
