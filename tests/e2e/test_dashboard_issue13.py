@@ -41,10 +41,10 @@ def test_following_a_removal_in_queens_shows_a_person(server, browser_page):
 
 
 def test_case_an_outcome_that_never_occurs_falls_back_with_an_explanation(server, browser_page):
-    """Case: in Wayne County, NY (36117), nobody was removed in May-July 2012 but one person
+    """Case: in Yates County, NY (36123), nobody was removed in May-July 2012 but one person
     got a detainer: the page shows that person and says why."""
     page, rec = browser_page
-    _visit(page, rec, f"{server}/follow?county=36117&outcome=removed&start=2012-05&end=2012-07")
+    _visit(page, rec, f"{server}/follow?county=36123&outcome=removed&start=2012-05&end=2012-07")
     assert page.inner_text("#fallback").startswith(
         "Nobody booked in this county in this period and scenario was removed, so this page "
         "shows people who got a detainer."

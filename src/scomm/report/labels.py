@@ -23,6 +23,20 @@ EXTRAS: dict[str, str] = {
     "removals_convicted": N_("Removals of people with a criminal conviction"),
     "us_citizens_detained": N_("U.S. citizens held on a detainer or in ICE custody"),
 }
+#: The flows table's counts by identification channel (the summary's ``by_channel``): the
+#: 287(g) channel's funnel beside S-Comm's, and notified releases.
+CHANNELS: dict[str, str] = {
+    "release_notifications": N_("Jail releases notified to ICE (no hold)"),
+    "identified_287g": N_("Identified by 287(g) jail officers"),
+    "ident_matches_287g": N_("Of them, also matched in IDENT"),
+    "detainers_287g": N_("ICE detainers lodged, 287(g) channel"),
+    "detainers_honored_287g": N_("Detainers honored by the jail, 287(g) channel"),
+    "release_notifications_287g": N_("Jail releases notified to ICE, 287(g) channel"),
+    "ice_book_ins_287g": N_("Booked into ICE custody, 287(g) channel"),
+    "removals_287g": N_("Removals completed in the period, 287(g) channel"),
+    "removals_convicted_287g": N_("Removals of people with a conviction, 287(g) channel"),
+    "us_citizens_detained_287g": N_("U.S. citizens held, 287(g) channel"),
+}
 #: ICE offense levels (summary ``removals_by_level`` keys).
 LEVELS: dict[str, str] = {
     "level1": N_("Level 1"),
@@ -203,11 +217,17 @@ PARAMETERS: dict[str, str] = {
     "program.interoperability": N_("Fingerprint sharing with DHS"),
     "program.submissions_per_booking": N_("Fingerprint checks per jail booking"),
     "detainer.probability": N_("ICE's detainer rate"),
-    "detainer.minor_offense_factor": N_("Detainers after minor-offense arrests (relative rate)"),
+    "detainer.priority_categories": N_("Whom ICE's priorities name"),
+    "detainer.outside_priorities_factor": N_(
+        "Detainers for people outside the priorities (relative rate)"
+    ),
+    "detainer.notification_share": N_("Requests for notice of release instead of a hold (share)"),
     "detainer.traffic_only_deferred": N_("No detainer after a traffic-only arrest"),
-    "detainer.laken_riley_share": N_("Detainers required by the Laken Riley Act (share)"),
+    "detainer.laken_riley_mandate": N_("Detainers the Laken Riley Act requires"),
     "jail.base_compliance": N_("Jails honoring ICE detainers"),
+    "jail.detainer_reimbursement_offered": N_("Federal payment offered for detainer holds"),
     "custody.transfer_probability": N_("ICE picking up a held person"),
+    "custody.release_pickup_probability": N_("ICE picking up a person at a notified release"),
 }
 
 #: Each law, named by what it did.
@@ -236,7 +256,10 @@ LAWS: dict[str, str] = {
     "il-moa-termination-2011": N_("Illinois ends its S-Comm agreement"),
     "il-suspension-2010": N_("Illinois suspends participation in S-Comm"),
     "ma-optout-2011": N_("Massachusetts declines to join S-Comm"),
-    "miami-dade-2013": N_("Miami-Dade honors detainers only if the federal government pays"),
+    "miami-dade-2013": N_(
+        "Miami-Dade honors detainers only for forcible felonies, and only if the federal "
+        "government pays"
+    ),
     "ny-protect-our-courts-2020": N_("New York bars civil arrests at courthouses"),
     "ny-suspension-2011": N_("New York suspends participation in S-Comm"),
     "nyc-ll21-22-2013": N_("New York City limits detainers further (Local Laws 21 and 22)"),
@@ -245,6 +268,54 @@ LAWS: dict[str, str] = {
     "santa-clara-policy-2011": N_("Santa Clara County stops honoring ICE detainers"),
     "travis-county-2017": N_("Travis County honors detainers only for the gravest charges"),
     "tx-sb4-2017": N_("Texas SB 4 requires jails to honor detainers"),
+    "fed-i247-2011": N_("ICE revises the detainer form, with a notice to the person held"),
+    "fed-ice-response-2012": N_(
+        "ICE answers its task force and defers detainers after traffic arrests"
+    ),
+    "dc-detainer-2012": N_(
+        "District of Columbia honors detainers only for serious convictions, if paid"
+    ),
+    "la-sheriff-2012": N_("Los Angeles Sheriff stops honoring detainers after minor arrests"),
+    "sf-due-process-2013": N_(
+        "San Francisco honors detainers only for violent or serious felonies"
+    ),
+    "king-county-2013": N_("King County honors detainers only for serious records"),
+    "ct-trust-2014": N_("Connecticut TRUST Act limits detainers to serious records"),
+    "philadelphia-eo-1-14": N_(
+        "Philadelphia honors detainers only with a judicial warrant and a felony"
+    ),
+    "or-counties-2014": N_("Oregon sheriffs stop holding people on ICE detainers"),
+    "wa-counties-2014": N_("Washington counties stop holding people on ICE detainers"),
+    "sf-sheriff-2014": N_("San Francisco Sheriff: no hold without a judge's finding"),
+    "ca-sheriffs-no-holds-2014": N_("California sheriffs stop holding people on ICE detainers"),
+    "co-counties-2014": N_("Colorado counties stop holding people on ICE detainers"),
+    "ri-doc-2014": N_("Rhode Island prisons stop honoring detainers without a warrant"),
+    "ri-policy-2014": N_("Rhode Island agencies honor detainers only with a warrant"),
+    "king-county-2014": N_("King County stops honoring ICE holds without a warrant"),
+    "co-sheriffs-2014": N_("All Colorado sheriffs stop holding people on ICE detainers"),
+    "fed-priorities-2014": N_(
+        "Johnson memo: new priorities and requests for notice instead of holds"
+    ),
+    "philadelphia-eo-5-16": N_(
+        "Philadelphia again requires a judicial warrant and a serious felony"
+    ),
+    "fed-kelly-2017": N_("Kelly memo ends the 2014 priorities"),
+    "ma-lunn-2017": N_("Massachusetts high court: no arrest on a detainer alone (Lunn)"),
+    "il-trust-2017": N_("Illinois TRUST Act: no hold on a detainer alone"),
+    "shelby-county-2018": N_("Shelby County stops holding people on ICE detainers"),
+    "tn-hb2315-2019": N_("Tennessee requires jails to honor detainers"),
+    "nj-itd-2019": N_("New Jersey's Immigrant Trust Directive limits holds and notices"),
+    "wa-kww-2019": N_("Keep Washington Working Act: no holds on a detainer alone"),
+    "fed-expedited-removal-2019": N_("Expedited removal extended to the interior"),
+    "co-hb19-1124": N_("Colorado bars holds on a detainer alone"),
+    "ct-trust-2019": N_("Connecticut widens its TRUST Act"),
+    "fl-sb168-2019": N_("Florida SB 168 requires jails to honor detainers"),
+    "dc-sanctuary-2019": N_("District of Columbia ends detainer holds and release notices"),
+    "fed-interim-priorities-2021": N_("Interim priorities narrow whom ICE seeks"),
+    "or-hb3265-2021": N_("Oregon Sanctuary Promise Act: no holds and no notices"),
+    "fed-texas-injunction-2021": N_("A Texas court halts the interim priorities"),
+    "fed-mayorkas-vacatur-2022": N_("A Texas court vacates the Mayorkas guidelines"),
+    "fed-mayorkas-2023": N_("The Supreme Court's ruling lets the Mayorkas guidelines apply again"),
 }
 
 #: The packaged scenarios, as a reader calls them ...
@@ -311,11 +382,19 @@ PIPELINE_STAGES: dict[str, str] = {
     "booking": N_("Jail booking"),
     "composition": N_("Who is booked here"),
     "submission": N_("Fingerprints sent to DHS"),
+    "screen_287g": N_("Identified by 287(g) officers"),
     "match": N_("IDENT match"),
     "hispanic": N_("Hispanic ethnicity"),
     "sex": N_("Sex"),
     "level": N_("ICE offense level"),
     "charge": N_("Arrest charge"),
+    "serious_charge": N_("Serious or significant charge"),
+    "magistrate_pc": N_("Magistrate's probable-cause finding"),
+    "serious_record": N_("Serious or violent conviction"),
+    "aggravated_felony": N_("Aggravated felony"),
+    "prior_removal": N_("Prior removal or return"),
+    "entered_without_inspection": N_("Entered without inspection"),
+    "laken_riley_offense": N_("Laken Riley Act offense"),
     "status_determination": N_("ICE status determination"),
     "detainer": N_("ICE detainer"),
     "compliance": N_("Jail honors the detainer"),
