@@ -6,10 +6,8 @@ tests/test_docs.py fails when the file and the laws disagree.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 from scomm.jurisdictions.laws import Law, all_laws
+from scomm.report.doc_table import between_markers, rewrite_in_place
 
 BEGIN = "<!-- law table: generated from src/scomm/jurisdictions/laws/ by "
 BEGIN += "`python -m scomm.report.law_docs docs/laws.md`; do not edit by hand -->"
@@ -63,13 +61,8 @@ def render_table() -> str:
 
 def with_table(text: str) -> str:
     """``text`` (docs/laws.md) with the block between the markers replaced by the table."""
-    head, sep, rest = text.partition(BEGIN)
-    _, sep2, tail = rest.partition(END)
-    if not (sep and sep2):
-        raise ValueError("the law table markers are missing")
-    return f"{head}{BEGIN}\n{render_table()}\n{END}{tail}"
+    return between_markers(text, BEGIN, END, render_table(), "law table")
 
 
 if __name__ == "__main__":
-    path = Path(sys.argv[1])
-    path.write_text(with_table(path.read_text(encoding="utf-8")), encoding="utf-8")
+    rewrite_in_place(with_table)
