@@ -105,6 +105,14 @@ def test_a_mapping_value_takes_a_prior_for_each_uncertain_key():
     assert (priors["level2"].low, priors["level2"].high) == (0.4, 0.8)
 
 
+def test_a_shared_scale_needs_priors_by_key():
+    text = (
+        MAPPING.format(prior="null") + "    prior_scale: {distribution: uniform, low: 0, high: 1}\n"
+    )
+    with pytest.raises(UserError, match="prior_scale"):
+        parse_parameter("x.y", text, "x/y.yaml")
+
+
 @pytest.mark.parametrize(
     ("prior", "culprit"),
     [

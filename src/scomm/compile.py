@@ -8,7 +8,8 @@ is a county's S-Comm activation, prorated by day (a county activated on the 27th
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
 
 import numpy as np
 
@@ -16,6 +17,7 @@ from scomm import periods
 from scomm.jurisdictions import agreements_287g
 from scomm.jurisdictions.counties import counties
 from scomm.jurisdictions.policy import channel_tables
+from scomm.params import ParameterSet
 from scomm.population import Composition, bookings, composition
 from scomm.rules import pipeline, pretext
 from scomm.rules.categories import LEVEL_KEYS, Level, Status
@@ -71,6 +73,8 @@ class Inputs:
     p_counsel: np.ndarray  # (month,)
     pretext: np.ndarray  # (county, month) expected pretextual bookings (scenario ``pretext``)
     submissions_per_booking: np.ndarray  # (month,) prints reaching IDENT per booking
+    area_odds: np.ndarray  # (month, ICE area) odds multiplier on the detainer rate
+    county_area: np.ndarray  # (county,) index of the county's ICE area in pipeline.AORS
 
 
 def _series(scn: Scenario, name: str, days: list[dt.date], keys: list[str] | None = None):
@@ -171,28 +175,84 @@ def declared_series(scn: Scenario, days: list[dt.date]) -> dict[str, np.ndarray]
     return out
 
 
-def compile_inputs(scn: Scenario, start: int, end: int, states: list[str]) -> Inputs:
-    """Arrays of the rules in force for each month of [start, end] in the given states."""
+@cache
+def county_areas() -> np.ndarray:
+    """(county,) position of each county's ICE area in ``pipeline.AORS``."""
+    pos = {a: i for i, a in enumerate(pipeline.AORS)}
+    return np.array([pos[a] for a in counties().table["aor"].to_list()], dtype=np.intp)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The parts of ``Inputs`` that a scenario's places, laws, flags and period fix, whatever
+    the values of the calibrated parameters: compiled once, then combined with each parameter
+    set (``compile_parameters``; the calibration compiles thousands)."""
+
+    months: np.ndarray
+    days: tuple[dt.date, ...]
+    county_mask: np.ndarray
+    active_from: np.ndarray
+    agreement_287g: np.ndarray
+    policy: np.ndarray
+    policy_287g: np.ndarray
+    hold_masks: np.ndarray
+    notify_masks: np.ndarray
+    policy_laws: tuple[tuple[str, ...], ...]
+
+
+def frame(scn: Scenario, start: int, end: int, states: list[str]) -> Frame:
+    """The scenario's places, activation, 287(g) agreements and law tables for each month of
+    [start, end]."""
     months = np.arange(start, end + 1)
     days = [periods.first_day(int(m)) for m in months]
     cty = counties()
-    series = declared_series(scn, days)
-    table, policy_287g = channel_tables(scn.laws, days, series["reimbursed"], len(cty.fips))
-    n = bookings(scn.params, months)
-    comp = composition(scn.params, months)
-    return Inputs(
+    reimbursed = _series(scn, "jail.detainer_reimbursement_offered", days, None).astype(bool)
+    table, policy_287g = channel_tables(scn.laws, days, reimbursed, len(cty.fips))
+    return Frame(
         months=months,
+        days=tuple(days),
         county_mask=np.isin(cty.state, states),
-        bookings=n,
         active_from=_activation(scn, months, days),
         agreement_287g=jail_287g(scn, days),
-        composition=comp,
-        p_removable=removable_table(scn, days),
         policy=table.index,
         policy_287g=policy_287g,
         hold_masks=table.hold,
         notify_masks=table.notify,
         policy_laws=table.laws,
-        pretext=_pretext(scn, days, comp, n),
-        **series,
     )
+
+
+def compile_parameters(
+    fr: Frame, scn: Scenario, params: ParameterSet | None = None, rates: np.ndarray | None = None
+) -> Inputs:
+    """``Inputs`` from a frame and a parameter set (default: the scenario's); ``rates``: the
+    counties' relative booking rates (default: the bookings model's estimates)."""
+    params = scn.params if params is None else params
+    days = list(fr.days)
+    n = bookings(params, fr.months, rates)
+    comp = composition(params, fr.months)
+    sub = scn if params is scn.params else replace(scn, params=params)
+    return Inputs(
+        months=fr.months,
+        county_mask=fr.county_mask,
+        bookings=n,
+        active_from=fr.active_from,
+        agreement_287g=fr.agreement_287g,
+        composition=comp,
+        p_removable=removable_table(sub, days),
+        policy=fr.policy,
+        policy_287g=fr.policy_287g,
+        hold_masks=fr.hold_masks,
+        notify_masks=fr.notify_masks,
+        policy_laws=fr.policy_laws,
+        pretext=_pretext(scn, days, comp, n),
+        county_area=county_areas(),
+        **declared_series(sub, days),
+    )
+
+
+def compile_inputs(
+    scn: Scenario, start: int, end: int, states: list[str], rates: np.ndarray | None = None
+) -> Inputs:
+    """Arrays of the rules in force for each month of [start, end] in the given states."""
+    return compile_parameters(frame(scn, start, end, states), scn, rates=rates)

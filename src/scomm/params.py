@@ -15,6 +15,8 @@ A parameter file looks like::
 
 A mapping value's prior is given key by key (``prior: {lpr: {distribution: uniform, low: 0.4,
 high: 0.8}}``); keys without one are fixed. A citation's ``kind`` grades it (``KINDS``).
+A mapping whose keys are exchangeable may add ``prior_scale: {distribution: uniform, low:
+0.05, high: 1.0}``: a shared scale for its keys (a hierarchical prior, docs/calibration.md).
 
 Its name is its path below ``parameters/`` with dots (``rules/match/probability``
 becomes ``rules.match.probability``).
@@ -169,7 +171,10 @@ PriorField = Annotated[
 class Entry(BaseModel):
     """One dated value of a parameter with its citation (and, for an uncertain value, the
     prior range a calibration may explore: the value must lie inside it; a mapping value's
-    prior is given for each uncertain key)."""
+    prior is given for each uncertain key). ``prior_scale`` makes a mapping's keys
+    exchangeable: their logs are the log of their range's geometric midpoint plus τ z_k,
+    z_k standard normal and τ drawn from ``prior_scale``, each kept inside its key's range
+    (a hierarchical prior, e.g. ICE intensity by area; docs/calibration.md)."""
 
     model_config = ConfigDict(extra="forbid")
     value: Value
@@ -178,12 +183,15 @@ class Entry(BaseModel):
     calibrated: str | None = None
     note: str | None = None
     prior: PriorField | None = None
+    prior_scale: Prior | None = None
 
     def check_prior(self) -> None:
         """The prior fits the value: one per key of a mapping (each key the value's), one for a
         scalar, and the value inside it. Checked by ``Parameter`` after the value's own unit,
         range and keys, so a wrong value is reported as such first."""
         if self.prior is None:
+            if self.prior_scale is not None:
+                raise ValueError("prior_scale: needs a prior for each key")
             return
         if isinstance(self.value, dict):
             if not isinstance(self.prior, dict):
@@ -193,9 +201,13 @@ class Entry(BaseModel):
                     keys = ", ".join(sorted(self.value))
                     raise ValueError(f"prior: {key!r} is not a key of the value (keys: {keys})")
                 _holds(prior, self.value[key], f"prior.{key}")
+            if self.prior_scale is not None and self.prior_scale.low < 0:
+                raise ValueError("prior_scale: a scale cannot be negative")
             return
         if isinstance(self.prior, dict):
             raise ValueError("prior: a scalar value takes one prior, not one per key")
+        if self.prior_scale is not None:
+            raise ValueError("prior_scale: only a mapping's keys share a scale")
         _holds(self.prior, self.value, "prior")
 
     def priors(self) -> dict[str | None, Prior]:
@@ -375,8 +387,9 @@ def _content(p: Parameter) -> dict[str, Any]:
     field changed no existing hash."""
     doc = p.model_dump(mode="json")
     for entry in doc["values"].values():
-        if entry.get("prior") is None:
-            entry.pop("prior", None)
+        for field in ("prior", "prior_scale"):
+            if entry.get(field) is None:
+                entry.pop(field, None)
     return doc
 
 

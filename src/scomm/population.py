@@ -124,8 +124,10 @@ class Composition:
     hispanic: np.ndarray  # (county, month, status): P(Hispanic | status)
 
 
-def _aor_ratios(cty: Counties, year: int) -> tuple[np.ndarray, np.ndarray]:
+@cache
+def _aor_ratios(year: int) -> tuple[np.ndarray, np.ndarray]:
     """Noncitizen and undocumented shares of the foreign-born, by county (through its AOR)."""
+    cty = counties()
     t = _aor_population()
     y = min(max(year, int(t["year"].min())), int(t["year"].max()))
     row = t.filter(pl.col("year") == y)
@@ -148,7 +150,7 @@ def composition(params: ParameterSet, months: np.ndarray) -> Composition:
         day = periods.first_day(int(m))
         year = day.year
         if year not in cache_year:
-            cache_year[year] = _aor_ratios(cty, year)
+            cache_year[year] = _aor_ratios(year)
         nc, ud = cache_year[year]
         ratio = params.at("population.foreign_born_arrest_ratio", day)
         fb = np.clip(fb_res * ratio, 0.0, 1.0)

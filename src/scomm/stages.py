@@ -240,6 +240,7 @@ def _ice(inputs: Inputs, u, people: _People, who: dict, rec: Recorder) -> dict:
         "outside_factor": inputs.outside_factor[m],
         "traffic_deferred": inputs.traffic_deferred[m],
         "mandated": mandated,
+        "area_intensity": inputs.area_odds[m, inputs.county_area[people.county]],
     }
     p_det, u_det = detainer.detainer_probability(**given), u(Stream.DETAINER)
     lodged = detainer.lodged(removable, p_det, u_det)
@@ -248,6 +249,7 @@ def _ice(inputs: Inputs, u, people: _People, who: dict, rec: Recorder) -> dict:
         "detainer",
         inputs={
             "removable": removable,
+            "aor": inputs.county_area[people.county],
             **given,
             "notification_share": inputs.notification_share[m],
         },

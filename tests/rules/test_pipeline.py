@@ -22,6 +22,7 @@ from scomm.scenario import packaged
 STRUCTURAL = {
     "months",
     "county_mask",
+    "county_area",
     "policy",
     "policy_287g",
     "hold_masks",

@@ -71,12 +71,18 @@ class BookingsModel:
         """Relative booking rate of each county at the estimates (county effects = 1)."""
         return np.exp(self.design(table) @ self.beta)
 
-    def draw(self, seed: int, state_sd: float = 0.0) -> Draw:
-        """A reproducible draw of coefficients, dispersion, county and state effects."""
+    def draw(self, seed: int, state_sd: float = 0.0, z: np.ndarray | None = None) -> Draw:
+        """A reproducible draw of coefficients, dispersion, county and state effects; ``z``
+        (one standard normal per coefficient and log α) replaces the seed's own, where a
+        calibration samples them as parameters."""
         if not (np.isfinite(state_sd) and state_sd >= 0):
             raise ValueError(f"state_sd must be finite and >= 0, got {state_sd}")
         k = len(self.beta) + 1
-        z = _normals(seed, Stream.BOOKINGS_COEFFICIENTS, np.arange(k))
+        if z is None:
+            z = _normals(seed, Stream.BOOKINGS_COEFFICIENTS, np.arange(k))
+        z = np.asarray(z, dtype=np.float64)
+        if z.shape != (k,) or not np.isfinite(z).all():
+            raise ValueError(f"z must be {k} finite standard normals")
         theta = np.append(self.beta, self.log_alpha) + np.linalg.cholesky(self.cov) @ z
         alpha = float(np.exp(theta[-1]))
         table = county_table()

@@ -19,6 +19,9 @@ def _priors(e: Entry) -> str:
         " ".join(x for x in (key, f"{p.distribution} {p.low:g}..{p.high:g}") if x)
         for key, p in e.priors().items()
     ]
+    if e.prior_scale is not None:
+        sc = e.prior_scale
+        parts.append(f"log-values share a scale τ ~ {sc.distribution} {sc.low:g}..{sc.high:g}")
     return "prior: " + "; ".join(parts)
 
 

@@ -61,3 +61,9 @@ CHARGE_KEYS = [c.name.lower() for c in Charge]
 PRIORITY_KEYS = [p.name.lower() for p in Priority]
 ROUTE_KEYS = [r.name.lower() for r in Route]
 CITIZEN_STATUSES = (Status.US_BORN, Status.NATURALIZED)
+# ICE Enforcement and Removal Operations areas of responsibility (field offices), by ICE's
+# three-letter codes; every county belongs to one (counties.csv's aor column, checked by a test).
+AOR_KEYS = [
+    "ATL", "BAL", "BOS", "BUF", "CHI", "DAL", "DEN", "DET", "ELP", "HOU", "LOS", "MIA",
+    "NEW", "NOL", "NYC", "PHI", "PHO", "SEA", "SFR", "SLC", "SNA", "SND", "SPM", "WAS",
+]  # fmt: skip

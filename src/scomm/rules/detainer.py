@@ -24,6 +24,10 @@ On top of the era, two categorical rules:
 * the Laken Riley Act from 29 Jan 2025: DHS "shall issue a detainer" for a person inadmissible
   under INA §212(a)(6)(A), (6)(C) or (7) charged with one of its listed offenses.
 
+ICE's intensity differs by area of responsibility (field office): the era's rate is scaled on
+the odds scale by the area's intensity (``detainer.area_intensity``, 1 = the national rate;
+``with_area_intensity``), so a rate stays a probability whatever the intensity.
+
 Under PEP a share of ICE's requests were requests for notification (Form I-247N) rather than
 for detention (I-247D); the same uniform splits a lodged detainer into the two
 (``notification_request``).
@@ -71,6 +75,15 @@ def laken_riley_mandated(
     return inadmissible & offense & in_force
 
 
+def with_area_intensity(p: np.ndarray, intensity: np.ndarray | float) -> np.ndarray:
+    """The rate ``p`` with its odds multiplied by the area's ``intensity``: p·m / (1 − p + p·m);
+    exactly ``p`` where the intensity is 1, 0 and 1 stay put."""
+    p = np.asarray(p, dtype=np.float64)
+    m = np.asarray(intensity, dtype=np.float64)
+    scaled = p * m / np.maximum(1.0 - p + p * m, np.finfo(float).tiny)
+    return np.where(m == 1.0, p, scaled)
+
+
 def detainer_probability(
     level: np.ndarray,
     charge: np.ndarray,
@@ -79,12 +92,15 @@ def detainer_probability(
     outside_factor: np.ndarray,
     traffic_deferred: np.ndarray,
     mandated: np.ndarray,
+    area_intensity: np.ndarray | float = 1.0,
 ) -> np.ndarray:
-    """Per-person detainer probability: the era's rate for the person's level (``p_level``)
-    inside the priorities, times ``outside_factor`` outside them; zero for a person without
-    a conviction charged only with a minor traffic offense while ``traffic_deferred``; one
-    where the Laken Riley Act mandates the detainer."""
-    p = np.where(in_priorities, p_level, p_level * outside_factor)
+    """Per-person detainer probability: the era's rate for the person's level (``p_level``),
+    its odds scaled by the ICE area's ``area_intensity`` (1 = the national rate), inside the
+    priorities, times ``outside_factor`` outside them; zero for a person without a conviction
+    charged only with a minor traffic offense while ``traffic_deferred``; one where the Laken
+    Riley Act mandates the detainer."""
+    p = with_area_intensity(p_level, area_intensity)
+    p = np.where(in_priorities, p, p * outside_factor)
     traffic_only = (level == Level.NONCRIMINAL) & (charge == Charge.TRAFFIC) & traffic_deferred
     p = np.where(traffic_only, 0.0, p)
     return np.where(mandated, 1.0, p)

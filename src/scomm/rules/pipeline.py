@@ -33,6 +33,7 @@ from scomm.rules import (
     status,
 )
 from scomm.rules.categories import (
+    AOR_KEYS,
     CHARGE_KEYS,
     LEVEL_KEYS,
     PRIORITY_KEYS,
@@ -43,7 +44,7 @@ from scomm.rules.categories import (
 
 Transform = Literal["value", "flag", "cdf"]
 STATUSES, LEVELS, CHARGES = tuple(STATUS_KEYS), tuple(LEVEL_KEYS), tuple(CHARGE_KEYS)
-PRIORITIES, ROUTES = tuple(PRIORITY_KEYS), tuple(ROUTE_KEYS)
+PRIORITIES, ROUTES, AORS = tuple(PRIORITY_KEYS), tuple(ROUTE_KEYS), tuple(AOR_KEYS)
 # Statuses whose removability does not depend on the level (an LPR's does: status.lpr_removable).
 NOT_LPR = tuple(k for k in STATUS_KEYS if k != Status.LPR.name.lower())
 # Inputs fields that population.py or compile build from several parameters and packaged data,
@@ -339,10 +340,12 @@ PIPELINE: tuple[Stage, ...] = (
             Param("detainer.traffic_only_deferred", "traffic_deferred", transform="flag"),
             Param("detainer.laken_riley_mandate", "laken_riley_mandate", transform="flag"),
             Param("detainer.notification_share", "notification_share"),
+            Param("detainer.area_intensity", "area_odds", AORS, by="aor"),
         ),
         ("detainer", "notification_request"),
         "probability by level for people in the priority groups in force (the December 2012 "
-        "guidance's and PEP's categories, the 2021 interim priorities), a factor outside them; "
+        "guidance's and PEP's categories, the 2021 interim priorities), its odds scaled by the "
+        "ICE area's intensity, a factor outside them; "
         "the April 2012 traffic rule; the 2025 Laken Riley Act mandate; under PEP a share of "
         "requests ask only for notice of release (I-247N)",
         requires="removable",

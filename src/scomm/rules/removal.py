@@ -18,7 +18,7 @@ the cited detained rate.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import ndtri
+from scipy.special import ndtr, ndtri
 
 from scomm.rules.categories import Level, Route, Status
 
@@ -66,6 +66,17 @@ def detention_days(median: np.ndarray, log_sd: np.ndarray, u: np.ndarray) -> np.
     """Days from the ICE book-in to removal or release: lognormal with the route's median and
     log standard deviation (inverse CDF of ``u``)."""
     return median * np.exp(log_sd * ndtri(u))
+
+
+def completed_probability(
+    median: np.ndarray, log_sd: np.ndarray, remaining_days: np.ndarray
+) -> np.ndarray:
+    """Probability that a lognormal detention (the distribution ``detention_days`` draws from)
+    ends within ``remaining_days`` (0 when none remain)."""
+    left = np.asarray(remaining_days, dtype=np.float64)
+    with np.errstate(divide="ignore"):
+        z = (np.log(np.maximum(left, 0.0)) - np.log(median)) / log_sd
+    return np.where(left > 0, ndtr(z), 0.0)
 
 
 def represented(heard: np.ndarray, p_counsel: np.ndarray, u: np.ndarray) -> np.ndarray:

@@ -1,0 +1,141 @@
+"""The aggregate mode is the engine's exact expectation: over many seeds, the stochastic
+engine's mean of every count the calibration uses (every stage, by place, window, status,
+level, charge, removals completed by an earlier month) equals the expectation within Monte
+Carlo error, in every era; and a stage changed in one place or era is caught."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from scomm import aggregate, periods
+from scomm.compile import compile_inputs
+from scomm.engine import simulate
+from scomm.errors import UserError
+from scomm.jurisdictions.counties import counties
+from scomm.rules import pipeline
+from scomm.rules.categories import CITIZEN_STATUSES, Charge, Level
+from scomm.scenario import packaged
+
+SEEDS = 24
+# Every count is a sum of independent 0/1 outcomes, one per booking, so its variance is at most
+# its mean: the mean of SEEDS runs has a standard error of at most sqrt(expected / SEEDS), an
+# exact bound that needs no estimate. |z| < 4.5 over ~650 comparisons: a false alarm in about
+# 1 in 200 full runs of this file.
+LIMIT = 4.5
+CASES = {
+    "rollout AZ RI 2008-10..2012-03": (("AZ", "RI"), "2008-10", "2012-03"),
+    "guidance and PEP WA OR 2012-01..2016-12": (("WA", "OR"), "2012-01", "2016-12"),
+    "EO 13768 and SB 54 CA TX 2017-01..2019-12": (("CA", "TX"), "2017-01", "2019-12"),
+}
+FILTERS = {
+    "all": {},
+    "citizens": {"status": CITIZEN_STATUSES},
+    "level1": {"level": (Level.LEVEL1,)},
+    "noncriminal": {"level": (Level.NONCRIMINAL,)},
+    "felony": {"charge": (Charge.FELONY,)},
+    "level2 misdemeanor": {"level": (Level.LEVEL2,), "charge": (Charge.MISDEMEANOR,)},
+}
+
+
+def state_cells(states) -> np.ndarray:
+    state = counties().state
+    return np.array([states.index(s) if s in states else 0 for s in state])
+
+
+def compiled(states, start, end):
+    return compile_inputs(
+        packaged("baseline"), periods.parse_month(start), periods.parse_month(end), list(states)
+    )
+
+
+def queries(e, states) -> dict[str, tuple]:
+    """Every (stage, cell, window, filter, completed_by) the comparison makes."""
+    months = e.inputs.months
+    half = int(months[len(months) // 2])
+    windows = {"all": None, "first half": months <= half, "second half": months > half}
+    out = {}
+    for stage in ("ident_matches", "removable", "detainers", "detainers_honored",
+                  "ice_book_ins", "removals"):  # fmt: skip
+        for k, st in enumerate(states):
+            for wname, w in windows.items():
+                for fname, f in FILTERS.items():
+                    out[f"{stage} {st} {wname} {fname}"] = (stage, [k], w, f, None)
+    for k, st in enumerate(states):
+        out[f"removals completed by mid-period {st}"] = ("removals", [k], None, {}, half)
+    return out
+
+
+def t_statistics(inputs, states, engine_inputs=None) -> dict[str, float]:
+    cells = state_cells(list(states))
+    e = aggregate.expect(inputs, cells)
+    asked = queries(e, list(states))
+    seen = {k: [] for k in asked}
+    for seed in range(SEEDS):
+        r = aggregate.realized(simulate(engine_inputs or inputs, seed), cells)
+        for k, (stage, c, w, f, done) in asked.items():
+            seen[k].append(r.count(stage, c, w, completed_by=done, **f))
+    out = {}
+    for k, (stage, c, w, f, done) in asked.items():
+        v = np.array(seen[k])
+        expected = e.count(stage, c, w, completed_by=done, **f)
+        se = np.sqrt(max(expected, 1e-12) / len(v))
+        out[k] = (v.mean() - expected) / se
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", list(CASES))
+def test_engine_means_equal_the_expectation(case):
+    states, start, end = CASES[case]
+    t = t_statistics(compiled(states, start, end), states)
+    worst = max(t, key=lambda k: abs(t[k]))
+    assert abs(t[worst]) < LIMIT, f"{worst}: t = {t[worst]:.2f}"
+
+
+def test_submissions_and_bookings_are_the_engines_own():
+    inputs = compiled(("RI",), "2011-01", "2011-06")  # Rhode Island activated 22 Mar 2011
+    e = aggregate.expect(inputs, np.zeros(len(inputs.county_mask), dtype=int))
+    sim = simulate(inputs, 0)
+    assert e.submissions.sum() == sim.submissions[inputs.county_mask].sum()
+    assert e.bookings.sum() == inputs.bookings[inputs.county_mask].sum()
+
+
+@pytest.mark.slow
+def test_a_detainer_rate_changed_in_one_area_is_caught():
+    states = ("WA", "OR")
+    inputs = compiled(states, "2012-01", "2016-12")
+    odds = inputs.area_odds.copy()
+    odds[:, pipeline.AORS.index("SEA")] *= 1.15  # the Seattle area only
+    changed = dataclasses.replace(inputs, area_odds=odds)
+    t = t_statistics(inputs, states, engine_inputs=changed)
+    assert max(abs(t[f"detainers {s} all all"]) for s in states) > LIMIT
+
+
+@pytest.mark.slow
+def test_a_removal_rate_changed_in_one_era_is_caught():
+    states = ("AZ", "RI")
+    inputs = compiled(states, "2008-10", "2012-03")
+    p = inputs.p_removal.copy()
+    late = inputs.months > periods.parse_month("2010-06")
+    p[late, Level.LEVEL3] *= 0.95  # Level 3, after the Morton memo only
+    changed = dataclasses.replace(inputs, p_removal=p)
+    t = t_statistics(inputs, states, engine_inputs=changed)
+    assert abs(t["removals AZ second half all"]) > LIMIT
+
+
+def test_scenarios_with_pretextual_arrests_are_refused(tmp_path):
+    from scomm.scenario import resolve
+
+    path = tmp_path / "pretext.yaml"
+    path.write_text(
+        "name: pretext-test\ndescription: pretextual arrests of Hispanic residents in one "
+        "county.\nbase: baseline\npretext:\n  - {counties: ['04013'], from: 2011-04-01, "
+        "until: 2012-06-30, rate: 1.5}\n"
+    )
+    start, end = periods.parse_period("2011-01", "2011-06")
+    inputs = compile_inputs(resolve(str(path)), start, end, ["AZ"])
+    with pytest.raises(UserError, match="pretextual"):
+        aggregate.expect(inputs)
