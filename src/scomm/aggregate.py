@@ -43,6 +43,11 @@ from scomm.rules import biometrics, detainer, removal
 from scomm.rules.categories import CITIZEN_STATUSES, Level, Status
 
 N_STATUS, N_LEVEL = len(Status), len(Level)
+# the pipeline stages (rules/pipeline.py) whose rules the expectation integrates; the others
+# (ethnicity, sex, hearing, counsel) decide nothing that it counts
+STAGES_USED = ("booking", "composition", "submission", "match", "level", "charge",
+               "status_determination", "detainer", "compliance", "transfer", "removal",
+               "detention")  # fmt: skip
 # the stages of the matched cohort whose expected counts ``Expectation.count`` gives
 STAGES = ("ident_matches", "removable", "detainers", "detainers_honored", "ice_book_ins",
           "eventually_removed", "removals")  # fmt: skip
@@ -88,8 +93,15 @@ class Expectation:
         mw = self._month_weights(months)
         if stage == "removals":
             mw = mw * self.completion(completed_by)
-        m = self.matched if cells is None else self.matched[np.asarray(cells, dtype=np.intp)]
-        return float(np.einsum("rjs,rjs,j->", m.sum(axis=0), w, mw))
+        return float(np.einsum("rjs,rjs,j->", self._matched_in(cells), w, mw))
+
+    def _matched_in(self, cells) -> np.ndarray:
+        """(regime, month, status) expected matches summed over ``cells`` (cached)."""
+        key = None if cells is None else tuple(int(c) for c in np.atleast_1d(cells))
+        if ("cells", key) not in self._weights:
+            m = self.matched if key is None else self.matched[list(key)]
+            self._weights[("cells", key)] = m.sum(axis=0)
+        return self._weights[("cells", key)]
 
     def by_cell(self, stage: str, months: np.ndarray | None = None, **kw) -> np.ndarray:
         """(cell,) expected counts of ``stage`` (same filters as ``count``)."""
@@ -144,8 +156,10 @@ def _regimes(inputs: Inputs, chosen: np.ndarray):
     policy: counties in one regime share every rule after the match."""
     n_area = int(inputs.area_odds.shape[1])
     code = inputs.policy[chosen].astype(np.int64) * n_area + inputs.county_area[chosen, None]
-    codes, which = np.unique(code, return_inverse=True)
-    return which.reshape(code.shape), codes % n_area, codes // n_area
+    present = np.bincount(code.reshape(-1), minlength=len(inputs.policy_masks) * n_area) > 0
+    codes = np.flatnonzero(present)
+    which = np.cumsum(present) - 1  # code -> position among the codes present
+    return which[code], codes % n_area, codes // n_area
 
 
 def _attributes(inputs: Inputs) -> np.ndarray:
@@ -237,9 +251,10 @@ def _cells(inputs: Inputs, cells: np.ndarray | None) -> np.ndarray:
 
 def _by_cell(cell: np.ndarray, values: np.ndarray, n_cells: int) -> np.ndarray:
     """(cell, month) sums of (county, month) values."""
-    out = np.zeros((n_cells, values.shape[1]))
-    np.add.at(out, cell, values)
-    return out
+    n_m = values.shape[1]
+    idx = (cell[:, None] * n_m + np.arange(n_m)).reshape(-1)
+    sums = np.bincount(idx, weights=values.reshape(-1).astype(np.float64), minlength=n_cells * n_m)
+    return sums.reshape(n_cells, n_m)
 
 
 def _grouped(cell, regime, values, n_cells: int, n_regimes: int) -> np.ndarray:
@@ -262,6 +277,8 @@ class Realized:
     cohort: Cohort
     cells: np.ndarray
     n_cells: int
+    bookings: np.ndarray  # (cell, month)
+    submissions: np.ndarray  # (cell, month)
 
     def month_index(self, start: str, end: str) -> np.ndarray:
         m = self.inputs.months
@@ -310,7 +327,10 @@ def realized(sim, cells: np.ndarray | None = None) -> Realized:
     cell_of = _cells(sim.inputs, cells)
     chosen = sim.inputs.county_mask
     n_cells = int(cell_of[chosen].max()) + 1 if chosen.any() else 0
-    return Realized(sim.inputs, sim.cohort, cell_of, n_cells)
+    where = np.flatnonzero(chosen)
+    booked = _by_cell(cell_of[where], sim.inputs.bookings[where], n_cells)
+    checked = _by_cell(cell_of[where], sim.submissions[where], n_cells)
+    return Realized(sim.inputs, sim.cohort, cell_of, n_cells, booked, checked)
 
 
 def totals(e: Expectation, cells: np.ndarray | list[int] | None = None) -> dict[str, float]:

@@ -22,7 +22,8 @@ import polars as pl
 
 from scomm import names, periods
 from scomm.bookings import panel as bookings_panel
-from scomm.compile import compile_inputs
+from scomm.calibration import draws
+from scomm.compile import Frame, compile_parameters, frame
 from scomm.engine import Simulation, simulate
 from scomm.errors import UserError
 from scomm.intervals import Interval
@@ -53,6 +54,7 @@ class RunResult:
     replicate_metrics: dict[tuple[Place, str, str], list[Any]] = field(
         default_factory=dict, repr=False
     )
+    interval_method: str = "seeds"  # a key of scomm.intervals.INCLUDES
 
     @property
     def seeds(self) -> tuple[int, int]:
@@ -149,7 +151,11 @@ def _attach_intervals(result: RunResult) -> None:
         section["intervals"] = {
             key: iv.as_dict()
             for key in reps[0][place]
-            if (iv := Interval.from_values([r[place][key] for r in reps], result.seeds))
+            if (
+                iv := Interval.from_values(
+                    [r[place][key] for r in reps], result.seeds, result.interval_method
+                )
+            )
         }
 
 
@@ -163,21 +169,27 @@ def run(
     replicates: int = 1,
     counties: Sequence[str] | str | None = None,
     reform: Reform | None = None,
+    posterior: bool = True,
 ) -> RunResult:
     """Simulate a scenario (a packaged name or a YAML file, with an optional ``reform``:
-    see scomm.reform) for the period (inclusive months) and states or counties.
+    see scomm.reform) for the period (inclusive months) and states or counties, at its point
+    values.
 
     ``counties`` adds a ``by_county`` section for each county; given without ``states``,
     the run's totals, flows and metrics are those counties' (their states are simulated
-    so that peer comparisons have peers). With ``replicates`` N ≥ 2, seeds
-    seed..seed+N-1 give every total and metric an interval (simulation noise only)."""
+    so that peer comparisons have peers). With ``replicates`` N >= 2, N replicate runs
+    (seeds seed..seed+N-1) give every total and metric an interval: each replicate uses the
+    posterior parameter set its seed draws (scomm.calibration.draws), so the interval holds
+    parameter uncertainty and simulation noise; with ``posterior=False`` or no packaged
+    posterior, the replicates are the point run and seeds seed+1.. (simulation noise only).
+    Every interval's method says which."""
     _check(seed, replicates)
     s, e = periods.parse_period(start, end)
     chosen = parse_counties(counties)
     simulated = _states_to_run(states, chosen)
     scn = apply(resolve(scenario), reform)
-    inputs = compile_inputs(scn, s, e, simulated)
-    sim = simulate(inputs, seed, progress)
+    fr = frame(scn, s, e, simulated)
+    sim = simulate(compile_parameters(fr, scn), seed, progress)
     table = flows(sim)
     if chosen and states is None:
         table = table.filter(pl.col("county_fips").is_in(chosen))
@@ -189,14 +201,29 @@ def run(
         _county_sections(doc, table, chosen)
         doc["totals_of"] = "counties" if states is None else "states"
     places: list[Place] = [None, *doc["by_state"], *chosen]
-    others = [simulate(inputs, seed + k) for k in range(1, replicates)]
+    how = draws.for_scenario(scn, posterior and replicates > 1)
+    reps = _replicates(sim, how, scn, fr, replicates)
+    basis = how.basis(seed, replicates) if replicates > 1 else None
     collected: dict[tuple[Place, str, str], list[Any]] = {}
-    attach_metrics(doc, sim, scn.params, others, chosen, bool(chosen) and states is None, collected)
-    totals = [place_totals(table, places)]
-    totals += [place_totals(_restrict(flows(o), table), places) for o in others]
-    result = RunResult(sim, scn, table, doc, tuple(totals) if others else (), collected)
+    only = bool(chosen) and states is None
+    attach_metrics(doc, sim, scn.params, reps, chosen, only, collected, basis)
+    totals = [place_totals(_restrict(flows(r), table), places) for r in reps]
+    method = basis["method"] if basis else "seeds"
+    result = RunResult(sim, scn, table, doc, tuple(totals), collected, method)
     _attach_intervals(result)
     return result
+
+
+def _replicates(
+    sim: Simulation, how: draws.Draws, scn: Scenario, fr: Frame, n: int
+) -> list[Simulation]:
+    """The replicate runs behind the intervals (none for one run): with a posterior, N runs
+    each with its seed's particle; seeds only, the point run and seeds seed+1..seed+N-1."""
+    if n < 2:
+        return []
+    if how.active:
+        return [simulate(how.inputs(scn, fr, sim.seed + k), sim.seed + k) for k in range(n)]
+    return [sim, *(simulate(sim.inputs, sim.seed + k) for k in range(1, n))]
 
 
 def _restrict(table: pl.DataFrame, like: pl.DataFrame) -> pl.DataFrame:
@@ -270,4 +297,4 @@ def paired_interval(a: RunResult, b: RunResult, place: Place, key: str) -> Inter
     if len(a.replicate_totals) < 2 or len(a.replicate_totals) != len(b.replicate_totals):
         return None
     diffs = np.array(replicate_values(b, place, key)) - np.array(replicate_values(a, place, key))
-    return Interval.from_values(diffs.tolist(), a.seeds)
+    return Interval.from_values(diffs.tolist(), a.seeds, a.interval_method)

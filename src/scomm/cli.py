@@ -108,9 +108,14 @@ Replicates = Annotated[
     int,
     typer.Option(
         "--replicates",
-        help=f"Runs with seeds SEED..SEED+N-1: intervals (noise only; at most {MAX_REPLICATES}).",
+        help="N >= 2: N runs (seeds SEED..SEED+N-1, each with a posterior parameter draw) "
+        f"give every count and metric an interval (at most {MAX_REPLICATES}).",
         parser=int_option("--replicates", 1, MAX_REPLICATES),
     ),
+]
+SeedsOnly = Annotated[
+    bool,
+    flag("--seeds-only", "Intervals from simulation seeds only, parameters at point values."),
 ]
 Bookings = Annotated[
     Path | None,
@@ -164,6 +169,7 @@ def run(
     out: Out = None,
     json_: Json = False,
     replicates: Replicates = 1,
+    seeds_only: SeedsOnly = False,
     bookings: Bookings = None,
 ) -> None:
     """Simulate the pipeline for the period and places."""
@@ -183,6 +189,7 @@ def run(
         counties=county,
         seed=seed,
         replicates=replicates,
+        posterior=not seeds_only,
     )
     if out is not None:
         write_run(result, out)
@@ -339,6 +346,27 @@ def sweep(
         print_json(doc)
     else:
         Console().print(*sw.render(doc))
+
+
+@app.command()
+def calibrate(
+    quick: Annotated[bool, typer.Option("--quick", help="A small budget (minutes).")] = False,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Local Dask worker processes (default 2).")
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="A running Dask scheduler, tcp://HOST:PORT.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder for the posterior (default: the package's).")
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the inference.")] = 20081027,
+) -> None:
+    """Re-create the posterior: ABC-SMC on Dask over every prior of the parameter tree."""
+    from scomm.calibration.run import calibrate as run_calibration
+
+    for path in run_calibration(quick, workers, scheduler, out, seed):
+        err.print(f"wrote [bold]{path}[/bold]")
 
 
 @app.command(

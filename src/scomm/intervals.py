@@ -1,9 +1,10 @@
 """Intervals that say what they include.
 
 Every interval a reader sees carries its ``method``, and its label is read from that field,
-never written beside it by hand: ``seeds`` (replicate runs with different random seeds, so
-simulation noise only) today; ``posterior`` or ``posterior+seeds`` when the calibration's
-posterior draws arrive, and the label then says that parameter uncertainty is included.
+never written beside it by hand: ``seeds`` (replicate runs with different random seeds at
+the parameters' point values, so simulation noise only) or ``posterior+seeds`` (each
+replicate run with the calibration posterior's parameter set its seed draws, so parameter
+uncertainty too; scomm.calibration.draws).
 
     Interval.from_values([...], seeds=(0, 9)).as_dict()
     {"low": ..., "high": ..., "method": "seeds", "kind": "range", "runs": 10, "seeds": [0, 9]}
@@ -24,9 +25,11 @@ PERCENTILE_MIN_RUNS = 40
 
 #: What each method includes, in words (the catalog translates them).
 INCLUDES: dict[str, str] = {
-    "seeds": N_("simulation noise only; parameter uncertainty not included"),
-    "posterior": N_("parameter uncertainty from the calibration posterior"),
-    "posterior+seeds": N_("parameter uncertainty and simulation noise"),
+    "seeds": N_("simulation seeds only: simulation noise; parameter uncertainty not included"),
+    "posterior+seeds": N_(
+        "posterior parameter draws and simulation seeds: parameter uncertainty and "
+        "simulation noise"
+    ),
 }
 KINDS: dict[str, str] = {
     "range": N_("range over %(runs)s runs"),

@@ -42,6 +42,12 @@ def _aor_population() -> pl.DataFrame:
 
 def _ca_matrix(cty: Counties, months: np.ndarray) -> np.ndarray:
     """California bookings (county, month), NaN where not reported."""
+    return _ca_matrix_of(tuple(int(m) for m in months)).copy()
+
+
+@cache
+def _ca_matrix_of(months: tuple[int, ...]) -> np.ndarray:
+    cty = counties()
     out = np.full((len(cty.fips), len(months)), np.nan)
     labels = {periods.month_label(int(m)): j for j, m in enumerate(months)}
     pos = {f: i for i, f in enumerate(cty.fips)}

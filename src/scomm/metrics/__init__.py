@@ -75,9 +75,12 @@ def metric_sections(
     masks: dict[str | None, np.ndarray],
     replicates: Iterable[Simulation] = (),
     collect: dict | None = None,
+    basis: dict | None = None,
 ) -> dict[str | None, dict]:
     """The metrics section for each place (a county mask per key); ``replicates`` are the
-    runs with seeds seed+1, seed+2, ...; ``collect`` (when given) receives every metric's
+    runs with seeds seed+1, seed+2, ..., or, with a ``basis`` (scomm.calibration.draws:
+    its ``method`` and ``detail``), every replicate run of ``api.run`` (the point run among
+    them only when the method is seeds). ``collect`` (when given) receives every metric's
     value in each run, by (place, group, name), for paired differences. The metrics are
     S-Comm's: they run on the people S-Comm identified (cohort channel ``scomm``), not those a
     287(g) officer did."""
@@ -90,34 +93,24 @@ def metric_sections(
         for name, m in metrics.items()
     }
     n = 1
+    if basis is not None:  # the replicates are every run behind the intervals
+        values = {k: [] for k in values}
+        n = 0
     for rep in replicates:
         for place, groups in evaluate(rep.channel("scomm"), ctx, masks).items():
             for group, metrics in groups.items():
                 for name, m in metrics.items():
                     values[(place, group, name)].append(m.value)
         n += 1
-    method = (
-        "2.5-97.5 percentile"
-        if n >= PERCENTILE_MIN_REPLICATES
-        else f"range (min-max; {PERCENTILE_MIN_REPLICATES}+ replicates give a 95% percentile interval)"
-    )
-    note = (
-        f"{method} over {n} replicate runs, seeds {sim.seed}..{sim.seed + n - 1}; "
-        "null where no random draw enters a metric or with one replicate"
-    )
+    note = _note(basis, sim.seed, n)
 
     if collect is not None:
         collect.update(values)
 
     def section(place: str | None) -> dict:
         out: dict[str, Any] = {"replicates": n, "interval_method": note}
-        if n >= 2:  # what the intervals include, read by scomm.intervals (seeds only)
-            out["interval_basis"] = {
-                "method": "seeds",
-                "kind": "percentile" if n >= PERCENTILE_MIN_REPLICATES else "range",
-                "runs": n,
-                "seeds": [sim.seed, sim.seed + n - 1],
-            }
+        if n >= 2:  # what the intervals include, read by scomm.intervals
+            out["interval_basis"] = _basis(basis, sim.seed, n)
         for group, metrics in main[place].items():
             out[group] = {
                 name: _render(m, values[(place, group, name)], n) for name, m in metrics.items()
@@ -125,6 +118,28 @@ def metric_sections(
         return out
 
     return {place: section(place) for place in masks}
+
+
+def _note(basis: dict | None, seed: int, n: int) -> str:
+    """How the metrics' intervals were made, in words."""
+    spread = (
+        "2.5-97.5 percentile"
+        if n >= PERCENTILE_MIN_REPLICATES
+        else f"range (min-max; {PERCENTILE_MIN_REPLICATES}+ replicates give a 95% percentile interval)"
+    )
+    over = f"{spread} over {n} replicate runs, seeds {seed}..{seed + n - 1}"
+    if basis is not None:
+        over = f"{spread}; {basis['detail']}"
+    return f"{over}; null where no random draw enters a metric or with one replicate"
+
+
+def _basis(basis: dict | None, seed: int, n: int) -> dict:
+    return {
+        "method": basis["method"] if basis else "seeds",
+        "kind": "percentile" if n >= PERCENTILE_MIN_REPLICATES else "range",
+        "runs": n,
+        "seeds": [seed, seed + n - 1],
+    }
 
 
 def attach_metrics(
@@ -135,17 +150,19 @@ def attach_metrics(
     county_list: Sequence[str] = (),
     only: bool = False,
     collect: dict | None = None,
+    basis: dict | None = None,
 ) -> None:
     """Add the ``metrics`` section to a summary document, for the whole run, under each
     ``by_state`` entry and under each ``by_county`` entry of ``county_list``; ``only``: the
-    run is those counties (its totals and each state's are theirs alone)."""
+    run is those counties (its totals and each state's are theirs alone); ``basis``: how
+    the replicates drew their parameters (see metric_sections)."""
     cty = counties()
     chosen = np.isin(cty.fips, list(county_list))
     run_mask = sim.inputs.county_mask & chosen if only else sim.inputs.county_mask
     masks: dict[str | None, np.ndarray] = {None: run_mask}
     masks.update({st: run_mask & (cty.state == st) for st in doc["by_state"]})
     masks.update({f: sim.inputs.county_mask & (cty.fips == f) for f in county_list})
-    sections = metric_sections(sim, params, masks, replicates, collect)
+    sections = metric_sections(sim, params, masks, replicates, collect, basis)
     doc["metrics"] = sections[None]
     for st in doc["by_state"]:
         doc["by_state"][st]["metrics"] = sections[st]
