@@ -350,7 +350,7 @@ def sweep(
 
 @app.command()
 def calibrate(
-    quick: Annotated[bool, typer.Option("--quick", help="A small budget (minutes).")] = False,
+    quick: Annotated[bool, flag("--quick", "A small budget (minutes).")] = False,
     workers: Annotated[
         int | None, typer.Option("--workers", help="Local Dask worker processes (default 2).")
     ] = None,
@@ -358,7 +358,8 @@ def calibrate(
         str | None, typer.Option("--scheduler", help="A running Dask scheduler, tcp://HOST:PORT.")
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Folder for the posterior (default: the package's).")
+        Path | None,
+        typer.Option("--out", help="Folder for the posterior (default: the package's)."),
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the inference.")] = 20081027,
 ) -> None:
@@ -367,6 +368,43 @@ def calibrate(
 
     for path in run_calibration(quick, workers, scheduler, out, seed):
         err.print(f"wrote [bold]{path}[/bold]")
+
+
+@app.command()
+def validate(
+    draws: Annotated[
+        int,
+        typer.Option(
+            "--draws",
+            help="Engine runs (posterior draws × seeds), at least 2.",
+            parser=int_option("--draws", 2, 10_000),
+        ),
+    ] = 24,
+    write: Annotated[bool, flag("--write", "Store the results beside the posterior.")] = False,
+    json_: Json = False,
+) -> None:
+    """Every target and record beside its posterior predictive interval; leave-one-out; the
+    Seattle records by state and year (docs/validation.md)."""
+    import json as _json
+
+    from scomm.calibration import posterior, report
+    from scomm.calibration.validate import validate as run_validation
+
+    found = posterior.latest()
+    if found is None:
+        raise UserError("validate: the package has no posterior; run scomm calibrate first")
+    if draws < 2:
+        raise UserError(f"--draws: {draws} must be at least 2")
+    with err.status(f"validating posterior {found.provenance.get('version')} ({draws} runs)"):
+        result = run_validation(found, draws)
+    if write:
+        path = report.validation_path(found.provenance["version"])
+        path.write_text(_json.dumps(result, indent=1, sort_keys=True), encoding="utf-8")
+        err.print(f"wrote [bold]{path}[/bold]")
+    if json_:
+        print_json(result)
+    else:
+        typer.echo(report.validation_markdown(result))
 
 
 @app.command(

@@ -3,7 +3,7 @@
 The simulator (``Simulator``) returns each particle's log-likelihood under the stated error
 models; a stochastic kernel hands it to pyabc's ``StochasticAcceptor``, and a ``Temperature``
 schedule tempers it from the prior (high temperature) to the posterior (each generation at
-most half the last one's temperature, lower where the acceptance rate allows; the run stops
+most 0.35 of the last one's temperature, lower where the acceptance rate allows; the run stops
 at temperature 1): exact inference under the error model, not an approximation by a distance
 threshold. The sampler maps pyabc's "simulate until one particle is accepted" over the Dask
 workers, one task per particle, each seeded from the run's seed: the posterior depends on the
@@ -51,7 +51,7 @@ class Budget:
 
     @staticmethod
     def full() -> Budget:
-        return Budget(population=200, generations=25)
+        return Budget(population=80, generations=15)
 
 
 def model(parameters: dict) -> dict[str, float]:
@@ -149,7 +149,9 @@ class Result:
 def run(budget: Budget, seed: int, map_: Callable) -> Result:
     """ABC-SMC with the stochastic acceptor and a temperature schedule ending at 1."""
     sim = Simulator.default()
-    logging.getLogger("ABC").setLevel(logging.WARNING)
+    logging.getLogger("ABC").setLevel(
+        logging.INFO if budget.max_simulations is None else logging.WARNING
+    )
     np.random.seed(seed % 2**32)
     random.seed(seed)
     abc = pyabc.ABCSMC(
@@ -161,7 +163,7 @@ def run(budget: Budget, seed: int, map_: Callable) -> Result:
         eps=pyabc.Temperature(
             schemes=[
                 pyabc.AcceptanceRateScheme(target_rate=0.3),
-                pyabc.ExpDecayFixedRatioScheme(alpha=0.5),
+                pyabc.ExpDecayFixedRatioScheme(alpha=0.35),
             ],
             enforce_exact_final_temperature=False,
         ),

@@ -311,13 +311,21 @@ def _pierce_terms(c: Cells, months: np.ndarray) -> list[Term]:
 
 
 def terms(c: Cells, months: np.ndarray) -> list[Term]:
-    """Every likelihood term, for a run over ``months`` with counties in cells ``c``."""
-    return (
+    """Every likelihood term, for a run over ``months`` with counties in cells ``c`` (a term
+    wholly before the first month says nothing and is left out: FY2008's all-program removals
+    precede S-Comm)."""
+    every = (
         _target_terms(c, months)
         + _landmark_terms(c, months)
         + _seattle_terms(c, months)
         + _pierce_terms(c, months)
     )
+    return [t for t in every if _covers(t)]
+
+
+def _covers(t: Term) -> bool:
+    windows = t.window if isinstance(t.window, tuple) else (t.window,)
+    return all(w.months.sum() > 0 for w in windows)
 
 
 def last_day() -> dt.date:

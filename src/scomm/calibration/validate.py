@@ -1,0 +1,151 @@
+"""``scomm validate``: the calibrated model against every target and record it was fitted to,
+out of its own sample where it can be.
+
+1. Every likelihood term's observation beside its posterior predictive 90% interval: the full
+   stochastic engine at posterior draws × seeds (``DRAWS`` runs, each its own particle and
+   seed), the model quantity as the source counted it, then the term's error model on top.
+2. Leave one term out: the posterior reweighted without that term's likelihood (importance
+   sampling); the Pareto k̂ of the weights says whether the reweighting can be trusted
+   (k̂ < 0.7); the left-out observation's place in its leave-one-out predictive distribution.
+3. The Seattle records by state and year: the engine's ICE book-ins at posterior draws × seeds
+   against the CAP-local arrests, each state-year inside its 90% interval or not, and the
+   2012-01..2019-07 totals within ±20% or not.
+
+The results are stored beside the posterior (``<version>.validation.json``) and
+docs/validation.md is rendered from them (tests/test_docs_calibration.py keeps it current).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import stats
+
+from scomm import aggregate
+from scomm.calibration import observations as obs
+from scomm.calibration import posterior as post
+from scomm.calibration.draws import Draws
+from scomm.calibration.simulator import Simulator
+from scomm.engine import simulate
+
+DRAWS = 24  # posterior draws × seeds for the predictive intervals
+SEED = 1000  # first seed of the validation runs (replicate r: seed SEED + r)
+RNG_SEED = 7  # error-model noise on top of the engine (numpy, keyed)
+
+
+def _engine_counts(sim: Simulator, d: Draws, seed: int):
+    inputs = d.inputs(sim.scenario, sim.frame, seed)
+    run = simulate(inputs, seed)
+    return aggregate.realized(run, sim.cells.of_county)
+
+
+def _noisy(t: obs.Term, value: tuple[float, float], rng: np.random.Generator) -> float:
+    """One draw of the observable from the term's error model around the model value."""
+    lo, hi = value
+    if t.kind == "share":
+        z = math.log(lo / (1 - lo)) + t.dispersion * rng.standard_normal()
+        return 1 / (1 + math.exp(-z))
+    mu = lo + rng.random() * (hi - lo)
+    n = 1.0 / t.dispersion**2
+    return float(stats.nbinom.rvs(n, n / (n + max(mu, 1e-9)), random_state=rng))
+
+
+def predictive(sim: Simulator, d: Draws, draws: int = DRAWS) -> dict[str, dict]:
+    """Each scalar term: the model quantity's and the observable's 5-95% over the draws."""
+    rng = np.random.default_rng(RNG_SEED)
+    scalar = [t for t in sim.terms if t.kind not in ("shares", "levels")]
+    model: dict[str, list[float]] = {t.obs_id: [] for t in scalar}
+    noisy: dict[str, list[float]] = {t.obs_id: [] for t in scalar}
+    for r in range(draws):
+        counts = _engine_counts(sim, d, SEED + r)
+        for t in scalar:
+            v = obs.model_value(t, counts)
+            model[t.obs_id].append(v[0] if t.kind == "share" else 0.5 * (v[0] + v[1]))
+            noisy[t.obs_id].append(_noisy(t, v, rng) if t.kind != "subset" else v[0])
+    out = {}
+    for t in scalar:
+        m, y = np.array(model[t.obs_id]), np.array(noisy[t.obs_id])
+        inside = bool(np.percentile(y, 5) <= t.high and t.low <= np.percentile(y, 95))
+        if t.kind == "upper":
+            inside = bool(np.percentile(m, 5) <= t.high)
+        out[t.obs_id] = {"dataset": t.dataset, "kind": t.kind, "low": t.low, "high": t.high,
+                         "model": [float(np.percentile(m, q)) for q in (5, 50, 95)],
+                         "observable": [float(np.percentile(y, q)) for q in (5, 95)],
+                         "inside": inside}  # fmt: skip
+    return out
+
+
+def pareto_k(log_ratios: np.ndarray) -> float:
+    """Pareto k̂ of importance ratios (Vehtari et al., PSIS): a generalized Pareto fitted to
+    the largest ratios; above 0.7 the reweighting is unreliable."""
+    r = np.exp(log_ratios - log_ratios.max())
+    n = len(r)
+    m = int(min(max(n // 5, 5), 3 * math.sqrt(n)))
+    tail = np.sort(r)[-m:]
+    cut = np.sort(r)[-m - 1] if n > m else 0.0
+    if np.allclose(tail, cut):
+        return 0.0
+    k, _, _ = stats.genpareto.fit(tail - cut, floc=0.0)
+    return float(k)
+
+
+def leave_one_out(sim: Simulator, p: post.Posterior) -> dict[str, dict]:
+    """Each term left out: Pareto k̂, effective sample size, and where its observation falls
+    in the reweighted posterior's distribution of its model quantity."""
+    per = [sim.loglik_terms(p.particle(i)) for i in range(p.table.height)]
+    w = p.weights()
+    out = {}
+    for t in sim.terms:
+        ll = np.array([row[t.obs_id] for row in per])
+        log_r = -ll
+        k = pareto_k(log_r)
+        wl = w * np.exp(log_r - log_r.max())
+        wl /= wl.sum()
+        out[t.obs_id] = {"pareto_k": k, "ess": float(1 / (wl**2).sum()),
+                         "reliable": bool(k < 0.7),
+                         "loo_loglik": float(np.log((wl * np.exp(ll - ll.max())).sum()) + ll.max())}  # fmt: skip
+    return out
+
+
+SEATTLE_TABLE = "seattle_cap_local_arrests"
+
+
+def seattle(sim: Simulator, d: Draws, draws: int = DRAWS) -> dict:
+    """WA and OR ICE book-ins by year against the records' CAP-local arrests."""
+    terms = [t for t in sim.terms if t.obs_id.startswith(SEATTLE_TABLE) and t.kind == "interval"]
+    runs = [_engine_counts(sim, d, SEED + r) for r in range(draws)]
+    rows, totals = [], {}
+    for t in terms:
+        _, year, state = t.obs_id.split(":")
+        values = np.array([obs.model_value(t, c)[0] for c in runs])
+        lo, hi = np.percentile(values, [5, 95])
+        rows.append({"state": state, "year": year, "records": t.low, "model_median":
+                     float(np.median(values)), "model_90": [float(lo), float(hi)],
+                     "inside": bool(lo <= t.low <= hi)})  # fmt: skip
+        tot = totals.setdefault(state, {"records": 0.0, "model": np.zeros(draws)})
+        tot["records"] += t.low
+        tot["model"] = tot["model"] + values
+    summary = {
+        s: {"records": v["records"], "model_median": float(np.median(v["model"])),
+            "ratio": float(np.median(v["model"]) / v["records"]),
+            "within_20pct": bool(abs(np.median(v["model"]) / v["records"] - 1) <= 0.2)}
+        for s, v in totals.items()
+    }  # fmt: skip
+    return {"by_year": rows, "totals": summary}
+
+
+def validate(p: post.Posterior, draws: int = DRAWS) -> dict:
+    """Every check, as one JSON-able document."""
+    from scomm.calibration import draws as dr
+
+    sim = Simulator.default()
+    d = dr.Draws(p, dr._space_of(p), ())
+    return {
+        "posterior": p.provenance.get("version"),
+        "draws": draws,
+        "seeds": [SEED, SEED + draws - 1],
+        "predictive": predictive(sim, d, draws),
+        "leave_one_out": leave_one_out(sim, p),
+        "seattle": seattle(sim, d, draws),
+    }
