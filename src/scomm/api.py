@@ -170,6 +170,7 @@ def run(
     counties: Sequence[str] | str | None = None,
     reform: Reform | None = None,
     posterior: bool = True,
+    draw: bool = False,
 ) -> RunResult:
     """Simulate a scenario (a packaged name or a YAML file, with an optional ``reform``:
     see scomm.reform) for the period (inclusive months) and states or counties, at its point
@@ -182,14 +183,17 @@ def run(
     posterior parameter set its seed draws (scomm.calibration.draws), so the interval holds
     parameter uncertainty and simulation noise; with ``posterior=False`` or no packaged
     posterior, the replicates are the point run and seeds seed+1.. (simulation noise only).
-    Every interval's method says which."""
+    Every interval's method says which. ``draw``: this run itself uses the posterior
+    parameter set its seed draws (a sweep's replicates), and says so under ``parameters``."""
     _check(seed, replicates)
     s, e = periods.parse_period(start, end)
     chosen = parse_counties(counties)
     simulated = _states_to_run(states, chosen)
     scn = apply(resolve(scenario), reform)
     fr = frame(scn, s, e, simulated)
-    sim = simulate(compile_parameters(fr, scn), seed, progress)
+    drawn = draws.for_scenario(scn, posterior) if draw else None
+    inputs = compile_parameters(fr, scn) if drawn is None else drawn.inputs(scn, fr, seed)
+    sim = simulate(inputs, seed, progress)
     table = flows(sim)
     if chosen and states is None:
         table = table.filter(pl.col("county_fips").is_in(chosen))
@@ -197,6 +201,8 @@ def run(
     user_bookings = bookings_panel.from_env()
     if user_bookings is not None:
         doc["bookings_panel"] = user_bookings.provenance()
+    if drawn is not None:
+        doc["parameters"] = drawn.method(seed, 1)
     if chosen:
         _county_sections(doc, table, chosen)
         doc["totals_of"] = "counties" if states is None else "states"

@@ -4,7 +4,8 @@ Every interval a reader sees carries its ``method``, and its label is read from 
 never written beside it by hand: ``seeds`` (replicate runs with different random seeds at
 the parameters' point values, so simulation noise only) or ``posterior+seeds`` (each
 replicate run with the calibration posterior's parameter set its seed draws, so parameter
-uncertainty too; scomm.calibration.draws).
+uncertainty too; scomm.calibration.draws), or ``quick-posterior+seeds`` when that posterior
+is a quick or unfinished calibration run, which the label then says is not the fit.
 
     Interval.from_values([...], seeds=(0, 9)).as_dict()
     {"low": ..., "high": ..., "method": "seeds", "kind": "range", "runs": 10, "seeds": [0, 9]}
@@ -29,6 +30,10 @@ INCLUDES: dict[str, str] = {
     "posterior+seeds": N_(
         "posterior parameter draws and simulation seeds: parameter uncertainty and "
         "simulation noise"
+    ),
+    "quick-posterior+seeds": N_(
+        "posterior parameter draws and simulation seeds, from a quick calibration run that "
+        "is not the fit (see docs/calibration.md): parameter uncertainty and simulation noise"
     ),
 }
 KINDS: dict[str, str] = {

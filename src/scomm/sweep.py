@@ -1,6 +1,7 @@
 """Monte Carlo sweeps on Dask distributed: scenarios × replicates, with intervals.
 
-Each task is one (scenario, replicate) run: ``scomm.api.run`` with seed S + r, returning
+Each task is one (scenario, replicate) run: ``scomm.api.run`` with seed S + r and the posterior
+parameter set that seed draws (the same particle in every scenario), returning
 the run's measures (every total, and every numeric ``value`` under ``metrics``) as a small
 dict. Replicate r of every scenario uses seed S + r, so scenarios are compared on common
 random numbers, and the random numbers of a replicate do not depend on the number of
@@ -148,7 +149,7 @@ def run_replicate(source: str, seed: int, start: str, end: str, states: list[str
     """One task: a run's scenario hash and measures (small, picklable)."""
     from scomm.api import run
 
-    result = run(scenario=source, start=start, end=end, states=states, seed=seed)
+    result = run(scenario=source, start=start, end=end, states=states, seed=seed, draw=True)
     return {"scenario_hash": result.summary["scenario_hash"], "measures": measures(result.summary)}
 
 
@@ -377,6 +378,9 @@ def summarize(p: Plan, rows: list[dict]) -> dict:
             "p2_5/p97_5": "2.5th and 97.5th percentiles of the replicates",
             "mean_ci95": "mean ± 1.96 × sd / sqrt(n): normal-approximation 95% interval of the mean",
             "differences": "b − a replicate by replicate on the same seed (common random numbers)",
+            "parameters": "replicate r runs seed S + r with the posterior parameter set that "
+            "seed draws (scomm.calibration.draws), the same in every scenario, so intervals "
+            "include parameter uncertainty; without a packaged posterior, point values",
         },
         "by_scenario": scenarios,
         "differences": differences,

@@ -29,7 +29,9 @@ def test_every_prior_of_a_model_parameter_is_a_coordinate():
         for e in params[name].values.values():
             if e.prior is None:
                 continue
-            expected += 1 if isinstance(e.prior, Prior) else len(e.prior) + (e.prior_scale is not None)
+            expected += (
+                1 if isinstance(e.prior, Prior) else len(e.prior) + (e.prior_scale is not None)
+            )
     assert len(space.coordinates) - len(sp._bookings_coordinates()) == expected
 
 

@@ -46,6 +46,8 @@ class Draws:
             f"posterior parameter draws and simulation seeds: {n} replicate runs, {seeds}, "
             f"each with the posterior particle its seed draws (posterior {version})"
         )
+        if post.caveat(self.posterior):
+            text += " (a quick or unfinished calibration run, not the fit: see docs/calibration.md)"
         if self.kept:
             text += f"; the scenario's own values for {', '.join(self.kept)} (not drawn)"
         return text
@@ -53,7 +55,9 @@ class Draws:
     @property
     def interval_method(self) -> str:
         """The key of scomm.intervals.INCLUDES that says what the intervals include."""
-        return "posterior+seeds" if self.active else "seeds"
+        if self.posterior is None:
+            return "seeds"
+        return "quick-posterior+seeds" if post.caveat(self.posterior) else "posterior+seeds"
 
     def basis(self, first_seed: int, n: int) -> dict:
         """What a run's intervals include (``interval_basis``, read by scomm.intervals)."""

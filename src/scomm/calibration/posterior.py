@@ -73,6 +73,24 @@ class Posterior:
         return pl.DataFrame(rows).with_columns(self.table[WEIGHT])
 
 
+def caveat(p: Posterior) -> str:
+    """What a user must know when the posterior is not a completed full run (else "")."""
+    prov = p.provenance
+    t = prov.get("final_temperature")
+    quick = bool(prov.get("budget", {}).get("quick"))
+    hot = t is not None and t > 1.0 + 1e-6
+    if not (quick or hot):
+        return ""
+    what = "a quick run (the test budget)" if quick else "a run stopped by its budget"
+    temp = f"; its last generation is at temperature {t:.3g}, not 1" if hot else ""
+    return (
+        f"Posterior {prov.get('version', '?')} is {what}{temp}, effective sample size "
+        f"{p.ess():.1f}: a tempered approximation that is wider than the posterior and "
+        "NOT the fit. Intervals drawn from it include parameter uncertainty only in that "
+        "approximate sense; the point values are not written back from it."
+    )
+
+
 def _name(key: tuple) -> str:
     parameter, date, k = key
     return f"{parameter}@{date.isoformat()}" + (f":{k}" if k else "")

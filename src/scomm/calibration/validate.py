@@ -143,6 +143,7 @@ def validate(p: post.Posterior, draws: int = DRAWS) -> dict:
     d = dr.Draws(p, dr._space_of(p), ())
     return {
         "posterior": p.provenance.get("version"),
+        "caveat": post.caveat(p),
         "draws": draws,
         "seeds": [SEED, SEED + draws - 1],
         "predictive": predictive(sim, d, draws),

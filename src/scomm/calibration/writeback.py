@@ -1,0 +1,104 @@
+"""The baseline's point values are the posterior medians: ``python -m scomm.calibration.writeback``
+writes each informed coordinate's weighted posterior median into its parameter file, with a
+``calibrated:`` note naming the posterior and the 90% interval.
+
+Silent coordinates keep their cited or assumed values (the data cannot move them), and so does
+the bookings model (its point estimates; the posterior of its coefficients is in
+docs/calibration.md). A mapping that compiles to a distribution (``transform: cdf``: criminal
+history, charge) is written normalized to sum to 1 where every normalized share stays inside
+its prior; the compiled distribution is the same either way.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from scomm.calibration import identify
+from scomm.calibration import posterior as post
+from scomm.calibration import space as sp
+from scomm.calibration.draws import _space_of
+from scomm.params import default_parameters
+from scomm.rules import pipeline
+
+
+def medians(p: post.Posterior) -> dict[tuple, tuple[float, float, float]]:
+    """(parameter, date, key) -> (5%, 50%, 95%) of the weighted posterior, natural units."""
+    space = _space_of(p)
+    values = [sp.natural_values(space, p.particle(i)) for i in range(p.table.height)]
+    w = p.weights()
+    informed = {(c.parameter, c.date) for c in space.coordinates if c.label in p.labels}
+    silent = {(c.parameter, c.date) for c in _full_space().silent}
+    out = {}
+    for key in values[0]:
+        if (key[0], key[1]) not in informed or (key[0], key[1]) in silent:
+            continue
+        x = np.array([v[key] for v in values])
+        out[key] = tuple(identify._quantiles(x, w))
+    return out
+
+
+def _full_space() -> sp.Space:
+    from scomm import aggregate
+    from scomm.calibration import observations
+
+    return sp.build(default_parameters(), observations.last_day(), set(aggregate.STAGES_USED))
+
+
+def _cdf_parameters() -> set[str]:
+    return {p.name for p in pipeline.parameters() if p.transform == "cdf"}
+
+
+def _normalized(name: str, date, value: dict) -> dict:
+    entry = default_parameters()[name].values[date]
+    total = sum(value.values())
+    scaled = {k: round(v / total, 6) for k, v in value.items()}
+    priors = entry.prior if isinstance(entry.prior, dict) else {}
+    ok = all(priors[k].low <= v <= priors[k].high for k, v in scaled.items() if k in priors)
+    return scaled if ok else value
+
+
+def write(p: post.Posterior, root: Path | None = None) -> list[Path]:
+    """Write the medians into the parameter files under ``root`` (default: the package's)."""
+    base = Path(str(resources.files("scomm") / "parameters")) if root is None else root
+    version = p.provenance.get("version", "?")
+    by_entry: dict[tuple, dict] = defaultdict(dict)
+    for (name, date, key), q in medians(p).items():
+        by_entry[(name, date)][key] = q
+    written = []
+    for (name, date), keys in sorted(by_entry.items()):
+        path = base / (name.replace(".", "/") + ".yaml")
+        doc = yaml.safe_load(path.read_text("utf-8"))
+        entry = doc["values"][date]
+        entry["value"] = _new_value(name, date, entry["value"], keys)
+        spans = "; ".join(
+            f"{k or 'value'} {q[0]:.4g}..{q[2]:.4g}" for k, q in sorted(keys.items(), key=str)
+        )
+        entry["calibrated"] = (
+            f"posterior median of calibration {version} (scomm calibrate; docs/calibration.md); "
+            f"posterior 90% interval: {spans}"
+        )
+        path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100))
+        written.append(path)
+    return sorted(set(written))
+
+
+def _new_value(name: str, date, old, keys: dict):
+    if None in keys:
+        return round(float(keys[None][1]), 6)
+    value = dict(old)
+    for k, q in keys.items():
+        value[k] = round(float(q[1]), 6)
+    return _normalized(name, date, value) if name in _cdf_parameters() else value
+
+
+if __name__ == "__main__":
+    found = post.latest()
+    if found is None:
+        raise SystemExit("no packaged posterior: run scomm calibrate")
+    for path in write(found):
+        print(f"wrote {path}")

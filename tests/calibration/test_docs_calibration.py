@@ -1,0 +1,56 @@
+"""docs/calibration.md and docs/validation.md are generated from the packaged posterior, its
+sensitivity analysis and its stored validation: a posterior that changes without its pages
+fails here (regenerate with `python -m scomm.calibration.report docs`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from scomm.calibration import posterior as post
+from scomm.calibration import report
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+@pytest.fixture(scope="module")
+def latest():
+    p = post.latest()
+    if p is None:
+        pytest.fail("the package ships no posterior (src/scomm/data/posterior/)")
+    return p
+
+
+def test_calibration_page_is_generated_from_the_latest_posterior(latest):
+    assert (DOCS / "calibration.md").read_text(encoding="utf-8") == report.calibration_markdown(
+        latest
+    )
+
+
+def test_validation_page_is_generated_from_the_stored_validation(latest):
+    path = report.validation_path(latest.provenance["version"])
+    assert path.exists(), "run scomm validate --write for the packaged posterior"
+    stored = json.loads(path.read_text())
+    assert stored["posterior"] == latest.provenance["version"]
+    assert (DOCS / "validation.md").read_text(encoding="utf-8") == report.validation_markdown(
+        stored
+    )
+
+
+def test_the_posterior_ships_its_provenance(latest):
+    need = {"git_commit", "parameter_digest", "data_digest", "pyabc_version", "command",
+            "seed", "generations", "ess", "wall_seconds"}  # fmt: skip
+    assert need <= set(latest.provenance)
+
+
+def test_a_quick_or_unfinished_posterior_says_so_on_every_page_and_interval(latest):
+    quick = latest.provenance["budget"]["quick"]
+    hot = latest.provenance["final_temperature"] > 1.0 + 1e-6
+    text = post.caveat(latest)
+    assert bool(text) == (quick or hot)
+    if text:
+        assert "NOT the fit" in text
+        assert text in (DOCS / "calibration.md").read_text(encoding="utf-8")
+        assert text in (DOCS / "validation.md").read_text(encoding="utf-8")

@@ -1,0 +1,55 @@
+"""The baseline's point values are the posterior medians, written into the parameter files
+with a `calibrated:` note; the leave-one-out reweighting knows when it cannot be trusted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import numpy as np
+import polars as pl
+import pytest
+import yaml
+
+from scomm.calibration import posterior as post
+from scomm.calibration import validate, writeback
+from scomm.calibration.draws import _space_of
+from scomm.params import PARAMETER_ROOT, load_tree
+
+
+def synthetic(values: dict[str, list[float]], weights: list[float]) -> post.Posterior:
+    table = pl.DataFrame({post.WEIGHT: weights, post.SEED: [1] * len(weights), **values})
+    return post.Posterior(table, {"version": "test-version"})
+
+
+@pytest.fixture()
+def tree(tmp_path):
+    root = tmp_path / "parameters"
+    shutil.copytree(str(PARAMETER_ROOT), root)
+    return root
+
+
+def test_medians_are_written_with_a_calibrated_note(tree):
+    label = "custody.transfer_probability@2005-01-01"
+    space = _space_of(synthetic({label: [0.0]}, [1.0]))
+    c = next(c for c in space.coordinates if c.label == label)
+    p = synthetic({label: [c.to_scale(v) for v in (0.7, 0.8, 0.95)]}, [1.0, 1.0, 1.0])
+    writeback.write(p, tree)
+    doc = yaml.safe_load((tree / "custody/transfer_probability.yaml").read_text())
+    entry = doc["values"][dt.date(2005, 1, 1)]
+    assert entry["value"] == pytest.approx(0.8, abs=1e-6)
+    assert "test-version" in entry["calibrated"]
+    load_tree(tree)  # the written tree still validates
+
+
+def test_a_distribution_is_written_normalized():
+    value = {"level1": 0.1, "level2": 0.2, "level3": 0.3, "noncriminal": 0.5}
+    out = writeback._normalized("population.criminal_history_lawful", dt.date(2005, 1, 1), value)
+    assert sum(out.values()) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_pareto_k_flags_weights_dominated_by_one_draw():
+    rng = np.random.default_rng(0)
+    calm = validate.pareto_k(rng.normal(0, 0.1, 400))
+    wild = validate.pareto_k(rng.standard_cauchy(400) * 5)
+    assert calm < 0.5 < wild
