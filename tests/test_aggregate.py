@@ -1,7 +1,10 @@
 """The aggregate mode is the engine's exact expectation: over many seeds, the stochastic
 engine's mean of every count the calibration uses (every stage, by place, window, status,
-level, charge, removals completed by an earlier month) equals the expectation within Monte
-Carlo error, in every era; and a stage changed in one place or era is caught."""
+level, charge, channel, removals completed by an earlier month) equals the expectation within
+Monte Carlo error, in every era (the 2008-2012 rollout, the 2012 guidance and PEP, EO 13768,
+the 2021 interim priorities and the Mayorkas guidelines, 2025) and in both identification
+channels (S-Comm and the 287(g) jail screen); and a stage changed in one place or era is
+caught."""
 
 from __future__ import annotations
 
@@ -26,9 +29,10 @@ SEEDS = 24
 # 1 in 200 full runs of this file.
 LIMIT = 4.5
 CASES = {
-    "rollout AZ RI 2008-10..2012-03": (("AZ", "RI"), "2008-10", "2012-03"),
+    "rollout and 287(g) AZ RI 2008-10..2012-03": (("AZ", "RI"), "2008-10", "2012-03"),
     "guidance and PEP WA OR 2012-01..2016-12": (("WA", "OR"), "2012-01", "2016-12"),
     "EO 13768 and SB 54 CA TX 2017-01..2019-12": (("CA", "TX"), "2017-01", "2019-12"),
+    "2021 priorities to 2025 NC IL 2020-10..2025-06": (("NC", "IL"), "2020-10", "2025-06"),
 }
 FILTERS = {
     "all": {},
@@ -57,15 +61,23 @@ def queries(e, states) -> dict[str, tuple]:
     half = int(months[len(months) // 2])
     windows = {"all": None, "first half": months <= half, "second half": months > half}
     out = {}
-    for stage in ("ident_matches", "removable", "detainers", "detainers_honored",
-                  "ice_book_ins", "removals"):  # fmt: skip
+    for stage in STAGES:
         for k, st in enumerate(states):
             for wname, w in windows.items():
                 for fname, f in FILTERS.items():
-                    out[f"{stage} {st} {wname} {fname}"] = (stage, [k], w, f, None)
+                    out[f"{stage} {st} {wname} {fname}"] = (stage, [k], w, {**f}, None)
+            for chan in ("287g", None):
+                out[f"{stage} {st} channel {chan}"] = (stage, [k], None, {"channel": chan}, None)
     for k, st in enumerate(states):
         out[f"removals completed by mid-period {st}"] = ("removals", [k], None, {}, half)
+        out[f"287(g) removals completed by mid-period {st}"] = (
+            "removals", [k], None, {"channel": "287g"}, half)  # fmt: skip
     return out
+
+
+STAGES = ("ident_matches", "identified_287g", "removable", "detainers", "release_notifications",
+          "detainers_honored", "ice_book_ins", "held_or_booked", "eventually_removed",
+          "removals")  # fmt: skip
 
 
 def t_statistics(inputs, states, engine_inputs=None) -> dict[str, float]:
@@ -120,10 +132,35 @@ def test_a_removal_rate_changed_in_one_era_is_caught():
     inputs = compiled(states, "2008-10", "2012-03")
     p = inputs.p_removal.copy()
     late = inputs.months > periods.parse_month("2010-06")
-    p[late, Level.LEVEL3] *= 0.95  # Level 3, after the Morton memo only
+    p[late, Level.LEVEL3] *= 0.9  # Level 3, after the Morton memo only
     changed = dataclasses.replace(inputs, p_removal=p)
     t = t_statistics(inputs, states, engine_inputs=changed)
-    assert abs(t["removals AZ second half all"]) > LIMIT
+    assert abs(t["eventually_removed AZ second half all"]) > LIMIT
+    assert abs(t["removals AZ first half all"]) < LIMIT  # the first era is untouched
+
+
+@pytest.mark.slow
+def test_a_287g_identification_rate_changed_is_caught():
+    states = ("AZ", "RI")
+    inputs = compiled(states, "2008-10", "2012-03")
+    q = inputs.p_identify.copy()
+    q[:, 4:] *= 1.05  # unauthorized people, the 287(g) screen only
+    changed = dataclasses.replace(inputs, p_identify=q)
+    t = t_statistics(inputs, states, engine_inputs=changed)
+    assert abs(t["identified_287g AZ all all"]) > LIMIT
+
+
+@pytest.mark.slow
+def test_a_detention_time_changed_in_one_era_is_caught():
+    states = ("WA", "OR")
+    inputs = compiled(states, "2012-01", "2016-12")
+    median = inputs.days_median.copy()
+    pep = inputs.months >= periods.parse_month("2014-11")
+    median[pep] *= 1.5  # longer detention under PEP only
+    changed = dataclasses.replace(inputs, days_median=median)
+    t = t_statistics(inputs, states, engine_inputs=changed)
+    assert max(abs(t[f"removals completed by mid-period {s}"]) for s in states) > LIMIT or max(
+        abs(t[f"removals {s} second half all"]) for s in states) > LIMIT  # fmt: skip
 
 
 def test_scenarios_with_pretextual_arrests_are_refused(tmp_path):

@@ -1,36 +1,46 @@
 """The aggregate mode: the exact expectation of the engine, for calibration.
 
-``engine.simulate`` draws every matched person's fate; ``expect`` computes, from the same
+``engine.simulate`` draws every identified person's fate; ``expect`` computes, from the same
 compiled ``Inputs`` and the same rule functions, the *expected* count of every stage,
-integrating over the categorical attributes instead of drawing them:
+integrating over the person's attributes instead of drawing them:
 
 - submissions are the engine's own whole numbers (``biometrics.submissions_count``: no draw
   enters them);
-- expected matches by county, month and status are submissions × the status share × the
-  status's match probability (the engine draws a match and its status from one uniform by
-  Bayes' rule, which has exactly these joint probabilities);
-- every later stage is a product of conditional probabilities given (month, status, level,
-  charge) and the place's *regime*: its law table (``Inputs.policy``) and its ICE area (the
-  detainer intensity). The detainer probability is the rule itself
-  (``rules.detainer.detainer_probability``) evaluated on the whole (area, month, status,
-  level, charge) grid;
-- a removal counts when completed by the end of the window asked for: the exponential
-  detention's distribution (``rules.removal.completed_probability``) from the middle of the
-  booking month, as the engine times it.
+- identification by county, month and status: where a 287(g) jail agreement is in force, a
+  booking is identified by an officer with the status's probability (``rules.screening``),
+  and the submitted bookings the officer did not identify match IDENT with the status's
+  probability (``rules.match``); elsewhere only the match. The engine draws both from
+  uniforms by Bayes' rule, which has exactly these joint probabilities;
+- every later stage is a product of conditional probabilities given the person's month and
+  attributes (``Profiles``: status, level, charge and the record flags of ``rules.record``, each
+  flag's share and whom it can apply to read off its rule) and the place's *regime*: the law
+  table the person's channel answers to (S-Comm's or the 287(g) officers', ``Inputs.policy``
+  and ``policy_287g``) and the ICE area (its detainer intensity). The probabilities come from
+  the rules themselves: ``detainer.priority_membership``, ``prioritized``,
+  ``laken_riley_mandated`` and ``detainer_probability``; the jail's hold and notification from
+  ``jail.honored`` and ``jail.notified`` evaluated where the compliance draw succeeds (one draw
+  decides both, so that is exact); ``removal.summary_probability``;
+- a removal counts when completed by the end of the window asked for: the route's lognormal
+  time from book-in (``rules.removal.completed_probability``, the distribution
+  ``detention_days`` draws from) from the middle of the booking month, as the engine times it.
 
-The work is small because counties only enter through their expected matches: these are
-summed within *cells* (groups of counties that the caller wants apart: states, a few counties,
-ICE areas) and regimes, so a query is a sum over (regime, month, status) of matches × a
-probability table. Deterministic: the likelihood surface of a calibration is smooth in the
-parameters. Scenarios with pretextual arrests (a random whole number of extra bookings,
-rounded at random) are refused: their expectation is not this one.
+Counties only enter through their expected identifications, summed within *cells* (groups of
+counties the caller wants apart: states, a few counties, ICE areas) and regimes, so a query is
+a sum over (regime, month, status) of identifications × a probability table. Deterministic: the
+likelihood surface of a calibration is smooth in the parameters. Scenarios with pretextual
+arrests (a random whole number of extra bookings, rounded at random) are refused.
 
-tests/test_aggregate.py holds the stochastic engine's means over seeds to this expectation
-within Monte Carlo error for every quantity the calibration uses, across eras and places.
+Counts follow the contract (summary.py): ``ident_matches`` counts every IDENT match, the later
+stages S-Comm's channel only (people no 287(g) officer identified); ``channel`` asks for one
+channel or both. tests/test_aggregate.py holds the stochastic engine's means over seeds to
+this expectation within Monte Carlo error for every quantity the calibration uses, in every
+era and both channels.
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -39,18 +49,118 @@ from scomm import periods
 from scomm.cohort import Cohort
 from scomm.compile import Inputs
 from scomm.errors import UserError
-from scomm.rules import biometrics, detainer, removal
-from scomm.rules.categories import CITIZEN_STATUSES, Level, Status
+from scomm.rules import biometrics, detainer, jail, record, removal
+from scomm.rules.categories import CITIZEN_STATUSES, Charge, Level, Route, Status
 
-N_STATUS, N_LEVEL = len(Status), len(Level)
+N_STATUS, N_LEVEL, N_CHARGE = len(Status), len(Level), len(Charge)
+N_BINS = N_STATUS * N_LEVEL * N_CHARGE
 # the pipeline stages (rules/pipeline.py) whose rules the expectation integrates; the others
-# (ethnicity, sex, hearing, counsel) decide nothing that it counts
-STAGES_USED = ("booking", "composition", "submission", "match", "level", "charge",
-               "status_determination", "detainer", "compliance", "transfer", "removal",
-               "detention")  # fmt: skip
-# the stages of the matched cohort whose expected counts ``Expectation.count`` gives
-STAGES = ("ident_matches", "removable", "detainers", "detainers_honored", "ice_book_ins",
+# (ethnicity, sex, counsel) decide nothing that it counts
+STAGES_USED = ("booking", "composition", "submission", "screen_287g", "match", "level",
+               "charge", "serious_charge", "magistrate_pc", "serious_record",
+               "aggravated_felony", "prior_removal", "entered_without_inspection",
+               "laken_riley_offense", "status_determination", "detainer", "compliance",
+               "transfer", "removal", "summary_removal", "detention")  # fmt: skip
+# the stages of the identified cohort whose expected counts ``Expectation.count`` gives
+STAGES = ("ident_matches", "identified_287g", "removable", "detainers",
+          "release_notifications", "detainers_honored", "ice_book_ins", "held_or_booked",
           "eventually_removed", "removals")  # fmt: skip
+CONTRACT = "contract"  # ident_matches: every match; later stages: S-Comm's channel
+CHANNEL_CODES = {"scomm": 0, "287g": 1}
+
+
+# The record flags (rules/record.py): the flag, its stage's rule called with the attributes it
+# needs and (p, u), and where its share comes from. A flag holds with probability
+# share × rule(p=1, u=0): the rule says whom it can apply to.
+FLAGS = ("serious_charge", "magistrate_pc", "serious_record", "aggravated_felony",
+         "prior_removal", "entered_without_inspection", "laken_riley_offense")  # fmt: skip
+
+
+def _applies(flag: str, st, lv, ch) -> np.ndarray:
+    """Whom a record flag can apply to, from its own rule (share 1, a draw of 0)."""
+    one, zero = np.ones(np.shape(st)), np.zeros(np.shape(st))
+    rules = {
+        "serious_charge": lambda: record.serious_charge(one, zero),
+        "magistrate_pc": lambda: record.magistrate_pc(ch, one, zero),
+        "serious_record": lambda: record.serious_record(one, zero),
+        "aggravated_felony": lambda: record.aggravated_felony(lv, one, zero),
+        "prior_removal": lambda: record.prior_removal(st, one, zero),
+        "entered_without_inspection": lambda: record.entered_without_inspection(
+            st >= Status.UNDOCUMENTED_PRIOR, one, zero),
+        "laken_riley_offense": lambda: record.laken_riley_offense(ch, one, zero),
+    }  # fmt: skip
+    return np.asarray(rules[flag](), dtype=bool)
+
+
+def _share(inputs: Inputs, flag: str, lv, ch) -> np.ndarray:
+    """(month, profile) share of a record flag among the people it can apply to."""
+    if flag == "serious_charge":
+        return inputs.serious_charge_share[:, ch]
+    if flag == "serious_record":
+        return inputs.serious_record_share[:, lv]
+    field_of = {"magistrate_pc": "magistrate_pc", "aggravated_felony": "aggravated_felony",
+                "prior_removal": "prior_removal", "entered_without_inspection": "ewi",
+                "laken_riley_offense": "laken_riley_offense"}  # fmt: skip
+    return np.broadcast_to(getattr(inputs, field_of[flag])[:, None], (len(inputs.months), len(lv)))
+
+
+@dataclass(frozen=True)
+class Profiles:
+    """Every combination of status, level, charge and record flags a person can have (those
+    no rule rules out), each with its bin (status, level, charge)."""
+
+    status: np.ndarray
+    level: np.ndarray
+    charge: np.ndarray
+    flags: dict[str, np.ndarray]
+    bin: np.ndarray  # (profile,) (status × level × charge) bin, profiles sorted by it
+    starts: np.ndarray  # first profile of each bin present (np.add.reduceat)
+    bins: np.ndarray  # the bins present
+
+    @staticmethod
+    def build() -> Profiles:
+        grid = np.array(list(itertools.product(range(N_STATUS), range(N_LEVEL),
+                                               range(N_CHARGE), *([0, 1],) * len(FLAGS))))  # fmt: skip
+        st, lv, ch = grid[:, 0], grid[:, 1], grid[:, 2]
+        ok = np.ones(len(grid), dtype=bool)
+        for k, flag in enumerate(FLAGS):
+            ok &= (grid[:, 3 + k] == 0) | _applies(flag, st, lv, ch)
+        grid = grid[ok]
+        b = (grid[:, 0] * N_LEVEL + grid[:, 1]) * N_CHARGE + grid[:, 2]
+        order = np.argsort(b, kind="stable")
+        grid, b = grid[order], b[order]
+        bins, starts = np.unique(b, return_index=True)
+        flags = {f: grid[:, 3 + k].astype(bool) for k, f in enumerate(FLAGS)}
+        return Profiles(grid[:, 0], grid[:, 1], grid[:, 2], flags, b, starts, bins)
+
+    def probability(self, inputs: Inputs) -> np.ndarray:
+        """(month, profile) P(level, charge, flags | month, status), from the tables the
+        engine draws from."""
+        level_p = np.diff(inputs.level_cdf, axis=-1, prepend=0.0)  # (month, group, level)
+        charge_p = np.diff(inputs.charge_cdf, axis=-1, prepend=0.0)  # (month, charge)
+        group = (self.status >= Status.UNDOCUMENTED_PRIOR).astype(np.intp)
+        p = level_p[:, group, self.level] * charge_p[:, self.charge]
+        for flag in FLAGS:
+            applies = _applies(flag, self.status, self.level, self.charge)
+            s = np.where(applies, _share(inputs, flag, self.level, self.charge), 0.0)
+            p = p * np.where(self.flags[flag], s, 1.0 - s)
+        return p
+
+    def to_bins(self, values: np.ndarray) -> np.ndarray:
+        """(..., profile) values summed into (..., status, level, charge)."""
+        summed = np.add.reduceat(values, self.starts, axis=-1)
+        out = np.zeros((*values.shape[:-1], N_BINS))
+        out[..., self.bins] = summed
+        return out.reshape(*values.shape[:-1], N_STATUS, N_LEVEL, N_CHARGE)
+
+
+_PROFILES: list[Profiles] = []
+
+
+def profiles() -> Profiles:
+    if not _PROFILES:
+        _PROFILES.append(Profiles.build())
+    return _PROFILES[0]
 
 
 @dataclass(frozen=True)
@@ -62,10 +172,11 @@ class Expectation:
     n_cells: int
     bookings: np.ndarray  # (cell, month)
     submissions: np.ndarray  # (cell, month) people checked against IDENT
-    matched: np.ndarray  # (cell, regime, month, status) expected matches
+    identified: np.ndarray  # (cell, regime, month, status) expected cohort rows
+    matched: np.ndarray  # (cell, regime, month, status) expected IDENT matches among them
+    regime_channel: np.ndarray  # (regime,) 0 S-Comm, 1 287(g)
     regime_area: np.ndarray  # (regime,) ICE area index
-    regime_policy: np.ndarray  # (regime,) index into Inputs.policy_masks
-    attributes: np.ndarray  # (month, status, level, charge) P(level, charge | month, status)
+    regime_policy: np.ndarray  # (regime,) index into Inputs.hold_masks
     reach: dict[str, np.ndarray]  # stage -> (regime, month, status, level, charge)
     _weights: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -84,58 +195,108 @@ class Expectation:
         level: tuple[int, ...] | None = None,
         charge: tuple[int, ...] | None = None,
         completed_by: int | None = None,
+        channel: str | None = CONTRACT,
     ) -> float:
         """Expected count of ``stage`` in ``cells`` (default: all) over ``months`` (a boolean
         mask or per-month weights; default: all), for people of the given status, level and
-        charge codes (default: any). ``removals`` counts removals completed by the end of the
+        charge codes (default: any) found by ``channel`` (``scomm``, ``287g``, None for both;
+        default: the contract's). ``removals`` counts removals completed by the end of the
         month ``completed_by`` (default: the last simulated month), as the engine does."""
-        w = self._weight(stage, status, level, charge)
-        mw = self._month_weights(months)
-        if stage == "removals":
-            mw = mw * self.completion(completed_by)
-        return float(np.einsum("rjs,rjs,j->", self._matched_in(cells), w, mw))
+        mw = _month_weights(self.inputs, months)
+        base = self._identified_in(cells, stage, channel)
+        if stage != "removals":
+            w = self._weight(stage, status, level, charge)
+            return float(np.einsum("rjs,rjs,j->", base, w, mw))
+        total = 0.0
+        for route in (Route.SUMMARY, Route.HEARING):
+            w = self._weight(f"removed_{route.name.lower()}", status, level, charge)
+            done = mw * completion(self.inputs, route, completed_by)
+            total += float(np.einsum("rjs,rjs,j->", base, w, done))
+        return total
 
-    def _matched_in(self, cells) -> np.ndarray:
-        """(regime, month, status) expected matches summed over ``cells`` (cached)."""
-        key = None if cells is None else tuple(int(c) for c in np.atleast_1d(cells))
-        if ("cells", key) not in self._weights:
-            m = self.matched if key is None else self.matched[list(key)]
-            self._weights[("cells", key)] = m.sum(axis=0)
-        return self._weights[("cells", key)]
+    def _identified_in(self, cells, stage: str, channel: str | None) -> np.ndarray:
+        """(regime, month, status) expected people of ``stage``'s base (IDENT matches for
+        ``ident_matches``, the cohort otherwise) in ``cells`` and ``channel`` (cached)."""
+        base, chan = _base_and_channel(stage, channel)
+        where = None if cells is None else tuple(int(c) for c in np.atleast_1d(cells))
+        key = ("cells", where, base, chan)
+        if key not in self._weights:
+            source = self.matched if base == "matched" else self.identified
+            m = source if where is None else source[list(where)]
+            self._weights[key] = (
+                m.sum(axis=0) * _channel_mask(self.regime_channel, chan)[:, None, None]
+            )
+        return self._weights[key]
 
     def by_cell(self, stage: str, months: np.ndarray | None = None, **kw) -> np.ndarray:
         """(cell,) expected counts of ``stage`` (same filters as ``count``)."""
         return np.array([self.count(stage, [c], months, **kw) for c in range(self.n_cells)])
 
-    def completion(self, completed_by: int | None = None) -> np.ndarray:
-        """(month,) probability that a removal of a person booked into ICE custody that
-        month is completed by the end of month ``completed_by`` (an absolute month index;
-        default: the last simulated month)."""
-        months = self.inputs.months
-        end = int(months[-1]) if completed_by is None else int(completed_by)
-        lengths = np.array([periods.days_in(int(m)) for m in months], dtype=np.float64)
-        start = np.concatenate([[0.0], np.cumsum(lengths)[:-1]])
-        horizon = start[0] + sum(periods.days_in(m) for m in range(int(months[0]), end + 1))
-        remaining = horizon - (start + lengths / 2)
-        done = removal.completed_probability(self.inputs.detention_mean, remaining)
-        return np.where(months <= end, done, 0.0)
-
-    def _month_weights(self, months: np.ndarray | None) -> np.ndarray:
-        if months is None:
-            return np.ones(len(self.inputs.months))
-        return np.asarray(months, dtype=np.float64)
-
     def _weight(self, stage, status, level, charge) -> np.ndarray:
-        """(regime, month, status) probability of reaching ``stage`` for a matched person,
-        summed over the chosen levels and charges (cached per query shape)."""
+        """(regime, month, status) probability of reaching ``stage`` for an identified
+        person, summed over the chosen levels and charges (cached per query shape)."""
         key = (stage, status, level, charge)
         if key not in self._weights:
-            base = "eventually_removed" if stage == "removals" else stage
+            base = "identified" if stage in ("ident_matches", "identified_287g") else stage
             if base not in self.reach:
                 raise KeyError(f"no stage {stage!r}; stages: {', '.join(STAGES)}")
-            p = _keep(self.attributes[None] * self.reach[base], status, level, charge)
+            p = _keep(self.reach[base], status, level, charge)
             self._weights[key] = p.sum(axis=(3, 4))
         return self._weights[key]
+
+
+def _base_and_channel(stage: str, channel: str | None) -> tuple[str, str | None]:
+    """What a stage counts (IDENT matches or cohort rows) and in which channel (the
+    contract's: every IDENT match, S-Comm's channel for the later stages)."""
+    base = "matched" if stage == "ident_matches" else "identified"
+    if stage == "identified_287g":
+        return base, "287g"
+    if channel == CONTRACT:
+        return base, (None if stage == "ident_matches" else "scomm")
+    if channel is not None and channel not in CHANNEL_CODES:
+        raise ValueError(f"channel {channel!r}: expected scomm, 287g or None")
+    return base, channel
+
+
+def _channel_mask(regime_channel: np.ndarray, channel: str | None) -> np.ndarray:
+    """(regime,) 1 where the regime's people count in ``channel`` (None: both)."""
+    if channel is None:
+        return np.ones(len(regime_channel))
+    return (regime_channel == CHANNEL_CODES[channel]).astype(np.float64)
+
+
+def _month_weights(inputs: Inputs, months: np.ndarray | None) -> np.ndarray:
+    if months is None:
+        return np.ones(len(inputs.months))
+    return np.asarray(months, dtype=np.float64)
+
+
+def _horizon(inputs: Inputs, completed_by: int | None) -> tuple[np.ndarray, float]:
+    """Each month's booking day (the middle of the month, days from the period's start) and
+    the day the window ends (the end of month ``completed_by``; default the period's)."""
+    months = inputs.months
+    end = int(months[-1]) if completed_by is None else int(completed_by)
+    return _days(int(months[0]), int(months[-1]), end)
+
+
+@functools.cache
+def _days(first: int, last: int, end: int) -> tuple[np.ndarray, float]:
+    lengths = np.array([periods.days_in(m) for m in range(first, last + 1)], dtype=np.float64)
+    start = np.concatenate([[0.0], np.cumsum(lengths)[:-1]])
+    horizon = float(sum(periods.days_in(m) for m in range(first, end + 1)))
+    return start + lengths / 2, horizon
+
+
+def completion(inputs: Inputs, route: Route, completed_by: int | None = None) -> np.ndarray:
+    """(month,) probability that a removal by ``route`` of a person booked into ICE custody
+    that month is completed by the end of month ``completed_by`` (an absolute month index;
+    default: the last simulated month)."""
+    booked, horizon = _horizon(inputs, completed_by)
+    done = removal.completed_probability(
+        inputs.days_median[:, route], inputs.days_log_sd[:, route], horizon - booked
+    )
+    end = int(inputs.months[-1]) if completed_by is None else int(completed_by)
+    return np.where(inputs.months <= end, done, 0.0)
 
 
 def _keep(p: np.ndarray, status, level, charge) -> np.ndarray:
@@ -152,56 +313,194 @@ def _keep(p: np.ndarray, status, level, charge) -> np.ndarray:
 
 
 def _regimes(inputs: Inputs, chosen: np.ndarray):
-    """(county, month) regime index of the chosen counties, and each regime's ICE area and
-    policy: counties in one regime share every rule after the match."""
-    n_area = int(inputs.area_odds.shape[1])
-    code = inputs.policy[chosen].astype(np.int64) * n_area + inputs.county_area[chosen, None]
-    present = np.bincount(code.reshape(-1), minlength=len(inputs.policy_masks) * n_area) > 0
+    """(channel, county, month) regime index of the chosen counties, and each regime's
+    channel, ICE area and policy: people in one regime share every rule after identification.
+    The 287(g) channel's law table is appended to S-Comm's (compile.Frame), so its policy
+    indices lie above every S-Comm one and a policy names its channel."""
+    n_area = len(inputs.area_odds[0])
+    area = inputs.county_area[chosen, None]
+    policy = np.stack([inputs.policy[chosen], inputs.policy_287g[chosen]]).astype(np.int64)
+    code = policy * n_area + area[None]
+    present = np.bincount(code.reshape(-1), minlength=len(inputs.hold_masks) * n_area) > 0
     codes = np.flatnonzero(present)
     which = np.cumsum(present) - 1  # code -> position among the codes present
-    return which[code], codes % n_area, codes // n_area
+    pol = codes // n_area
+    channel = (pol > int(inputs.policy.max(initial=0))).astype(np.int8)
+    return which[code], channel, codes % n_area, pol
 
 
-def _attributes(inputs: Inputs) -> np.ndarray:
-    """(month, status, level, charge): P(level | month, status group) × P(charge | month),
-    from the cumulative tables the engine draws from."""
-    level_p = np.diff(inputs.level_cdf, axis=-1, prepend=0.0)  # (month, group, level)
-    charge_p = np.diff(inputs.charge_cdf, axis=-1, prepend=0.0)  # (month, charge)
-    group = (np.arange(N_STATUS) >= Status.UNDOCUMENTED_PRIOR).astype(np.intp)
-    return level_p[:, group, :, None] * charge_p[:, None, None, :]
+@dataclass(frozen=True)
+class _Person:
+    """The per-(month, profile) rule inputs every regime shares."""
+
+    prob: np.ndarray  # P(profile | month, status)
+    removable: np.ndarray
+    in_priorities: np.ndarray
+    mandated: np.ndarray
+    cell: np.ndarray  # (profile,) the law table's cell (jurisdictions.policy.cell_index)
+    eventually: np.ndarray  # P(removed | booked in), by month and profile
+    summary: np.ndarray  # P(summary | removed)
+
+
+def _person(inputs: Inputs, pr: Profiles) -> _Person:
+    from scomm.jurisdictions.policy import cell_index
+
+    f = pr.flags
+    member = detainer.priority_membership(pr.level, pr.charge, f["serious_charge"],
+                                          f["serious_record"], f["aggravated_felony"],
+                                          f["prior_removal"])  # fmt: skip
+    n_m, (n_p, n_g) = len(inputs.months), member.shape
+    in_pri = detainer.prioritized(
+        np.broadcast_to(member[None], (n_m, n_p, n_g)).reshape(-1, n_g),
+        np.broadcast_to(inputs.priority[:, None, :], (n_m, n_p, n_g)).reshape(-1, n_g),
+    ).reshape(n_m, n_p)
+    mandated = detainer.laken_riley_mandated(f["entered_without_inspection"][None],
+                                             f["laken_riley_offense"][None],
+                                             inputs.laken_riley_mandate[:, None])  # fmt: skip
+    history = (f["prior_removal"][None], f["aggravated_felony"][None],
+               f["entered_without_inspection"][None])  # fmt: skip
+    routes = tuple(np.asarray(getattr(inputs, k))[:, None] for k in (
+        "p_reinstate", "p_administrative", "p_recent_entrant", "p_stipulated",
+        "expedited_interior"))  # fmt: skip
+    return _Person(
+        prob=pr.probability(inputs),
+        removable=inputs.p_removable[:, pr.status, pr.level],
+        in_priorities=in_pri,
+        mandated=mandated,
+        cell=cell_index(
+            pr.level,
+            pr.charge,
+            f["serious_charge"],
+            f["serious_record"],
+            f["magistrate_pc"],
+            f["prior_removal"],
+        ),
+        eventually=inputs.p_removal[:, pr.level],
+        summary=removal.summary_probability(pr.status[None], pr.level[None], history, routes),
+    )
+
+
+def _jail_given_request(hold: np.ndarray, notify: np.ndarray, request_notice: bool):
+    """P(held), P(told) for a lodged detainer where the compliance draw succeeds (the jail
+    rules at compliance 1 and a draw of 0; one draw decides both, so this is exact)."""
+    lodged = np.ones(hold.shape, dtype=bool)
+    nr = np.full(hold.shape, request_notice)
+    held = jail.honored(lodged, nr, hold, 1.0, 0.0)
+    told = jail.notified(lodged, held, notify, 1.0, 0.0)
+    return held.astype(np.float64), told.astype(np.float64)
+
+
+@dataclass(frozen=True)
+class _Groups:
+    """Profiles grouped by (bin, law-table cell): every rule after the detainer sees a
+    profile only through these (and the month)."""
+
+    index: np.ndarray  # (profile,) group
+    cell: np.ndarray  # (group,) law-table cell
+    level: np.ndarray  # (group,)
+    starts: np.ndarray  # first group of each bin present (groups sorted by bin)
+    bins: np.ndarray
+
+
+def _groups(pr: Profiles, cell: np.ndarray) -> _Groups:
+    key = pr.bin.astype(np.int64) * (int(cell.max()) + 1) + cell
+    uniq, index = np.unique(key, return_inverse=True)
+    g_bin, g_cell = uniq // (int(cell.max()) + 1), uniq % (int(cell.max()) + 1)
+    bins, starts = np.unique(g_bin, return_index=True)
+    g_level = (g_bin // N_CHARGE) % N_LEVEL
+    return _Groups(index.reshape(-1), g_cell, g_level, starts, bins)
+
+
+def _summed(values: np.ndarray, index: np.ndarray, n: int) -> np.ndarray:
+    """(month, profile) values summed into (month, group)."""
+    n_m = values.shape[0]
+    flat = (np.arange(n_m)[:, None] * n + index[None, :]).reshape(-1)
+    return np.bincount(flat, weights=values.reshape(-1), minlength=n_m * n).reshape(n_m, n)
+
+
+def _to_bins(values: np.ndarray, g: _Groups) -> np.ndarray:
+    """(..., group) values summed into (..., status, level, charge)."""
+    summed = np.add.reduceat(values, g.starts, axis=-1)
+    out = np.zeros((*values.shape[:-1], N_BINS))
+    out[..., g.bins] = summed
+    return out.reshape(*values.shape[:-1], N_STATUS, N_LEVEL, N_CHARGE)
+
+
+def _lodged(inputs: Inputs, pr: Profiles, who: _Person, area: int) -> np.ndarray:
+    """(month, profile) P(profile, removable, detainer | month, status) in one ICE area."""
+    p_det = detainer.detainer_probability(
+        level=pr.level[None], charge=pr.charge[None], in_priorities=who.in_priorities,
+        p_level=inputs.p_detainer[:, pr.level], outside_factor=inputs.outside_factor[:, None],
+        traffic_deferred=inputs.traffic_deferred[:, None], mandated=who.mandated,
+        area_intensity=inputs.area_odds[:, area][:, None],
+    )  # fmt: skip
+    return who.prob * who.removable * p_det
+
+
+def _after_detainer(inputs: Inputs, g: _Groups, lodged: np.ndarray, policies: np.ndarray):
+    """(policy, month, group) held, told, booked in and eventually removed, from lodged
+    detainers (month, group), under each policy's law table (the rules of jail and custody:
+    a hold is picked up with p_transfer, a release notification with p_pickup, on one draw;
+    a person is never both held and told)."""
+    hold = inputs.hold_masks[policies][:, g.cell]
+    notify = inputs.notify_masks[policies][:, g.cell]
+    held_d, told_d = _jail_given_request(hold, notify, False)
+    _, told_n = _jail_given_request(hold, notify, True)
+    share = inputs.notification_share[None, :, None]
+    comply = inputs.base_compliance[None, :, None]
+    held = lodged[None] * (1.0 - share) * held_d[:, None, :] * comply
+    told = lodged[None] * ((1.0 - share) * told_d[:, None, :] + share * told_n[:, None, :])
+    told = told * comply
+    book_in = held * inputs.p_transfer[None, :, None] + told * inputs.p_pickup[None, :, None]
+    removed = book_in * inputs.p_removal[:, g.level][None]
+    return held, told, book_in, removed
 
 
 def _reach(inputs: Inputs, area: np.ndarray, policy: np.ndarray) -> dict[str, np.ndarray]:
-    """Probability of reaching each stage after the match, on the (regime, month, status,
-    level, charge) grid, through the engine's rules."""
-    n_m = len(inputs.months)
-    lv = np.arange(N_LEVEL).reshape(1, 1, 1, -1, 1)
-    ch = np.arange(inputs.charge_cdf.shape[1]).reshape(1, 1, 1, 1, -1)
-    st = np.arange(N_STATUS).reshape(1, 1, -1, 1, 1)
+    """Probability of reaching each stage after identification, by regime, month, status,
+    level and charge (the profiles' record flags integrated out): the detainer by ICE area,
+    the rest by law table, on profiles grouped by (bin, cell)."""
+    pr = profiles()
+    who = _person(inputs, pr)
+    g = _groups(pr, who.cell)
+    n_g, n_r, n_m = len(g.cell), len(area), len(inputs.months)
+    shape = (n_r, n_m, N_STATUS, N_LEVEL, N_CHARGE)
+    out = {k: np.zeros(shape) for k in ("detainers", "release_notifications",
+           "detainers_honored", "ice_book_ins", "held_or_booked", "eventually_removed",
+           "removed_summary", "removed_hearing")}  # fmt: skip
+    for a in np.unique(area).tolist():
+        rows = np.flatnonzero(area == a)
+        lodged = _lodged(inputs, pr, who, a)
+        whole = _summed(lodged, g.index, n_g)
+        summary = _summed(lodged * who.summary, g.index, n_g)
+        held, told, book_in, removed = _after_detainer(inputs, g, whole, policy[rows])
+        out["detainers"][rows] = _to_bins(whole, g)[None]
+        out["release_notifications"][rows] = _to_bins(told, g)
+        out["detainers_honored"][rows] = _to_bins(held, g)
+        out["ice_book_ins"][rows] = _to_bins(book_in, g)
+        out["held_or_booked"][rows] = _to_bins(held + told * inputs.p_pickup[None, :, None], g)
+        out["eventually_removed"][rows] = _to_bins(removed, g)
+        s_removed = _after_detainer(inputs, g, summary, policy[rows])[3]
+        out["removed_summary"][rows] = _to_bins(s_removed, g)
+        out["removed_hearing"][rows] = _to_bins(removed - s_removed, g)
+    base = _to_bins(_summed(who.prob, g.index, n_g), g)
+    out["identified"] = np.broadcast_to(base[None], shape)
+    out["removable"] = np.broadcast_to(_to_bins(_summed(who.prob * who.removable, g.index,
+                                                        n_g), g)[None], shape)  # fmt: skip
+    return out
 
-    def monthly(a: np.ndarray) -> np.ndarray:
-        return a.reshape(1, n_m, 1, 1, 1)
 
-    p_det = detainer.detainer_probability(
-        level=lv,
-        charge=ch,
-        p_level=inputs.p_detainer[None, :, None, :, None],
-        traffic_deferred=monthly(inputs.traffic_deferred),
-        minor_factor=monthly(inputs.minor_factor),
-        unauthorized=st >= Status.UNDOCUMENTED_PRIOR,
-        laken_riley_share=monthly(inputs.laken_riley),
-        area_intensity=inputs.area_odds[:, area].T.reshape(len(area), n_m, 1, 1, 1),
-    )
-    removable = inputs.p_removable[None, :, :, None, None]
-    out = {"ident_matches": np.ones((1, 1, 1, 1, 1)), "removable": removable}
-    out["detainers"] = removable * p_det
-    allows = inputs.policy_masks[policy][:, None, None, :, :]
-    out["detainers_honored"] = out["detainers"] * allows * monthly(inputs.base_compliance)
-    out["ice_book_ins"] = out["detainers_honored"] * monthly(inputs.p_transfer)
-    p_rm = inputs.p_removal[None, :, None, :, None]
-    out["eventually_removed"] = out["ice_book_ins"] * p_rm
-    shape = (len(area), n_m, N_STATUS, N_LEVEL, inputs.charge_cdf.shape[1])
-    return {k: np.broadcast_to(v, shape) for k, v in out.items()}
+def _identification(inputs: Inputs, chosen: np.ndarray, subs: np.ndarray):
+    """(channel, county, month, status) expected cohort rows and IDENT matches among them."""
+    shares = inputs.composition.status[chosen]  # (county, month, status)
+    q = inputs.p_identify[None] * inputs.agreement_287g[chosen][..., None]
+    pm = inputs.p_match[None]
+    n = inputs.bookings[chosen][..., None].astype(np.float64)
+    s = subs[..., None].astype(np.float64)
+    ident_287g = n * shares * q
+    match_287g = s * shares * q * pm
+    match_scomm = s * shares * (1.0 - q) * pm
+    return np.stack([match_scomm, ident_287g]), np.stack([match_scomm, match_287g])
 
 
 def expect(inputs: Inputs, cells: np.ndarray | None = None) -> Expectation:
@@ -219,21 +518,25 @@ def expect(inputs: Inputs, cells: np.ndarray | None = None) -> Expectation:
     subs = biometrics.submissions_count(
         n, inputs.active_from[chosen], inputs.submissions_per_booking[None, :]
     )
-    regime, area, policy = _regimes(inputs, chosen)
-    joint = inputs.composition.status[chosen] * inputs.p_match[None]  # (county, month, status)
-    matched = _grouped(cell_of[chosen], regime, subs[..., None] * joint, n_cells, len(area))
+    regime, channel, area, policy = _regimes(inputs, chosen)
+    identified, matched = _identification(inputs, chosen, subs)
+    cell = np.broadcast_to(cell_of[chosen], (2, len(chosen))).reshape(-1)
+    flat = (2 * len(chosen), *identified.shape[2:])
     return Expectation(
         inputs=inputs,
         cells=cell_of,
         n_cells=n_cells,
         bookings=_by_cell(cell_of[chosen], n, n_cells),
         submissions=_by_cell(cell_of[chosen], subs, n_cells),
-        matched=matched,
+        identified=_grouped(cell, regime.reshape(-1, regime.shape[-1]),
+                            identified.reshape(flat), n_cells, len(area)),
+        matched=_grouped(cell, regime.reshape(-1, regime.shape[-1]), matched.reshape(flat),
+                         n_cells, len(area)),
+        regime_channel=channel,
         regime_area=area,
         regime_policy=policy,
-        attributes=_attributes(inputs),
         reach=_reach(inputs, area, policy),
-    )
+    )  # fmt: skip
 
 
 def _cells(inputs: Inputs, cells: np.ndarray | None) -> np.ndarray:
@@ -285,10 +588,10 @@ class Realized:
         return (m >= periods.parse_month(start)) & (m <= periods.parse_month(end))
 
     def count(self, stage, cells=None, months=None, *, status=None, level=None, charge=None,
-              completed_by=None) -> float:  # fmt: skip
+              completed_by=None, channel=CONTRACT) -> float:  # fmt: skip
         """The run's count of ``stage`` (arguments as ``Expectation.count``)."""
         c = self.cohort
-        take = self._reached(stage, completed_by)
+        take = self._reached(stage, completed_by) & self._in_channel(stage, channel)
         for codes, column in ((status, c.status), (level, c.level), (charge, c.charge)):
             if codes is not None:
                 take &= np.isin(column, list(codes))
@@ -297,14 +600,21 @@ class Realized:
         w = np.ones(len(self.inputs.months)) if months is None else np.asarray(months, float)
         return float(w[c.month[take]].sum())
 
+    def _in_channel(self, stage: str, channel: str | None) -> np.ndarray:
+        _, chan = _base_and_channel(stage, channel)
+        row_channel = self.cohort.identified_287g.astype(np.int8)
+        return _channel_mask(np.array([0, 1], np.int8), chan)[row_channel] > 0
+
     def by_cell(self, stage: str, months: np.ndarray | None = None, **kw) -> np.ndarray:
         return np.array([self.count(stage, [k], months, **kw) for k in range(self.n_cells)])
 
     def _reached(self, stage: str, completed_by: int | None) -> np.ndarray:
         c = self.cohort
-        columns = {"ident_matches": np.ones(len(c.key), dtype=bool), "removable": c.removable,
-                   "detainers": c.detainer, "detainers_honored": c.honored,
-                   "ice_book_ins": c.book_in, "removals": c.removed}  # fmt: skip
+        columns = {"ident_matches": c.matched, "identified_287g": c.identified_287g,
+                   "removable": c.removable, "detainers": c.detainer,
+                   "release_notifications": c.notified, "detainers_honored": c.honored,
+                   "ice_book_ins": c.book_in, "held_or_booked": c.honored | c.book_in,
+                   "eventually_removed": c.eventually_removed, "removals": c.removed}  # fmt: skip
         if stage not in columns:
             raise KeyError(f"no stage {stage!r} in a run's cohort; stages: {', '.join(columns)}")
         out = columns[stage].copy()
@@ -316,10 +626,8 @@ class Realized:
 def _released_by(inputs: Inputs, c: Cohort, end: int) -> np.ndarray:
     """Whether each person's detention ends by the end of month ``end`` (the engine's timing:
     booked at the middle of the month, released ``detention_days`` later)."""
-    lengths = np.array([periods.days_in(int(m)) for m in inputs.months], dtype=np.float64)
-    start = np.concatenate([[0.0], np.cumsum(lengths)[:-1]])
-    horizon = sum(periods.days_in(m) for m in range(int(inputs.months[0]), end + 1))
-    return start[c.month] + lengths[c.month] / 2 + c.detention_days <= horizon
+    booked, horizon = _horizon(inputs, end)
+    return booked[c.month] + c.detention_days <= horizon
 
 
 def realized(sim, cells: np.ndarray | None = None) -> Realized:
@@ -341,11 +649,13 @@ def totals(e: Expectation, cells: np.ndarray | list[int] | None = None) -> dict[
         "bookings": float(e.bookings[sel].sum()),
         "submissions": float(e.submissions[sel].sum()),
     }
-    for stage in ("ident_matches", "detainers", "detainers_honored", "ice_book_ins", "removals"):
+    for stage in ("ident_matches", "detainers", "detainers_honored", "release_notifications",
+                  "ice_book_ins", "removals"):  # fmt: skip
         out[stage] = e.count(stage, sel)
     convicted = tuple(lv for lv in Level if lv is not Level.NONCRIMINAL)
     out["removals_convicted"] = e.count("removals", sel, level=convicted)
     for lv in Level:
         out[f"removals_{lv.name.lower()}"] = e.count("removals", sel, level=(lv,))
-    out["us_citizens_detained"] = e.count("detainers_honored", sel, status=CITIZEN_STATUSES)
+    out["us_citizens_detained"] = e.count("held_or_booked", sel, status=CITIZEN_STATUSES)
+    out["identified_287g"] = e.count("identified_287g", sel)
     return out

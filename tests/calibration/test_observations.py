@@ -83,6 +83,20 @@ def test_harris_and_pierce_are_cells_of_their_own(terms):
     assert set(c.where("state", "WA")) >= set(c.where("jail", "x", "53053"))
 
 
+def test_the_287g_counts_measure_the_287g_channel_where_an_agreement_is_in_force(terms):
+    c, ts = terms
+    t287 = [t for t in ts if t.dataset == "program_287g"]
+    assert t287 and {t.stage for t in t287} == {"identified_287g", "removals_287g"}
+    table = load("program_287g").observations
+    statewide = set(table.filter(table["geography_level"] == "state")["obs_id"].to_list())
+    assert not statewide & {t.obs_id for t in t287}  # a statewide agency is not a jail
+    months = np.arange(periods.parse_month("2008-10"), periods.parse_month("2023-09") + 1)
+    active = obs._agreement_months(months)
+    for t in t287:  # each kept agency-year has an agreement in the model that year
+        counties = np.isin(c.of_county, t.window.cells)
+        assert (active[counties].any(axis=0) & (t.window.months > 0)).any(), t.obs_id
+
+
 class FakeCounts:
     """Counts where every stage is one number: enough for scalar terms."""
 

@@ -45,7 +45,7 @@ def test_the_24_ice_areas_share_one_scale():
 def test_values_after_the_last_observed_day_are_silent_and_drawn_from_their_prior():
     space = build()
     silent = {c.parameter for c in space.silent}
-    assert "detainer.laken_riley_share" in silent  # 2025: no observation covers it
+    assert "detainer.probability" in silent  # its 2025 rates: no observation covers them
     assert all(c.date is None or c.date > LAST or c.parameter not in
                pipeline.parameter_names(*aggregate.STAGES_USED) for c in space.silent)  # fmt: skip
     assert not {c.label for c in space.informed} & {c.label for c in space.silent}
@@ -53,11 +53,11 @@ def test_values_after_the_last_observed_day_are_silent_and_drawn_from_their_prio
 
 def test_a_new_prior_in_the_tree_becomes_a_coordinate_without_code():
     params = default_parameters()
-    name = "removal.detention_days_mean"
+    name = "population.lpr_share_of_lawful_noncitizens"
     p = params[name]
     first = min(p.values)
     entry = p.values[first].model_copy(
-        update={"prior": Prior(distribution="uniform", low=15.0, high=60.0)}
+        update={"prior": Prior(distribution="uniform", low=0.7, high=0.95)}
     )
     changed = params.with_overrides({name: p.model_copy(update={"values": {first: entry}})})
     labels = {c.label for c in build(changed).informed}

@@ -48,6 +48,7 @@ DISCREPANCY = {
     "landmarks": 0.20,  # one AOR's share of twelve years of jail arrests
     "levels": 0.15,  # level shares from conviction labels (logit scale)
     "share": 0.10,  # a published national share (logit scale)
+    "program_287g": 0.50,  # one county's 287(g) jail program in one fiscal year (reconstructed)
 }
 GL_NODES, GL_WEIGHTS = np.polynomial.legendre.leggauss(5)
 GL_NODES, GL_WEIGHTS = (GL_NODES + 1) / 2, GL_WEIGHTS / 2  # on [0, 1]
@@ -132,6 +133,17 @@ def _stage(stage: str) -> Callable:
     return quantity
 
 
+def _channel_287g(stage: str) -> Callable:
+    """A stage of the 287(g) channel: people a 287(g) officer identified, and of them the
+    ones removed."""
+
+    def quantity(c, w: Window) -> tuple[float, float]:
+        v = _count(c, stage, w, channel="287g")
+        return v, v
+
+    return quantity
+
+
 def _convicted_share(c, w: Window) -> tuple[float, float]:
     total = _count(c, "removals", w)
     s = _count(c, "removals", w, level=CONVICTED) / max(total, 1e-9)
@@ -155,13 +167,24 @@ QUANTITIES: dict[str, Callable] = {
     "ice_book_ins": _stage("ice_book_ins"),
     "bookings": _bookings,
     "removals_convicted_share": _convicted_share,
+    "identified_287g": _channel_287g("identified_287g"),
+    "removals_287g": _channel_287g("removals"),
 }
 
 
 # ------------------------------------------------------------------ cells and windows
 
 STATES_APART = ("WA", "OR", "AK")  # the Seattle records' states
-COUNTIES_APART = ("48201", "53053")  # Harris County TX (the 2009 figure), Pierce County WA
+# Harris County TX (the 2009 figure), Pierce County WA, and the counties of the 287(g) agencies
+# in ICE's FY2006-2013 release (their identified and removed counts)
+COUNTIES_APART = ("48201", "53053")
+
+
+def _counties_apart() -> tuple[str, ...]:
+    from scomm.calibration_data import program_287g
+
+    codes = " ".join(x for x in program_287g.crosswalk()["county_fips"].to_list() if x).split()
+    return tuple(sorted(set(COUNTIES_APART) | set(codes)))
 
 
 @dataclass(frozen=True)
@@ -190,7 +213,7 @@ def cells() -> Cells:
 
     cty = counties()
     state = np.where(np.isin(cty.state, STATES_APART), cty.state, "")
-    county = np.where(np.isin(cty.fips, COUNTIES_APART), cty.fips, "")
+    county = np.where(np.isin(cty.fips, _counties_apart()), cty.fips, "")
     aor = np.array(cty.table["aor"].to_list())
     keys = list(zip(aor.tolist(), state.tolist(), county.tolist(), strict=True))
     unique = sorted(set(keys))
@@ -310,6 +333,79 @@ def _pierce_terms(c: Cells, months: np.ndarray) -> list[Term]:
     return out
 
 
+STAGE_287G = {"detainers": "identified_287g", "removals": "removals_287g"}
+
+
+JAIL_LEVELS = ("county", "multi_county")  # the crosswalk's levels of a jail's agency
+
+
+def _program_287g_terms(c: Cells, months: np.ndarray) -> list[Term]:
+    """ICE's 287(g) identified and removed counts by fiscal year, summed over the county and
+    sheriff agencies of the same counties (the model's channel is the county jail's: a city
+    police department's, a task force's or a state agency's agreement is not, and is left
+    out), where the model has a jail agreement in force in those counties that year; a
+    reported 0 next to removals makes the sum a lower bound."""
+    t = load("program_287g").observations
+    rows = _rows(t, (pl.col("geography_level") == "agency") & pl.col("county_fips").is_not_null())
+    jails = _jail_agencies()
+    rows = [r for r in rows if r["obs_id"].split(":")[0] in jails]
+    place = _places([r["county_fips"] for r in rows])
+    groups: dict[tuple, list[dict]] = {}
+    for r in rows:
+        groups.setdefault((place[r["county_fips"]], r["stage"], r["period_start"]), []).append(r)
+    active = _agreement_months(months)
+    out = []
+    for (fips, stage, _), members in sorted(groups.items()):
+        w = window({**members[0], "county_fips": fips}, c, months)
+        covered = active[np.isin(_county_fips(), fips.split())].any(axis=0)
+        if len(w.cells) == 0 or not (covered & (w.months > 0)).any():
+            continue
+        total = float(sum(m["value"] for m in members))
+        lower = any(m["relation"] == "lower_bound" for m in members)
+        oid = f"287g:{fips}:{'identified' if stage == 'detainers' else 'removed'}:" + str(
+            members[0]["period_end"].year)  # fmt: skip
+        out.append(Term(oid, "program_287g", "lower" if lower else "interval", STAGE_287G[stage],
+                        total, total, DISCREPANCY["program_287g"], w))  # fmt: skip
+    return out
+
+
+def _places(county_sets: list[str]) -> dict[str, str]:
+    """Each agency's counties -> the union of every agency's counties it overlaps (so no
+    county is counted in two places)."""
+    merged: list[set[str]] = []
+    for text in set(county_sets):
+        codes = set(text.split())
+        touching = [m for m in merged if m & codes]
+        for m in touching:
+            merged.remove(m)
+            codes |= m
+        merged.append(codes)
+    return {t: " ".join(sorted(next(m for m in merged if set(t.split()) <= m)))
+            for t in set(county_sets)}  # fmt: skip
+
+
+def _jail_agencies() -> set[str]:
+    """'STATE|agency' of the crosswalk's county and sheriff agencies."""
+    from scomm.calibration_data import program_287g
+
+    cw = program_287g.crosswalk().filter(pl.col("level").is_in(JAIL_LEVELS))
+    return {f"{s}|{a}" for s, a in cw.select("state", "agency").iter_rows()}
+
+
+def _county_fips() -> np.ndarray:
+    from scomm.jurisdictions.counties import counties
+
+    return counties().fips
+
+
+def _agreement_months(months: np.ndarray) -> np.ndarray:
+    """(county, month) True where the baseline's 287(g) jail agreements are in force."""
+    from scomm.compile import jail_287g
+    from scomm.scenario import resolve
+
+    return jail_287g(resolve("baseline"), [periods.first_day(int(m)) for m in months])
+
+
 def terms(c: Cells, months: np.ndarray) -> list[Term]:
     """Every likelihood term, for a run over ``months`` with counties in cells ``c`` (a term
     wholly before the first month says nothing and is left out: FY2008's all-program removals
@@ -319,6 +415,7 @@ def terms(c: Cells, months: np.ndarray) -> list[Term]:
         + _landmark_terms(c, months)
         + _seattle_terms(c, months)
         + _pierce_terms(c, months)
+        + _program_287g_terms(c, months)
     )
     return [t for t in every if _covers(t)]
 
@@ -331,7 +428,7 @@ def _covers(t: Term) -> bool:
 def last_day() -> dt.date:
     """The last day any likelihood term covers."""
     out = dt.date(2000, 1, 1)
-    for name in ("targets", "landmarks", "seattle", "pierce"):
+    for name in ("targets", "landmarks", "seattle", "pierce", "program_287g"):
         out = max(out, load(name).observations["period_end"].max())
     return out
 

@@ -150,7 +150,7 @@ def data_digest() -> str:
     from scomm.calibration_data import load
 
     h = hashlib.sha256()
-    for name in ("targets", "landmarks", "seattle", "pierce"):
+    for name in ("targets", "landmarks", "seattle", "pierce", "program_287g"):
         h.update(load(name).observations.write_csv().encode())
     h.update((resources.files("scomm.data") / "MANIFEST.yaml").read_bytes())
     return h.hexdigest()

@@ -127,7 +127,10 @@ scheduler (`--scheduler tcp://...`); `--quick` runs a small budget.
   model's (ICE's 2009 "charged or convicted") averages over the bracket it allows; all-program
   totals are one-sided bounds; shares are logit-normal; the ICE areas' shares of jail arrests
   are log-normal around the records' shares, widened by each area's classification range; the
-  Seattle conviction labels bound the model's level shares.
+  Seattle conviction labels bound the model's level shares; ICE's 287(g) identified and
+  removed counts by agency and fiscal year (FY2009-2013) measure the model's 287(g) channel
+  in the agency's counties, where the model has a jail agreement in force that year (task-force
+  and statewide agencies are not the model's channel and are left out).
 - **Inference**: a stochastic acceptor on that likelihood, the temperature halved at least each
   generation until 1 (the posterior), tasks seeded from one seed (reproducible whatever the
   workers).
