@@ -51,16 +51,26 @@ def _noisy(t: obs.Term, value: tuple[float, float], rng: np.random.Generator) ->
     return float(stats.nbinom.rvs(n, n / (n + max(mu, 1e-9)), random_state=rng))
 
 
-def predictive(sim: Simulator, d: Draws, draws: int = DRAWS) -> dict[str, dict]:
-    """Each scalar term: the model quantity's and the observable's 5-95% over the draws."""
+def model_values(sim: Simulator, d: Draws, draws: int = DRAWS) -> list[dict[str, tuple]]:
+    """Every scalar term's model quantity in each of ``draws`` engine runs (run r: seed
+    SEED + r and the posterior particle it draws); each run is discarded once read."""
+    scalar = [t for t in sim.terms if t.kind not in ("shares", "levels")]
+    out = []
+    for r in range(draws):
+        counts = _engine_counts(sim, d, SEED + r)
+        out.append({t.obs_id: obs.model_value(t, counts) for t in scalar})
+    return out
+
+
+def predictive(sim: Simulator, runs: list[dict[str, tuple]]) -> dict[str, dict]:
+    """Each scalar term: the model quantity's and the observable's 5-95% over the runs."""
     rng = np.random.default_rng(RNG_SEED)
     scalar = [t for t in sim.terms if t.kind not in ("shares", "levels")]
     model: dict[str, list[float]] = {t.obs_id: [] for t in scalar}
     noisy: dict[str, list[float]] = {t.obs_id: [] for t in scalar}
-    for r in range(draws):
-        counts = _engine_counts(sim, d, SEED + r)
+    for values in runs:
         for t in scalar:
-            v = obs.model_value(t, counts)
+            v = values[t.obs_id]
             model[t.obs_id].append(v[0] if t.kind == "share" else 0.5 * (v[0] + v[1]))
             noisy[t.obs_id].append(_noisy(t, v, rng) if t.kind != "subset" else v[0])
     out = {}
@@ -111,14 +121,14 @@ def leave_one_out(sim: Simulator, p: post.Posterior) -> dict[str, dict]:
 SEATTLE_TABLE = "seattle_cap_local_arrests"
 
 
-def seattle(sim: Simulator, d: Draws, draws: int = DRAWS) -> dict:
+def seattle(sim: Simulator, runs: list[dict[str, tuple]]) -> dict:
     """WA and OR ICE book-ins by year against the records' CAP-local arrests."""
     terms = [t for t in sim.terms if t.obs_id.startswith(SEATTLE_TABLE) and t.kind == "interval"]
-    runs = [_engine_counts(sim, d, SEED + r) for r in range(draws)]
+    draws = len(runs)
     rows, totals = [], {}
     for t in terms:
         _, year, state = t.obs_id.split(":")
-        values = np.array([obs.model_value(t, c)[0] for c in runs])
+        values = np.array([run[t.obs_id][0] for run in runs])
         lo, hi = np.percentile(values, [5, 95])
         rows.append({"state": state, "year": year, "records": t.low, "model_median":
                      float(np.median(values)), "model_90": [float(lo), float(hi)],
@@ -141,12 +151,13 @@ def validate(p: post.Posterior, draws: int = DRAWS) -> dict:
 
     sim = Simulator.default()
     d = dr.Draws(p, dr._space_of(p), ())
+    runs = model_values(sim, d, draws)
     return {
         "posterior": p.provenance.get("version"),
         "caveat": post.caveat(p),
         "draws": draws,
         "seeds": [SEED, SEED + draws - 1],
-        "predictive": predictive(sim, d, draws),
+        "predictive": predictive(sim, runs),
         "leave_one_out": leave_one_out(sim, p),
-        "seattle": seattle(sim, d, draws),
+        "seattle": seattle(sim, runs),
     }
