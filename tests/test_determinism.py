@@ -48,8 +48,10 @@ def test_case_a_sweep_on_one_worker_and_on_two_writes_byte_identical_results(cli
         assert res.returncode == 0, res.stderr
     for name in ("summary.json", "results.parquet"):
         assert (tmp_path / "w1" / name).read_bytes() == (tmp_path / "w2" / name).read_bytes()
-    # Replicate r of the sweep is exactly `scomm run --seed 11 + r`.
+    # Replicate r of the sweep is exactly the run with seed 11 + r and the posterior particle
+    # that seed draws.
     table = pl.read_parquet(tmp_path / "w2" / "results.parquet")
     rep2 = table.filter(pl.col("replicate") == 2)
-    run = api.run(scenario="baseline", states=["DE"], start="2011-01", end="2011-12", seed=13)
+    run = api.run(scenario="baseline", states=["DE"], start="2011-01", end="2011-12", seed=13,
+                  draw=True)  # fmt: skip
     assert dict(zip(rep2["measure"], rep2["value"], strict=True)) == sweep.measures(run.summary)

@@ -294,9 +294,10 @@ def test_case_a_sweep_on_a_separate_scheduler_gives_the_local_numbers(
     assert doc["seeds"] == {"first": 7, "last": 9}
     d = doc["differences"][0]
     assert (d["a"], d["b"]) == ("baseline", "end-2011-08")
-    # Ending S-Comm in August removes the submissions of August to December, every replicate.
+    # Ending S-Comm in August removes the submissions of August to December, every replicate
+    # (how many varies with the posterior particle each replicate draws).
     sub = d["measures"]["totals.submissions"]
-    assert sub["n"] == 3 and sub["mean"] < 0 and sub["sd"] == 0.0
+    assert sub["n"] == 3 and sub["mean"] < 0 and sub["p97_5"] < 0
     det = d["measures"]["totals.detainers"]
     lo, hi = det["mean_ci95"]
     assert lo <= det["mean"] <= hi < 0

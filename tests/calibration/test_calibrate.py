@@ -27,7 +27,7 @@ PROVENANCE = ("created", "git_commit", "scomm_version", "parameter_digest", "dat
 @pytest.mark.slow
 def test_calibrate_quick_on_a_local_cluster_writes_a_posterior_and_its_provenance(tmp_path):
     done = subprocess.run([SCOMM, "calibrate", "--quick", "--workers", "2", "--out",
-                           str(tmp_path)], capture_output=True, text=True, timeout=600)  # fmt: skip
+                           str(tmp_path)], capture_output=True, text=True, timeout=1800)  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     (parquet,) = tmp_path.glob("*.parquet")
     table = pl.read_parquet(parquet)
