@@ -362,11 +362,21 @@ def calibrate(
         typer.Option("--out", help="Folder for the posterior (default: the package's)."),
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the inference.")] = 20081027,
+    population: Annotated[
+        int | None,
+        typer.Option(
+            "--population",
+            help="Particles per generation instead of the budget's (the simulation cap "
+            "scales alike).",
+            show_default="the budget's",
+            parser=int_option("--population", 2, 100_000),
+        ),
+    ] = None,
 ) -> None:
     """Re-create the posterior: ABC-SMC on Dask over every prior of the parameter tree."""
     from scomm.calibration.run import calibrate as run_calibration
 
-    for path in run_calibration(quick, workers, scheduler, out, seed):
+    for path in run_calibration(quick, workers, scheduler, out, seed, population):
         err.print(f"wrote [bold]{path}[/bold]")
 
 

@@ -16,6 +16,7 @@ import yaml
 
 from scomm.calibration import abc
 from scomm.calibration import posterior as post
+from scomm.errors import UserError
 
 SCOMM = str(Path(sys.executable).parent / "scomm")
 PROVENANCE = ("created", "git_commit", "scomm_version", "parameter_digest", "data_digest",
@@ -26,14 +27,17 @@ PROVENANCE = ("created", "git_commit", "scomm_version", "parameter_digest", "dat
 @pytest.mark.cluster
 @pytest.mark.slow
 def test_calibrate_quick_on_a_local_cluster_writes_a_posterior_and_its_provenance(tmp_path):
-    done = subprocess.run([SCOMM, "calibrate", "--quick", "--workers", "2", "--out",
-                           str(tmp_path)], capture_output=True, text=True, timeout=1800)  # fmt: skip
+    """The machinery, not the fit: the quick budget cut to 6 particles (a few minutes here)."""
+    done = subprocess.run([SCOMM, "calibrate", "--quick", "--population", "6", "--workers", "2",
+                           "--out", str(tmp_path)], capture_output=True, text=True,
+                          timeout=900)  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     (parquet,) = tmp_path.glob("*.parquet")
     table = pl.read_parquet(parquet)
     meta = yaml.safe_load(parquet.with_suffix(".yaml").read_text())
     assert set(PROVENANCE) <= set(meta)
     assert meta["budget"]["quick"] and meta["workers"] == 2
+    assert meta["budget"]["population"] == 6 and meta["command"].endswith("--out " + str(tmp_path))
     assert table.height == meta["budget"]["population"]
     assert {post.WEIGHT, post.SEED} <= set(table.columns)
     w = table[post.WEIGHT].to_numpy()
@@ -65,3 +69,12 @@ def test_refuses_workers_and_a_scheduler_together(tmp_path):
                           text=True, timeout=120)  # fmt: skip
     assert done.returncode == 2
     assert done.stderr.startswith("scomm: error: --workers")
+
+
+def test_a_smaller_population_scales_the_simulation_cap_and_refuses_fewer_than_two():
+    quick = abc.Budget.quick()
+    small = quick.with_population(6)
+    assert (small.population, small.generations) == (6, quick.generations)
+    assert small.max_simulations == round(quick.max_simulations * 6 / quick.population)
+    with pytest.raises(UserError, match="--population: 1 must be at least 2"):
+        quick.with_population(1)

@@ -13,6 +13,7 @@ seed alone, not on the number of workers or the order tasks finish in.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import logging
 import pickle
@@ -29,6 +30,7 @@ import pyabc
 from pyabc.distance import SCALE_LOG
 
 from scomm.calibration.simulator import Simulator
+from scomm.errors import UserError
 
 LOGLIK = "loglik"
 
@@ -50,6 +52,15 @@ class Budget:
         interval drawn from it say so): a tempered approximation, much wider than the
         posterior, with an effective sample size near its population."""
         return Budget(population=24, generations=1, min_acceptance=0.01, max_simulations=200)
+
+    def with_population(self, population: int) -> Budget:
+        """The same budget with ``population`` particles per generation and the simulation
+        cap scaled in proportion."""
+        if population < 2:
+            raise UserError(f"--population: {population} must be at least 2")
+        cap = self.max_simulations
+        scaled = None if cap is None else max(population, round(cap * population / self.population))
+        return dataclasses.replace(self, population=population, max_simulations=scaled)
 
     @staticmethod
     def full() -> Budget:

@@ -41,9 +41,11 @@ def calibrate(
     scheduler: str | None = None,
     out: Path | None = None,
     seed: int = DEFAULT_SEED,
+    population: int | None = None,
 ) -> list[Path]:
     """Run ABC-SMC and write ``<version>.parquet`` and ``.yaml`` into ``out`` (default: the
-    package's posterior folder)."""
+    package's posterior folder); ``population``: particles per generation instead of the
+    budget's (its simulation cap scaled alike; the test-suite's smaller quick run)."""
     from scomm.calibration.simulator import Simulator
 
     if workers is not None and scheduler is not None:
@@ -51,6 +53,8 @@ def calibrate(
     if workers is not None and workers < 1:
         raise UserError(f"--workers: {workers} must be at least 1")
     budget = abc.Budget.quick() if quick else abc.Budget.full()
+    if population is not None:
+        budget = budget.with_population(population)
     sim = Simulator.default()
     with abc.dask_map(workers or 2, scheduler) as (mapped, n_workers):
         result = abc.run(budget, seed, mapped)
