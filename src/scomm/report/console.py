@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from scomm.intervals import Interval
 from scomm.report.numbers import ESTIMATES, format_value
 
 out = Console(width=None if sys.stdout.isatty() else 120)  # piped: room for the tables
@@ -73,8 +74,9 @@ def print_summary(doc: dict) -> None:
     rows = _funnel_rows(doc["totals"])
     intervals = doc.get("intervals")
     if intervals:
-        runs = next(iter(intervals.values()))["runs"]
-        table.add_column(f"interval, {runs} seeds (simulation noise only)", justify="right")
+        first = Interval.from_dict(next(iter(intervals.values())))
+        assert first is not None
+        table.add_column(f"interval ({first.label()})", justify="right")
     cells = _interval_cells(doc, len(rows))
     for (label, value), cell in zip(rows, cells, strict=True):
         table.add_row(label, format_value(value, style=ESTIMATES), *([cell] if intervals else []))
