@@ -24,9 +24,25 @@ def latest():
 
 
 def test_calibration_page_is_generated_from_the_latest_posterior(latest):
-    assert (DOCS / "calibration.md").read_text(encoding="utf-8") == report.calibration_markdown(
-        latest
+    page = DOCS / "calibration.md"
+    assert page.read_text(encoding="utf-8") == report.calibration_markdown(
+        latest, report.status_block(page)
     )
+
+
+def test_the_hand_written_status_names_the_shipped_posterior(latest):
+    """A new posterior without a revisited status section fails here."""
+    status = report.status_block(DOCS / "calibration.md")
+    assert status.startswith(report.STATUS_START)
+    assert f"`{latest.provenance['version']}`" in status
+
+
+def test_the_generator_keeps_the_status_section(tmp_path, latest):
+    page = tmp_path / "calibration.md"
+    block = f"{report.STATUS_START}\n## Status\n\nhand-written\n{report.STATUS_END}\n\n"
+    page.write_text(report.calibration_markdown(latest, block), encoding="utf-8")
+    assert report.status_block(page) == block
+    assert report.status_block(tmp_path / "missing.md") == ""
 
 
 def test_validation_page_is_generated_from_the_stored_validation(latest):
