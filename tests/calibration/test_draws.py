@@ -11,19 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from scomm import names
 from scomm.calibration import posterior as post
+from scomm.intervals import Interval
 
 SCOMM = str(Path(sys.executable).parent / "scomm")
 RUN = ["run", "--states", "AZ", "--start", "2010-01", "--end", "2010-12", "--replicates", "20",
        "--json"]  # fmt: skip
-
-
-def leaves(node, path=""):
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield from leaves(v, f"{path}.{k}")
-    else:
-        yield path, node
 
 
 @pytest.fixture(scope="module")
@@ -39,26 +33,36 @@ def runs():
 @pytest.mark.slow
 def test_every_count_has_an_interval_whose_method_names_the_posterior(runs):
     doc = runs["posterior"]
-    assert post.latest() is not None
-    iv = doc["intervals"]
-    assert iv["method"].startswith("posterior parameter draws and simulation seeds")
-    assert post.latest().provenance["version"] in iv["method"]
-    assert ("not the fit" in iv["method"]) == bool(post.caveat(post.latest()))
-    for path, _ in leaves(doc["totals"]):
-        lo, hi = _at(iv["totals"], path)
-        assert lo <= hi, path
-    assert set(iv["by_state"]) == set(doc["by_state"])
-    assert "posterior" in doc["metrics"]["interval_method"]
+    found = post.latest()
+    assert found is not None
+    method = "quick-posterior+seeds" if post.caveat(found) else "posterior+seeds"
+    label = Interval.from_dict(doc["intervals"]["removals"]).label()
+    assert label.startswith("range over 20 runs: posterior parameter draws and simulation seeds")
+    assert ("not the fit" in label) == bool(post.caveat(found))
+    for section in (doc, *doc["by_state"].values()):
+        assert set(section["intervals"]) == set(names.flat_totals(totals_of(section)))
+        for key, iv in section["intervals"].items():
+            assert iv["method"] == method and iv["low"] <= iv["high"], key
+            assert (iv["runs"], iv["seeds"]) == (20, [0, 19]), key
+    metrics = doc["metrics"]
+    assert metrics["interval_basis"]["method"] == method
+    assert found.provenance["version"] in metrics["interval_method"]
 
 
 @pytest.mark.slow
 def test_parameter_uncertainty_widens_the_citizens_interval(runs):
     def width(doc):
-        lo, hi = doc["intervals"]["totals"]["us_citizens_detained"]
-        return hi - lo
+        iv = doc["intervals"]["us_citizens_detained"]
+        return iv["high"] - iv["low"]
 
-    assert runs["seeds"]["intervals"]["method"].startswith("simulation seeds only")
+    seeds = Interval.from_dict(runs["seeds"]["intervals"]["us_citizens_detained"])
+    assert seeds.method == "seeds" and "simulation seeds only" in seeds.label()
     assert width(runs["posterior"]) > width(runs["seeds"])
+
+
+def totals_of(section: dict) -> dict:
+    """A summary section's totals (the run's under ``totals``, a state's at its top level)."""
+    return section.get("totals", section)
 
 
 @pytest.mark.slow
@@ -75,9 +79,3 @@ def test_a_seed_draws_a_particle_by_its_weight():
     assert picks == [p.draw(s) for s in range(400)]
     heavy = int(p.weights().argmax())
     assert picks.count(heavy) >= 1 or p.weights().max() < 0.01
-
-
-def _at(node, path):
-    for part in path.strip(".").split("."):
-        node = node[part]
-    return node
