@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 
-from scomm.api import run
+import pytest
+
+from scomm.api import paired_interval, run
+from scomm.calibration import posterior as post
+from scomm.intervals import Interval
 from scomm.io import json_bytes
 from scomm.jurisdictions.counties import counties
 
@@ -56,8 +60,8 @@ def test_case_a_county_run_is_that_countys_slice_of_its_states_run():
     )
 
 
-def test_case_replicates_give_every_total_an_interval_that_says_its_method():
-    r = run(states=["DE"], start="2011-01", end="2011-06", replicates=3)
+def test_case_seeds_only_replicates_give_every_total_an_interval_that_says_its_method():
+    r = run(states=["DE"], start="2011-01", end="2011-06", replicates=3, posterior=False)
     iv = r.summary["intervals"]["removals"]
     assert iv["method"] == "seeds" and iv["runs"] == 3 and iv["seeds"] == [0, 2]
     assert iv["low"] <= r.summary["totals"]["removals"] <= iv["high"]
@@ -70,6 +74,22 @@ def test_case_replicates_give_every_total_an_interval_that_says_its_method():
     }
     one = run(states=["DE"], start="2011-01", end="2011-06")
     assert "intervals" not in one.summary  # the contract's document is unchanged without replicates
+
+
+def test_case_posterior_replicates_say_they_draw_parameters_and_pair_on_the_same_draws():
+    found = post.latest()
+    if found is None:
+        pytest.skip("no packaged posterior")
+    method = "quick-posterior+seeds" if post.caveat(found) else "posterior+seeds"
+    a = run(states=["DE"], start="2011-01", end="2011-06", replicates=3)
+    iv = Interval.from_dict(a.summary["intervals"]["removals"])
+    assert (iv.method, iv.runs, iv.seeds) == (method, 3, (0, 2))
+    assert iv.label().startswith("range over 3 runs: posterior parameter draws and simulation")
+    assert a.summary["metrics"]["interval_basis"]["method"] == method
+    assert found.provenance["version"] in a.summary["metrics"]["interval_method"]
+    again = run(states=["DE"], start="2011-01", end="2011-06", replicates=3)
+    diff = paired_interval(a, again, None, "removals")
+    assert diff is not None and diff.method == method and diff.low == diff.high == 0.0
 
 
 def test_case_the_metrics_frame_is_tidy_and_names_resolve_through_aliases():
