@@ -176,3 +176,63 @@ def test_scenarios_with_pretextual_arrests_are_refused(tmp_path):
     inputs = compile_inputs(resolve(str(path)), start, end, ["AZ"])
     with pytest.raises(UserError, match="pretextual"):
         aggregate.expect(inputs)
+
+
+def profile_by_profile(inputs, e) -> dict[str, np.ndarray]:
+    """A deliberately simple reference for ``Expectation.reach``: for each regime on its own,
+    every stage's probability profile by profile, straight from the rule functions, summed
+    into (status, level, charge) bins only at the end (no grouping, no sparse sums)."""
+    pr = aggregate.profiles()
+    who = aggregate._person(inputs, pr)
+    share, comply = inputs.notification_share[:, None], inputs.base_compliance[:, None]
+    out = {}
+    for r, (area, policy) in enumerate(zip(e.regime_area, e.regime_policy, strict=True)):
+        lodged = aggregate._lodged(inputs, pr, who, int(area))
+        hold, notify = inputs.hold_masks[policy][who.cell], inputs.notify_masks[policy][who.cell]
+        held_d, told_d = aggregate._jail_given_request(hold, notify, False)
+        _, told_n = aggregate._jail_given_request(hold, notify, True)
+        held = lodged * (1 - share) * held_d * comply
+        told = lodged * ((1 - share) * told_d + share * told_n) * comply
+        book_in = held * inputs.p_transfer[:, None] + told * inputs.p_pickup[:, None]
+        removed = book_in * inputs.p_removal[:, pr.level]
+        stages = {"identified": who.prob, "removable": who.prob * who.removable,
+                  "detainers": lodged, "release_notifications": told, "detainers_honored": held,
+                  "ice_book_ins": book_in, "held_or_booked": held + told * inputs.p_pickup[:, None],
+                  "eventually_removed": removed, "removed_summary": removed * who.summary,
+                  "removed_hearing": removed * (1 - who.summary)}  # fmt: skip
+        for stage, p in stages.items():
+            binned = np.stack([np.bincount(pr.bin, weights=row, minlength=aggregate.N_BINS)
+                               for row in p])  # fmt: skip
+            out.setdefault(stage, np.zeros((len(e.regime_area), *binned.shape)))[r] = binned
+    return out
+
+
+@pytest.mark.parametrize("case", ["guidance and PEP WA OR 2012-01..2016-12",
+                                  "rollout and 287(g) AZ RI 2008-10..2012-03"])  # fmt: skip
+def test_the_expectation_is_the_profile_by_profile_sum(case):
+    states, start, end = CASES[case]
+    inputs = compiled(states, start, end)
+    e = aggregate.expect(inputs, state_cells(list(states)))
+    ref = profile_by_profile(inputs, e)
+    others = np.setdiff1d(np.arange(aggregate.N_BINS), e.bins)
+    for stage, p in ref.items():
+        got = np.broadcast_to(e.reach[stage], (len(e.regime_area), *e.reach[stage].shape[1:]))
+        np.testing.assert_allclose(got, p[..., e.bins], rtol=1e-9, atol=1e-15, err_msg=stage)
+        assert not p[..., others].any(), stage  # no profile falls outside the bins kept
+
+
+def test_the_identified_pairs_add_up_to_each_cell_and_channel():
+    states = ("AZ", "RI")
+    inputs = compiled(states, "2008-10", "2012-03")
+    cells = state_cells(list(states))
+    e = aggregate.expect(inputs, cells)
+    chosen = np.flatnonzero(inputs.county_mask)
+    shares = inputs.composition.status[chosen]
+    q = inputs.p_identify[None] * inputs.agreement_287g[chosen][..., None]
+    n = inputs.bookings[chosen][..., None]
+    for k in range(len(states)):
+        here = cells[chosen] == k
+        by_287g = (n * shares * q)[here].sum(axis=0)
+        in_pairs = e.identified[(e.pair_cell == k) & (e.regime_channel[e.pair_regime] == 1)]
+        np.testing.assert_allclose(in_pairs.sum(axis=0), by_287g, rtol=1e-9, atol=1e-9)
+    assert np.unique(np.stack([e.pair_cell, e.pair_regime]), axis=1).shape[1] == len(e.pair_cell)

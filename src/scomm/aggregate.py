@@ -44,6 +44,7 @@ import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import sparse
 
 from scomm import periods
 from scomm.cohort import Cohort
@@ -172,12 +173,15 @@ class Expectation:
     n_cells: int
     bookings: np.ndarray  # (cell, month)
     submissions: np.ndarray  # (cell, month) people checked against IDENT
-    identified: np.ndarray  # (cell, regime, month, status) expected cohort rows
-    matched: np.ndarray  # (cell, regime, month, status) expected IDENT matches among them
+    pair_cell: np.ndarray  # (pair,) cell of each (cell, regime) pair with people in it
+    pair_regime: np.ndarray  # (pair,) regime of the pair
+    identified: np.ndarray  # (pair, month, status) expected cohort rows
+    matched: np.ndarray  # (pair, month, status) expected IDENT matches among them
     regime_channel: np.ndarray  # (regime,) 0 S-Comm, 1 287(g)
     regime_area: np.ndarray  # (regime,) ICE area index
     regime_policy: np.ndarray  # (regime,) index into Inputs.hold_masks
-    reach: dict[str, np.ndarray]  # stage -> (regime, month, status, level, charge)
+    bins: np.ndarray  # (bin,) the (status × level × charge) bins a profile can fall in
+    reach: dict[str, np.ndarray]  # stage -> (regime or 1, month, bin)
     _weights: dict = field(default_factory=dict, repr=False, compare=False)
 
     def month_index(self, start: str, end: str) -> np.ndarray:
@@ -203,29 +207,31 @@ class Expectation:
         default: the contract's). ``removals`` counts removals completed by the end of the
         month ``completed_by`` (default: the last simulated month), as the engine does."""
         mw = _month_weights(self.inputs, months)
-        base = self._identified_in(cells, stage, channel)
+        base, regimes = self._identified_in(cells, stage, channel)
         if stage != "removals":
-            w = self._weight(stage, status, level, charge)
-            return float(np.einsum("rjs,rjs,j->", base, w, mw))
+            w = self._weight(stage, status, level, charge)[regimes]
+            return float(np.einsum("kjs,kjs,j->", base, w, mw))
         total = 0.0
         for route in (Route.SUMMARY, Route.HEARING):
-            w = self._weight(f"removed_{route.name.lower()}", status, level, charge)
+            w = self._weight(f"removed_{route.name.lower()}", status, level, charge)[regimes]
             done = mw * completion(self.inputs, route, completed_by)
-            total += float(np.einsum("rjs,rjs,j->", base, w, done))
+            total += float(np.einsum("kjs,kjs,j->", base, w, done))
         return total
 
-    def _identified_in(self, cells, stage: str, channel: str | None) -> np.ndarray:
-        """(regime, month, status) expected people of ``stage``'s base (IDENT matches for
-        ``ident_matches``, the cohort otherwise) in ``cells`` and ``channel`` (cached)."""
+    def _identified_in(self, cells, stage: str, channel: str | None):
+        """(pair, month, status) expected people of ``stage``'s base (IDENT matches for
+        ``ident_matches``, the cohort otherwise) in the (cell, regime) pairs of ``cells`` and
+        ``channel``, and each pair's regime (cached)."""
         base, chan = _base_and_channel(stage, channel)
         where = None if cells is None else tuple(int(c) for c in np.atleast_1d(cells))
         key = ("cells", where, base, chan)
         if key not in self._weights:
+            take = _channel_mask(self.regime_channel, chan)[self.pair_regime] > 0
+            if where is not None:
+                take &= np.isin(self.pair_cell, where)
+            pairs = np.flatnonzero(take)
             source = self.matched if base == "matched" else self.identified
-            m = source if where is None else source[list(where)]
-            self._weights[key] = (
-                m.sum(axis=0) * _channel_mask(self.regime_channel, chan)[:, None, None]
-            )
+            self._weights[key] = (source[pairs], self.pair_regime[pairs])
         return self._weights[key]
 
     def by_cell(self, stage: str, months: np.ndarray | None = None, **kw) -> np.ndarray:
@@ -240,9 +246,26 @@ class Expectation:
             base = "identified" if stage in ("ident_matches", "identified_287g") else stage
             if base not in self.reach:
                 raise KeyError(f"no stage {stage!r}; stages: {', '.join(STAGES)}")
-            p = _keep(self.reach[base], status, level, charge)
-            self._weights[key] = p.sum(axis=(3, 4))
+            w = _by_status(self.reach[base], self.bins, status, level, charge)
+            self._weights[key] = np.broadcast_to(w, (len(self.regime_channel), *w.shape[1:]))
         return self._weights[key]
+
+
+def _by_status(p: np.ndarray, bins: np.ndarray, status, level, charge) -> np.ndarray:
+    """(..., bin) values summed into (..., status) over the bins of the chosen status,
+    level and charge codes (None: any)."""
+    st, lv, ch = np.unravel_index(bins, (N_STATUS, N_LEVEL, N_CHARGE))
+    keep = np.ones(len(bins), dtype=bool)
+    for codes, column in ((status, st), (level, lv), (charge, ch)):
+        if codes is not None:
+            keep &= np.isin(column, list(codes))
+    chosen = np.flatnonzero(keep)
+    out = np.zeros((*p.shape[:-1], N_STATUS))
+    if len(chosen):  # bins are sorted, so by status
+        present, starts = np.unique(st[chosen], return_index=True)
+        taken = p if len(chosen) == len(bins) else p[..., chosen]
+        out[..., present] = np.add.reduceat(taken, starts, axis=-1)
+    return out
 
 
 def _base_and_channel(stage: str, channel: str | None) -> tuple[str, str | None]:
@@ -297,19 +320,6 @@ def completion(inputs: Inputs, route: Route, completed_by: int | None = None) ->
     )
     end = int(inputs.months[-1]) if completed_by is None else int(completed_by)
     return np.where(inputs.months <= end, done, 0.0)
-
-
-def _keep(p: np.ndarray, status, level, charge) -> np.ndarray:
-    """``p`` (regime, month, status, level, charge) with the unchosen codes zeroed."""
-    out = p
-    for axis, codes in ((2, status), (3, level), (4, charge)):
-        if codes is not None:
-            mask = np.zeros(p.shape[axis], dtype=bool)
-            mask[list(codes)] = True
-            shape = [1] * p.ndim
-            shape[axis] = -1
-            out = out * mask.reshape(shape)
-    return out
 
 
 def _regimes(inputs: Inputs, chosen: np.ndarray):
@@ -395,35 +405,49 @@ class _Groups:
     """Profiles grouped by (bin, law-table cell): every rule after the detainer sees a
     profile only through these (and the month)."""
 
-    index: np.ndarray  # (profile,) group
+    of_profile: sparse.csr_array  # (profile, group) 1 where the profile is in the group
     cell: np.ndarray  # (group,) law-table cell
-    level: np.ndarray  # (group,)
-    starts: np.ndarray  # first group of each bin present (groups sorted by bin)
-    bins: np.ndarray
+    slot: np.ndarray  # (group,) position of the group's bin among ``bins``
+    bins: np.ndarray  # the bins present
+    level: np.ndarray  # (bin present,) the bin's level
 
 
 def _groups(pr: Profiles, cell: np.ndarray) -> _Groups:
-    key = pr.bin.astype(np.int64) * (int(cell.max()) + 1) + cell
+    n_cell = int(cell.max()) + 1
+    key = pr.bin.astype(np.int64) * n_cell + cell
     uniq, index = np.unique(key, return_inverse=True)
-    g_bin, g_cell = uniq // (int(cell.max()) + 1), uniq % (int(cell.max()) + 1)
-    bins, starts = np.unique(g_bin, return_index=True)
-    g_level = (g_bin // N_CHARGE) % N_LEVEL
-    return _Groups(index.reshape(-1), g_cell, g_level, starts, bins)
+    g_bin, g_cell = uniq // n_cell, uniq % n_cell
+    bins, slot = np.unique(g_bin, return_inverse=True)
+    level = (bins // N_CHARGE) % N_LEVEL
+    of_profile = _indicator(index.reshape(-1), np.ones(len(index)), len(uniq))
+    return _Groups(of_profile, g_cell, slot.reshape(-1), bins, level)
 
 
-def _summed(values: np.ndarray, index: np.ndarray, n: int) -> np.ndarray:
+def _indicator(column: np.ndarray, data: np.ndarray, n_columns: int) -> sparse.csr_array:
+    """A sparse (row, column) matrix from (..., row) ``column`` and ``data``: ``data[..., i]``
+    at (i, ``column[..., i]``), one entry per row in each leading block."""
+    n_rows = column.shape[-1]
+    rows = np.broadcast_to(np.arange(n_rows), column.shape).reshape(-1)
+    return sparse.csr_array((data.reshape(-1), (rows, column.reshape(-1))),
+                            shape=(n_rows, n_columns))  # fmt: skip
+
+
+def _by_group(values: np.ndarray, g: _Groups) -> np.ndarray:
     """(month, profile) values summed into (month, group)."""
-    n_m = values.shape[0]
-    flat = (np.arange(n_m)[:, None] * n + index[None, :]).reshape(-1)
-    return np.bincount(flat, weights=values.reshape(-1), minlength=n_m * n).reshape(n_m, n)
+    return np.asarray(values @ g.of_profile)
 
 
 def _to_bins(values: np.ndarray, g: _Groups) -> np.ndarray:
-    """(..., group) values summed into (..., status, level, charge)."""
-    summed = np.add.reduceat(values, g.starts, axis=-1)
-    out = np.zeros((*values.shape[:-1], N_BINS))
-    out[..., g.bins] = summed
-    return out.reshape(*values.shape[:-1], N_STATUS, N_LEVEL, N_CHARGE)
+    """(month, group) values summed into (month, bin present)."""
+    return _weighted_bins(values, g, np.ones((1, len(g.cell))))[0]
+
+
+def _weighted_bins(values: np.ndarray, g: _Groups, weight: np.ndarray) -> np.ndarray:
+    """(k, month, bin present) sums of (month, group) values times each (k, group) weight."""
+    n_k, n_b = len(weight), len(g.bins)
+    column = np.arange(n_k)[:, None] * n_b + g.slot[None, :]
+    m = _indicator(column, weight, n_k * n_b)
+    return np.asarray(values @ m).reshape(len(values), n_k, n_b).transpose(1, 0, 2)
 
 
 def _lodged(inputs: Inputs, pr: Profiles, who: _Person, area: int) -> np.ndarray:
@@ -437,70 +461,81 @@ def _lodged(inputs: Inputs, pr: Profiles, who: _Person, area: int) -> np.ndarray
     return who.prob * who.removable * p_det
 
 
-def _after_detainer(inputs: Inputs, g: _Groups, lodged: np.ndarray, policies: np.ndarray):
-    """(policy, month, group) held, told, booked in and eventually removed, from lodged
-    detainers (month, group), under each policy's law table (the rules of jail and custody:
-    a hold is picked up with p_transfer, a release notification with p_pickup, on one draw;
-    a person is never both held and told)."""
-    hold = inputs.hold_masks[policies][:, g.cell]
-    notify = inputs.notify_masks[policies][:, g.cell]
+def _jail_weights(inputs: Inputs, g: _Groups, policies: np.ndarray) -> np.ndarray:
+    """(3 × policy, group) P(held), P(told) without and P(told) with a notification request,
+    for a lodged detainer under each policy's law table."""
+    hold, notify = inputs.hold_masks[policies][:, g.cell], inputs.notify_masks[policies][:, g.cell]
     held_d, told_d = _jail_given_request(hold, notify, False)
     _, told_n = _jail_given_request(hold, notify, True)
+    return np.concatenate([held_d, told_d, told_n])
+
+
+def _after_detainer(inputs: Inputs, g: _Groups, lodged: np.ndarray, jail: np.ndarray):
+    """(policy, month, bin) held, told, booked in and eventually removed, from lodged
+    detainers (month, group), under each policy's law table (``jail``: ``_jail_weights``;
+    the rules of jail and custody: a hold is picked up with p_transfer, a release
+    notification with p_pickup, on one draw; a person is never both held and told)."""
+    held_d, told_d, told_n = np.split(_weighted_bins(lodged, g, jail), 3)
     share = inputs.notification_share[None, :, None]
     comply = inputs.base_compliance[None, :, None]
-    held = lodged[None] * (1.0 - share) * held_d[:, None, :] * comply
-    told = lodged[None] * ((1.0 - share) * told_d[:, None, :] + share * told_n[:, None, :])
-    told = told * comply
+    held = (1.0 - share) * held_d * comply
+    told = ((1.0 - share) * told_d + share * told_n) * comply
     book_in = held * inputs.p_transfer[None, :, None] + told * inputs.p_pickup[None, :, None]
     removed = book_in * inputs.p_removal[:, g.level][None]
     return held, told, book_in, removed
 
 
-def _reach(inputs: Inputs, area: np.ndarray, policy: np.ndarray) -> dict[str, np.ndarray]:
-    """Probability of reaching each stage after identification, by regime, month, status,
-    level and charge (the profiles' record flags integrated out): the detainer by ICE area,
-    the rest by law table, on profiles grouped by (bin, cell)."""
+def _reach(inputs: Inputs, area: np.ndarray, policy: np.ndarray):
+    """Probability of reaching each stage after identification, by regime, month and bin
+    (status, level, charge; the profiles' record flags integrated out), and the bins: the
+    detainer by ICE area, the rest by law table, on profiles grouped by (bin, law-table
+    cell)."""
     pr = profiles()
     who = _person(inputs, pr)
     g = _groups(pr, who.cell)
-    n_g, n_r, n_m = len(g.cell), len(area), len(inputs.months)
-    shape = (n_r, n_m, N_STATUS, N_LEVEL, N_CHARGE)
+    shape = (len(area), len(inputs.months), len(g.bins))
     out = {k: np.zeros(shape) for k in ("detainers", "release_notifications",
            "detainers_honored", "ice_book_ins", "held_or_booked", "eventually_removed",
            "removed_summary", "removed_hearing")}  # fmt: skip
     for a in np.unique(area).tolist():
         rows = np.flatnonzero(area == a)
+        jail = _jail_weights(inputs, g, policy[rows])
         lodged = _lodged(inputs, pr, who, a)
-        whole = _summed(lodged, g.index, n_g)
-        summary = _summed(lodged * who.summary, g.index, n_g)
-        held, told, book_in, removed = _after_detainer(inputs, g, whole, policy[rows])
+        whole = _by_group(lodged, g)
+        held, told, book_in, removed = _after_detainer(inputs, g, whole, jail)
         out["detainers"][rows] = _to_bins(whole, g)[None]
-        out["release_notifications"][rows] = _to_bins(told, g)
-        out["detainers_honored"][rows] = _to_bins(held, g)
-        out["ice_book_ins"][rows] = _to_bins(book_in, g)
-        out["held_or_booked"][rows] = _to_bins(held + told * inputs.p_pickup[None, :, None], g)
-        out["eventually_removed"][rows] = _to_bins(removed, g)
-        s_removed = _after_detainer(inputs, g, summary, policy[rows])[3]
-        out["removed_summary"][rows] = _to_bins(s_removed, g)
-        out["removed_hearing"][rows] = _to_bins(removed - s_removed, g)
-    base = _to_bins(_summed(who.prob, g.index, n_g), g)
-    out["identified"] = np.broadcast_to(base[None], shape)
-    out["removable"] = np.broadcast_to(_to_bins(_summed(who.prob * who.removable, g.index,
-                                                        n_g), g)[None], shape)  # fmt: skip
+        out["release_notifications"][rows] = told
+        out["detainers_honored"][rows] = held
+        out["ice_book_ins"][rows] = book_in
+        out["held_or_booked"][rows] = held + told * inputs.p_pickup[None, :, None]
+        out["eventually_removed"][rows] = removed
+        s_removed = _after_detainer(inputs, g, _by_group(lodged * who.summary, g), jail)[3]
+        out["removed_summary"][rows] = s_removed
+        out["removed_hearing"][rows] = removed - s_removed
+    out["identified"] = _to_bins(_by_group(who.prob, g), g)[None]
+    out["removable"] = _to_bins(_by_group(who.prob * who.removable, g), g)[None]
+    return out, g.bins
+
+
+def _identification(inputs: Inputs, chosen: np.ndarray, subs: np.ndarray) -> np.ndarray:
+    """(channel, county, month, 2 × status): expected cohort rows by status, then the IDENT
+    matches among them by status."""
+    shares = _rows(inputs.composition.status, chosen)  # (county, month, status)
+    q = inputs.p_identify[None] * _rows(inputs.agreement_287g, chosen)[..., None]
+    pm = inputs.p_match[None]
+    n = _rows(inputs.bookings, chosen)[..., None].astype(np.float64)
+    checked = subs[..., None] * shares
+    out = np.empty((2, *shares.shape[:2], 2 * N_STATUS))
+    out[0, ..., :N_STATUS] = checked * (1.0 - q) * pm  # S-Comm's channel: every row a match
+    out[0, ..., N_STATUS:] = out[0, ..., :N_STATUS]
+    out[1, ..., :N_STATUS] = n * shares * q  # identified by a 287(g) officer
+    out[1, ..., N_STATUS:] = checked * q * pm
     return out
 
 
-def _identification(inputs: Inputs, chosen: np.ndarray, subs: np.ndarray):
-    """(channel, county, month, status) expected cohort rows and IDENT matches among them."""
-    shares = inputs.composition.status[chosen]  # (county, month, status)
-    q = inputs.p_identify[None] * inputs.agreement_287g[chosen][..., None]
-    pm = inputs.p_match[None]
-    n = inputs.bookings[chosen][..., None].astype(np.float64)
-    s = subs[..., None].astype(np.float64)
-    ident_287g = n * shares * q
-    match_287g = s * shares * q * pm
-    match_scomm = s * shares * (1.0 - q) * pm
-    return np.stack([match_scomm, ident_287g]), np.stack([match_scomm, match_287g])
+def _rows(values: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """``values[chosen]``, without a copy when every county is chosen."""
+    return values if len(chosen) == len(values) else values[chosen]
 
 
 def expect(inputs: Inputs, cells: np.ndarray | None = None) -> Expectation:
@@ -519,24 +554,36 @@ def expect(inputs: Inputs, cells: np.ndarray | None = None) -> Expectation:
         n, inputs.active_from[chosen], inputs.submissions_per_booking[None, :]
     )
     regime, channel, area, policy = _regimes(inputs, chosen)
-    identified, matched = _identification(inputs, chosen, subs)
-    cell = np.broadcast_to(cell_of[chosen], (2, len(chosen))).reshape(-1)
-    flat = (2 * len(chosen), *identified.shape[2:])
+    pair_cell, pair_regime, pair = _pairs(cell_of[chosen], regime, len(area))
+    both = _grouped(pair, _identification(inputs, chosen, subs), len(pair_cell))
+    reach, bins = _reach(inputs, area, policy)
     return Expectation(
         inputs=inputs,
         cells=cell_of,
         n_cells=n_cells,
         bookings=_by_cell(cell_of[chosen], n, n_cells),
         submissions=_by_cell(cell_of[chosen], subs, n_cells),
-        identified=_grouped(cell, regime.reshape(-1, regime.shape[-1]),
-                            identified.reshape(flat), n_cells, len(area)),
-        matched=_grouped(cell, regime.reshape(-1, regime.shape[-1]), matched.reshape(flat),
-                         n_cells, len(area)),
+        pair_cell=pair_cell,
+        pair_regime=pair_regime,
+        identified=both[..., :N_STATUS],
+        matched=both[..., N_STATUS:],
         regime_channel=channel,
         regime_area=area,
         regime_policy=policy,
-        reach=_reach(inputs, area, policy),
-    )  # fmt: skip
+        bins=bins,
+        reach=reach,
+    )
+
+
+def _pairs(cell: np.ndarray, regime: np.ndarray, n_regimes: int):
+    """The (cell, regime) pairs with people in them: each pair's cell and regime, and the
+    pair of each (channel, county, month) (``cell``: (county,), ``regime``: (channel,
+    county, month))."""
+    code = cell[None, :, None] * n_regimes + regime
+    present = np.bincount(code.reshape(-1), minlength=int(code.max(initial=0)) + 1) > 0
+    codes = np.flatnonzero(present)
+    which = np.cumsum(present) - 1
+    return codes // n_regimes, codes % n_regimes, which[code]
 
 
 def _cells(inputs: Inputs, cells: np.ndarray | None) -> np.ndarray:
@@ -560,14 +607,14 @@ def _by_cell(cell: np.ndarray, values: np.ndarray, n_cells: int) -> np.ndarray:
     return sums.reshape(n_cells, n_m)
 
 
-def _grouped(cell, regime, values, n_cells: int, n_regimes: int) -> np.ndarray:
-    """(cell, regime, month, status) sums of (county, month, status) values."""
-    n_c, n_m, n_s = values.shape
-    j = np.broadcast_to(np.arange(n_m), (n_c, n_m))
-    flat = (cell[:, None] * n_regimes + regime) * n_m + j
-    idx = (flat[..., None] * n_s + np.arange(n_s)).reshape(-1)
-    total = np.bincount(idx, weights=values.reshape(-1), minlength=n_cells * n_regimes * n_m * n_s)
-    return total.reshape(n_cells, n_regimes, n_m, n_s)
+def _grouped(pair: np.ndarray, values: np.ndarray, n_pairs: int) -> np.ndarray:
+    """(pair, month, k) sums of (channel, county, month, k) values."""
+    n_m, n_s = values.shape[-2:]
+    # one (pair, month) row for each (channel, county, month)
+    row = (pair * n_m + np.arange(n_m)).reshape(-1)
+    onto = sparse.csc_array((np.ones(len(row)), row, np.arange(len(row) + 1)),
+                            shape=(n_pairs * n_m, len(row)))  # fmt: skip
+    return np.asarray(onto @ values.reshape(-1, n_s)).reshape(n_pairs, n_m, n_s)
 
 
 @dataclass(frozen=True)
