@@ -517,20 +517,34 @@ def _reach(inputs: Inputs, area: np.ndarray, policy: np.ndarray):
     return out, g.bins
 
 
-def _identification(inputs: Inputs, chosen: np.ndarray, subs: np.ndarray) -> np.ndarray:
-    """(channel, county, month, 2 × status): expected cohort rows by status, then the IDENT
-    matches among them by status."""
+def _identification(inputs: Inputs, chosen: np.ndarray, subs: np.ndarray, pair: np.ndarray,
+                    n_pairs: int) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """(pair, month, status) expected cohort rows and IDENT matches among them. A submitted
+    booking of status s is matched with p_match; where a 287(g) jail agreement is in force
+    an officer identifies it first with p_identify (S-Comm's channel keeps the matches the
+    officer did not identify). Every county's bookings and submissions enter as weights of
+    one sparse sum of its status shares into (pair, month); the month's probabilities
+    multiply the sums."""
     shares = _rows(inputs.composition.status, chosen)  # (county, month, status)
-    q = inputs.p_identify[None] * _rows(inputs.agreement_287g, chosen)[..., None]
-    pm = inputs.p_match[None]
-    n = _rows(inputs.bookings, chosen)[..., None].astype(np.float64)
-    checked = subs[..., None] * shares
-    out = np.empty((2, *shares.shape[:2], 2 * N_STATUS))
-    out[0, ..., :N_STATUS] = checked * (1.0 - q) * pm  # S-Comm's channel: every row a match
-    out[0, ..., N_STATUS:] = out[0, ..., :N_STATUS]
-    out[1, ..., :N_STATUS] = n * shares * q  # identified by a 287(g) officer
-    out[1, ..., N_STATUS:] = checked * q * pm
-    return out
+    n_c, n_m, n_s = shares.shape
+    on = _rows(inputs.agreement_287g, chosen).astype(np.float64).reshape(-1)
+    n = _rows(inputs.bookings, chosen).astype(np.float64).reshape(-1)
+    checked = subs.astype(np.float64).reshape(-1)
+    # four sums: S-Comm's channel's submissions without and with an agreement, the 287(g)
+    # channel's bookings and submissions (pair[c]: the channel's pair of each county-month)
+    block = n_pairs * n_m
+    rows = np.stack([pair[0] * n_m + np.arange(n_m), block + pair[0] * n_m + np.arange(n_m),
+                     2 * block + pair[1] * n_m + np.arange(n_m),
+                     3 * block + pair[1] * n_m + np.arange(n_m)], axis=-1)  # fmt: skip
+    weights = np.stack([checked * (1.0 - on), checked * on, n * on, checked * on], axis=-1)
+    onto = sparse.csc_array((weights.reshape(-1), rows.reshape(-1),
+                             np.arange(0, 4 * n_c * n_m + 1, 4)), shape=(4 * block, n_c * n_m))  # fmt: skip
+    off, agreed, booked_287g, checked_287g = np.asarray(onto @ shares.reshape(-1, n_s)).reshape(
+        4, n_pairs, n_m, n_s
+    )
+    q, pm = inputs.p_identify[None], inputs.p_match[None]
+    matched_scomm = (off + agreed * (1.0 - q)) * pm
+    return matched_scomm + booked_287g * q, matched_scomm + checked_287g * q * pm
 
 
 def _rows(values: np.ndarray, chosen: np.ndarray) -> np.ndarray:
@@ -555,7 +569,7 @@ def expect(inputs: Inputs, cells: np.ndarray | None = None) -> Expectation:
     )
     regime, channel, area, policy = _regimes(inputs, chosen)
     pair_cell, pair_regime, pair = _pairs(cell_of[chosen], regime, len(area))
-    both = _grouped(pair, _identification(inputs, chosen, subs), len(pair_cell))
+    identified, matched = _identification(inputs, chosen, subs, pair, len(pair_cell))
     reach, bins = _reach(inputs, area, policy)
     return Expectation(
         inputs=inputs,
@@ -565,8 +579,8 @@ def expect(inputs: Inputs, cells: np.ndarray | None = None) -> Expectation:
         submissions=_by_cell(cell_of[chosen], subs, n_cells),
         pair_cell=pair_cell,
         pair_regime=pair_regime,
-        identified=both[..., :N_STATUS],
-        matched=both[..., N_STATUS:],
+        identified=identified,
+        matched=matched,
         regime_channel=channel,
         regime_area=area,
         regime_policy=policy,
@@ -605,16 +619,6 @@ def _by_cell(cell: np.ndarray, values: np.ndarray, n_cells: int) -> np.ndarray:
     idx = (cell[:, None] * n_m + np.arange(n_m)).reshape(-1)
     sums = np.bincount(idx, weights=values.reshape(-1).astype(np.float64), minlength=n_cells * n_m)
     return sums.reshape(n_cells, n_m)
-
-
-def _grouped(pair: np.ndarray, values: np.ndarray, n_pairs: int) -> np.ndarray:
-    """(pair, month, k) sums of (channel, county, month, k) values."""
-    n_m, n_s = values.shape[-2:]
-    # one (pair, month) row for each (channel, county, month)
-    row = (pair * n_m + np.arange(n_m)).reshape(-1)
-    onto = sparse.csc_array((np.ones(len(row)), row, np.arange(len(row) + 1)),
-                            shape=(n_pairs * n_m, len(row)))  # fmt: skip
-    return np.asarray(onto @ values.reshape(-1, n_s)).reshape(n_pairs, n_m, n_s)
 
 
 @dataclass(frozen=True)
