@@ -214,7 +214,7 @@ class Expectation:
         total = 0.0
         for route in (Route.SUMMARY, Route.HEARING):
             w = self._weight(f"removed_{route.name.lower()}", status, level, charge)[regimes]
-            done = mw * completion(self.inputs, route, completed_by)
+            done = mw * self._completion(route, completed_by)
             total += float(np.einsum("kjs,kjs,j->", base, w, done))
         return total
 
@@ -232,6 +232,34 @@ class Expectation:
             pairs = np.flatnonzero(take)
             source = self.matched if base == "matched" else self.identified
             self._weights[key] = (source[pairs], self.pair_regime[pairs])
+        return self._weights[key]
+
+    def counts(self, stage: str, cells: list, months: np.ndarray, completed_by: list,
+               channel: str | None = CONTRACT) -> np.ndarray:  # fmt: skip
+        """``count(stage, cells[t], months[t], completed_by=completed_by[t], channel=channel)``
+        for every t at once (``months``: (t, month) weights; no status, level or charge
+        filter): each pair's monthly count, then each query's sum over its pairs."""
+        base, chan = _base_and_channel(stage, channel)
+        pairs = np.flatnonzero(_channel_mask(self.regime_channel, chan)[self.pair_regime] > 0)
+        source = (self.matched if base == "matched" else self.identified)[pairs]
+        member = np.stack([np.isin(self.pair_cell[pairs], np.atleast_1d(c)) for c in cells])
+        routes = ((stage, None),) if stage != "removals" else tuple(
+            (f"removed_{r.name.lower()}", r) for r in (Route.SUMMARY, Route.HEARING))  # fmt: skip
+        total = np.zeros(len(cells))
+        for weight_stage, route in routes:
+            w = self._weight(weight_stage, None, None, None)[self.pair_regime[pairs]]
+            monthly = member.astype(np.float64) @ np.einsum("kjs,kjs->kj", source, w)
+            mw = np.asarray(months, dtype=np.float64)
+            if route is not None:
+                mw = mw * np.stack([self._completion(route, c) for c in completed_by])
+            total += (monthly * mw).sum(axis=1)
+        return total
+
+    def _completion(self, route: Route, completed_by: int | None) -> np.ndarray:
+        """``completion`` (cached)."""
+        key = ("completion", route, completed_by)
+        if key not in self._weights:
+            self._weights[key] = completion(self.inputs, route, completed_by)
         return self._weights[key]
 
     def by_cell(self, stage: str, months: np.ndarray | None = None, **kw) -> np.ndarray:
@@ -255,16 +283,19 @@ def _by_status(p: np.ndarray, bins: np.ndarray, status, level, charge) -> np.nda
     """(..., bin) values summed into (..., status) over the bins of the chosen status,
     level and charge codes (None: any)."""
     st, lv, ch = np.unravel_index(bins, (N_STATUS, N_LEVEL, N_CHARGE))
-    keep = np.ones(len(bins), dtype=bool)
-    for codes, column in ((status, st), (level, lv), (charge, ch)):
-        if codes is not None:
-            keep &= np.isin(column, list(codes))
-    chosen = np.flatnonzero(keep)
+    keep = {}
+    for name, codes, column in (("status", status, st), ("level", level, lv),
+                                ("charge", charge, ch)):  # fmt: skip
+        keep[name] = np.ones(len(bins), dtype=bool) if codes is None else np.isin(column, codes)
+    if len(bins) == N_BINS:  # every bin, in order: (..., status, level × charge)
+        per_status = (keep["level"] & keep["charge"])[: N_LEVEL * N_CHARGE].astype(np.float64)
+        w = p.reshape(-1, N_LEVEL * N_CHARGE) @ per_status
+        return w.reshape(*p.shape[:-1], N_STATUS) * keep["status"][:: N_LEVEL * N_CHARGE]
+    chosen = np.flatnonzero(keep["status"] & keep["level"] & keep["charge"])
     out = np.zeros((*p.shape[:-1], N_STATUS))
     if len(chosen):  # bins are sorted, so by status
         present, starts = np.unique(st[chosen], return_index=True)
-        taken = p if len(chosen) == len(bins) else p[..., chosen]
-        out[..., present] = np.add.reduceat(taken, starts, axis=-1)
+        out[..., present] = np.add.reduceat(p[..., chosen], starts, axis=-1)
     return out
 
 
@@ -424,11 +455,13 @@ def _groups(pr: Profiles, cell: np.ndarray) -> _Groups:
 
 
 def _indicator(column: np.ndarray, data: np.ndarray, n_columns: int) -> sparse.csr_array:
-    """A sparse (row, column) matrix from (..., row) ``column`` and ``data``: ``data[..., i]``
-    at (i, ``column[..., i]``), one entry per row in each leading block."""
-    n_rows = column.shape[-1]
-    rows = np.broadcast_to(np.arange(n_rows), column.shape).reshape(-1)
-    return sparse.csr_array((data.reshape(-1), (rows, column.reshape(-1))),
+    """A sparse (row, column) matrix from (block, row) ``column`` and ``data`` (or (row,)):
+    ``data[k, i]`` at (i, ``column[k, i]``), one entry per row and block, the blocks' columns
+    increasing (built in compressed form directly: nothing to sort)."""
+    column, data = np.atleast_2d(column), np.atleast_2d(data)
+    n_blocks, n_rows = column.shape
+    indptr = np.arange(0, n_rows * n_blocks + 1, n_blocks)
+    return sparse.csr_array((data.T.reshape(-1), column.T.reshape(-1), indptr),
                             shape=(n_rows, n_columns))  # fmt: skip
 
 
@@ -650,6 +683,11 @@ class Realized:
             take &= np.isin(self.cells[c.county], list(np.atleast_1d(cells)))
         w = np.ones(len(self.inputs.months)) if months is None else np.asarray(months, float)
         return float(w[c.month[take]].sum())
+
+    def counts(self, stage, cells, months, completed_by, channel=CONTRACT) -> np.ndarray:
+        """``count`` of each query (arguments as ``Expectation.counts``)."""
+        return np.array([self.count(stage, c, m, completed_by=b, channel=channel)
+                         for c, m, b in zip(cells, months, completed_by, strict=True)])  # fmt: skip
 
     def _in_channel(self, stage: str, channel: str | None) -> np.ndarray:
         _, chan = _base_and_channel(stage, channel)

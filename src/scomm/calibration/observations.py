@@ -34,6 +34,7 @@ import polars as pl
 from scipy import special, stats
 
 from scomm import periods
+from scomm.aggregate import CONTRACT
 from scomm.calibration_data import load
 from scomm.rules.categories import Charge, Level, Status
 
@@ -125,20 +126,21 @@ def _level2_3_2009(c, w: Window) -> tuple[float, float]:
     return low, low + extra
 
 
-def _stage(stage: str) -> Callable:
+# Quantities that are one count of a stage in a channel (the contract's, or the 287(g)
+# channel's: people a 287(g) officer identified, and of them the ones removed); the
+# likelihood counts every term of one of them at once (``Expectation.counts``).
+SINGLE: dict[str, tuple[str, str | None]] = {
+    "detainers": ("detainers", CONTRACT),
+    "removals": ("removals", CONTRACT),
+    "ice_book_ins": ("ice_book_ins", CONTRACT),
+    "identified_287g": ("identified_287g", "287g"),
+    "removals_287g": ("removals", "287g"),
+}
+
+
+def _single(stage: str, channel: str | None) -> Callable:
     def quantity(c, w: Window) -> tuple[float, float]:
-        v = _count(c, stage, w)
-        return v, v
-
-    return quantity
-
-
-def _channel_287g(stage: str) -> Callable:
-    """A stage of the 287(g) channel: people a 287(g) officer identified, and of them the
-    ones removed."""
-
-    def quantity(c, w: Window) -> tuple[float, float]:
-        v = _count(c, stage, w, channel="287g")
+        v = _count(c, stage, w, channel=channel)
         return v, v
 
     return quantity
@@ -162,14 +164,9 @@ QUANTITIES: dict[str, Callable] = {
     "ident_matches_level1_2009": _level1_2009,
     "ident_matches_level2_3_2009": _level2_3_2009,
     "removals_level1_2009": lambda c, w: _level1_2009(c, w, "removals"),
-    "detainers": _stage("detainers"),
-    "removals": _stage("removals"),
-    "ice_book_ins": _stage("ice_book_ins"),
     "bookings": _bookings,
     "removals_convicted_share": _convicted_share,
-    "identified_287g": _channel_287g("identified_287g"),
-    "removals_287g": _channel_287g("removals"),
-}
+} | {name: _single(stage, channel) for name, (stage, channel) in SINGLE.items()}
 
 
 # ------------------------------------------------------------------ cells and windows
@@ -626,7 +623,18 @@ def _interval_terms(ts: list[Term], counts) -> dict[str, float]:
     """``_interval_term`` of each term, as arrays."""
     if not ts:
         return {}
-    mu = np.array([model_value(t, counts) for t in ts], dtype=np.float64)
+    mu = np.empty((len(ts), 2))
+    single: dict[str, list[int]] = {}
+    for i, t in enumerate(ts):
+        if t.stage in SINGLE:
+            single.setdefault(t.stage, []).append(i)
+        else:
+            mu[i] = model_value(t, counts)
+    for name, rows in single.items():
+        ws = [ts[i].window for i in rows]
+        mu[rows, :] = counts.counts(SINGLE[name][0], [w.cells for w in ws],
+                                    np.stack([w.months for w in ws]),
+                                    [w.completed_by for w in ws], SINGLE[name][1])[:, None]  # fmt: skip
     low, high, disp = (np.array([getattr(t, k) for t in ts], dtype=np.float64)
                        for k in ("low", "high", "dispersion"))  # fmt: skip
     values = log_bracket(low, high, mu[:, 0], mu[:, 1], disp**2)
