@@ -526,8 +526,8 @@ def _reach(inputs: Inputs, area: np.ndarray, policy: np.ndarray):
     pr = profiles()
     who = _person(inputs, pr)
     g = _groups(pr, who.cell)
-    shape = (len(area), len(inputs.months), len(g.bins))
-    out = {k: np.zeros(shape) for k in ("detainers", "release_notifications",
+    shape = (len(area), len(inputs.months), len(g.bins))  # every row is written below
+    out = {k: np.empty(shape) for k in ("detainers", "release_notifications",
            "detainers_honored", "ice_book_ins", "held_or_booked", "eventually_removed",
            "removed_summary", "removed_hearing")}  # fmt: skip
     for a in np.unique(area).tolist():

@@ -7,6 +7,7 @@ is a county's S-Comm activation, prorated by day (a county activated on the 27th
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, replace
 from functools import cache
@@ -78,10 +79,17 @@ class Inputs:
 
 
 def _series(scn: Scenario, name: str, days: list[dt.date], keys: list[str] | None = None):
+    """The parameter's value (or its keys' values) on each of ``days``, read once per dated
+    entry in force: the first day of each entry's run of days stands for the run."""
     p = scn.params[name]
+    starts = sorted(p.values)
+    entry = np.array([bisect.bisect_right(starts, d) for d in days])
+    first = np.flatnonzero(np.diff(entry, prepend=-1) != 0)  # where the entry in force changes
     if keys is None:
-        return np.array([float(p.at(d)) for d in days])
-    return np.array([[float(p.at(d, k)) for k in keys] for d in days])
+        rows = np.array([float(p.at(days[j])) for j in first])
+    else:
+        rows = np.array([[float(p.at(days[j], k)) for k in keys] for j in first])
+    return rows[np.cumsum(np.diff(entry, prepend=-1) != 0) - 1]
 
 
 def _cdf(shares: np.ndarray) -> np.ndarray:
