@@ -25,6 +25,7 @@ by the observation's ``stage`` (``QUANTITIES``). Each term's likelihood is one o
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -225,13 +226,16 @@ def cells() -> Cells:
 
 def month_weights(months: np.ndarray, start: dt.date, end: dt.date) -> np.ndarray:
     """(month,) share of each simulated month's days inside [start, end]."""
-    out = np.zeros(len(months))
-    for j, m in enumerate(months):
-        first = periods.first_day(int(m))
-        last = first + dt.timedelta(days=periods.days_in(int(m)) - 1)
-        days = (min(last, end) - max(first, start)).days + 1
-        out[j] = max(days, 0) / periods.days_in(int(m))
-    return out
+    first, length = _month_days(tuple(int(m) for m in months))
+    days = np.minimum(first + length - 1, end.toordinal()) - np.maximum(first, start.toordinal())
+    return np.maximum(days + 1, 0) / length
+
+
+@functools.cache
+def _month_days(months: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Each month's first day (proleptic ordinal) and its length in days."""
+    first = np.array([periods.first_day(m).toordinal() for m in months], dtype=np.int64)
+    return first, np.array([periods.days_in(m) for m in months], dtype=np.int64)
 
 
 def window(row: dict, c: Cells, months: np.ndarray) -> Window:
