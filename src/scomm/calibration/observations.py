@@ -135,6 +135,7 @@ SINGLE: dict[str, tuple[str, str | None]] = {
     "removals": ("removals", CONTRACT),
     "ice_book_ins": ("ice_book_ins", CONTRACT),
     "identified_287g": ("identified_287g", "287g"),
+    "removable_287g": ("removable", "287g"),
     "removals_287g": ("removals", "287g"),
 }
 
@@ -627,10 +628,20 @@ def _interval_terms(ts: list[Term], counts) -> dict[str, float]:
     """``_interval_term`` of each term, as arrays."""
     if not ts:
         return {}
+    mu = model_values(ts, counts)
+    low, high, disp = (np.array([getattr(t, k) for t in ts], dtype=np.float64)
+                       for k in ("low", "high", "dispersion"))  # fmt: skip
+    values = log_bracket(low, high, mu[:, 0], mu[:, 1], disp**2)
+    return dict(zip((t.obs_id for t in ts), values.tolist(), strict=True))
+
+
+def model_values(ts: list[Term], counts) -> np.ndarray:
+    """(term, 2) ``model_value`` of each term; the terms that are one count (``SINGLE``)
+    counted together, stage by stage (``counts.counts``)."""
     mu = np.empty((len(ts), 2))
     single: dict[str, list[int]] = {}
     for i, t in enumerate(ts):
-        if t.stage in SINGLE:
+        if t.stage in SINGLE and t.kind not in ("subset", "shares", "levels"):
             single.setdefault(t.stage, []).append(i)
         else:
             mu[i] = model_value(t, counts)
@@ -639,7 +650,4 @@ def _interval_terms(ts: list[Term], counts) -> dict[str, float]:
         mu[rows, :] = counts.counts(SINGLE[name][0], [w.cells for w in ws],
                                     np.stack([w.months for w in ws]),
                                     [w.completed_by for w in ws], SINGLE[name][1])[:, None]  # fmt: skip
-    low, high, disp = (np.array([getattr(t, k) for t in ts], dtype=np.float64)
-                       for k in ("low", "high", "dispersion"))  # fmt: skip
-    values = log_bracket(low, high, mu[:, 0], mu[:, 1], disp**2)
-    return dict(zip((t.obs_id for t in ts), values.tolist(), strict=True))
+    return mu
