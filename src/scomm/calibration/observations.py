@@ -477,8 +477,8 @@ def log_interval(low, high, mu, phi):
         top = np.where(above, d.logcdf(b), d.logsf(a - 1))
         bottom = np.where(above, d.logcdf(a - 1), d.logsf(b))
         body = top + np.log1p(-np.exp(bottom - top))
-    # a single count, or both tails underflow alike: the nearer end's mass
-    nearer = (a == b) | ~(top - bottom > 1e-12)
+        # a single count, or both tails underflow alike: the nearer end's mass
+        nearer = (a == b) | ~(top - bottom > 1e-12)
     out = np.where(nearer, d.logpmf(np.where(above, b, a)), body)
     return _scalar_or_array(out)
 
