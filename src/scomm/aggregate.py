@@ -27,7 +27,11 @@ integrating over the person's attributes instead of drawing them:
 Counties only enter through their expected identifications, summed within *cells* (groups of
 counties the caller wants apart: states, a few counties, ICE areas) and regimes, so a query is
 a sum over (regime, month, status) of identifications × a probability table. Deterministic: the
-likelihood surface of a calibration is smooth in the parameters. Scenarios with pretextual
+likelihood surface of a calibration is smooth in the parameters. For speed (a calibration takes
+thousands of expectations) the identifications are kept only for the (cell, regime) *pairs*
+that hold anyone, the probability tables by the (status, level, charge) bins a profile can
+fall in, and every sum over counties or profiles is one sparse product; tests/test_aggregate.py
+also holds the tables to a profile-by-profile sum straight from the rules. Scenarios with pretextual
 arrests (a random whole number of extra bookings, rounded at random) are refused.
 
 Counts follow the contract (summary.py): ``ident_matches`` counts every IDENT match, the later
