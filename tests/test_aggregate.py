@@ -151,6 +151,15 @@ def test_a_287g_identification_rate_changed_is_caught():
 
 
 @pytest.mark.slow
+def test_a_287g_officers_detainer_rate_changed_is_caught():
+    states = ("AZ", "RI")
+    inputs = compiled(states, "2008-10", "2012-03")
+    changed = dataclasses.replace(inputs, p_detainer_287g=inputs.p_detainer_287g * 0.93)
+    t = t_statistics(inputs, states, engine_inputs=changed)
+    assert abs(t["detainers AZ channel 287g"]) > LIMIT
+
+
+@pytest.mark.slow
 def test_a_detention_time_changed_in_one_era_is_caught():
     states = ("WA", "OR")
     inputs = compiled(states, "2012-01", "2016-12")

@@ -487,13 +487,15 @@ def _weighted_bins(values: np.ndarray, g: _Groups, weight: np.ndarray) -> np.nda
     return np.asarray(values @ m).reshape(len(values), n_k, n_b).transpose(1, 0, 2)
 
 
-def _lodged(inputs: Inputs, pr: Profiles, who: _Person, area: int) -> np.ndarray:
-    """(month, profile) P(profile, removable, detainer | month, status) in one ICE area."""
+def _lodged(inputs: Inputs, pr: Profiles, who: _Person, area: int, channel: int) -> np.ndarray:
+    """(month, profile) P(profile, removable, detainer | month, status) in one ICE area and
+    channel (a 287(g) officer's rate in the 287(g) channel)."""
     p_det = detainer.detainer_probability(
         level=pr.level[None], charge=pr.charge[None], in_priorities=who.in_priorities,
         p_level=inputs.p_detainer[:, pr.level], outside_factor=inputs.outside_factor[:, None],
         traffic_deferred=inputs.traffic_deferred[:, None], mandated=who.mandated,
-        area_intensity=inputs.area_odds[:, area][:, None],
+        area_intensity=inputs.area_odds[:, area][:, None], via_287g=bool(channel),
+        p_287g=inputs.p_detainer_287g[:, None],
     )  # fmt: skip
     return who.prob * who.removable * p_det
 
@@ -522,11 +524,11 @@ def _after_detainer(inputs: Inputs, g: _Groups, lodged: np.ndarray, jail: np.nda
     return held, told, book_in, removed
 
 
-def _reach(inputs: Inputs, area: np.ndarray, policy: np.ndarray):
+def _reach(inputs: Inputs, area: np.ndarray, policy: np.ndarray, channel: np.ndarray):
     """Probability of reaching each stage after identification, by regime, month and bin
     (status, level, charge; the profiles' record flags integrated out), and the bins: the
-    detainer by ICE area, the rest by law table, on profiles grouped by (bin, law-table
-    cell)."""
+    detainer by ICE area and channel, the rest by law table, on profiles grouped by (bin,
+    law-table cell)."""
     pr = profiles()
     who = _person(inputs, pr)
     g = _groups(pr, who.cell)
@@ -534,10 +536,10 @@ def _reach(inputs: Inputs, area: np.ndarray, policy: np.ndarray):
     out = {k: np.empty(shape) for k in ("detainers", "release_notifications",
            "detainers_honored", "ice_book_ins", "held_or_booked", "eventually_removed",
            "removed_summary", "removed_hearing")}  # fmt: skip
-    for a in np.unique(area).tolist():
-        rows = np.flatnonzero(area == a)
+    for a, ch in sorted(set(zip(area.tolist(), channel.tolist(), strict=True))):
+        rows = np.flatnonzero((area == a) & (channel == ch))
         jail = _jail_weights(inputs, g, policy[rows])
-        lodged = _lodged(inputs, pr, who, a)
+        lodged = _lodged(inputs, pr, who, a, ch)
         whole = _by_group(lodged, g)
         held, told, book_in, removed = _after_detainer(inputs, g, whole, jail)
         out["detainers"][rows] = _to_bins(whole, g)[None]
@@ -607,7 +609,7 @@ def expect(inputs: Inputs, cells: np.ndarray | None = None) -> Expectation:
     regime, channel, area, policy = _regimes(inputs, chosen)
     pair_cell, pair_regime, pair = _pairs(cell_of[chosen], regime, len(area))
     identified, matched = _identification(inputs, chosen, subs, pair, len(pair_cell))
-    reach, bins = _reach(inputs, area, policy)
+    reach, bins = _reach(inputs, area, policy, channel)
     return Expectation(
         inputs=inputs,
         cells=cell_of,

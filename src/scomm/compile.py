@@ -75,6 +75,7 @@ class Inputs:
     pretext: np.ndarray  # (county, month) expected pretextual bookings (scenario ``pretext``)
     submissions_per_booking: np.ndarray  # (month,) prints reaching IDENT per booking
     area_odds: np.ndarray  # (month, ICE area) odds multiplier on the detainer rate
+    p_detainer_287g: np.ndarray  # (month,) a 287(g) officer's detainer rate (its channel)
     county_area: np.ndarray  # (county,) index of the county's ICE area in pipeline.AORS
 
 

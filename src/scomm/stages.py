@@ -241,6 +241,8 @@ def _ice(inputs: Inputs, u, people: _People, who: dict, rec: Recorder) -> dict:
         "traffic_deferred": inputs.traffic_deferred[m],
         "mandated": mandated,
         "area_intensity": inputs.area_odds[m, inputs.county_area[people.county]],
+        "via_287g": people.via_287g,
+        "p_287g": inputs.p_detainer_287g[m],
     }
     p_det, u_det = detainer.detainer_probability(**given), u(Stream.DETAINER)
     lodged = detainer.lodged(removable, p_det, u_det)

@@ -261,3 +261,25 @@ def test_case_detention_length_is_lognormal_around_the_routes_median():
 def test_case_represented_only_if_the_case_went_before_a_judge():
     heard = np.array([True, False])
     assert list(removal.represented(heard, np.full(2, 1.0), np.zeros(2))) == [True, False]
+
+
+def test_case_a_287g_officer_lodges_at_the_officers_own_rate_not_the_levels_or_areas():
+    """INA §287(g)(1): the deputized officer who identified the person lodges the detainer;
+    the level's rate and the field office's intensity are S-Comm's channel's."""
+    level = np.array([Level.NONCRIMINAL, Level.LEVEL1, Level.NONCRIMINAL, Level.NONCRIMINAL])
+    charge = np.array([Charge.MISDEMEANOR] * 3 + [Charge.TRAFFIC])
+    via = np.array([True, True, False, True])
+    p = detainer.detainer_probability(
+        level, charge, in_priorities=np.array([True, True, True, False]),
+        p_level=np.array([0.3, 0.9, 0.3, 0.3]), outside_factor=np.full(4, 0.1),
+        traffic_deferred=np.array([False, False, False, True]), mandated=np.zeros(4, bool),
+        area_intensity=np.full(4, 4.0), via_287g=via, p_287g=np.full(4, 0.95),
+    )  # fmt: skip
+    assert np.isclose(p[0], 0.95) and np.isclose(p[1], 0.95)  # whatever the level or area
+    assert np.isclose(p[2], 0.3 * 4 / (1 - 0.3 + 0.3 * 4))  # S-Comm: level rate, area odds
+    assert p[3] == 0.0  # the traffic rule binds the officer too
+    outside = detainer.detainer_probability(
+        level[:1], charge[:1], np.array([False]), np.array([0.3]), np.array([0.1]),
+        np.array([False]), np.array([False]), 1.0, np.array([True]), np.array([0.95]),
+    )  # fmt: skip
+    assert np.isclose(outside[0], 0.095)  # and the priorities in force

@@ -28,6 +28,11 @@ ICE's intensity differs by area of responsibility (field office): the era's rate
 the odds scale by the area's intensity (``detainer.area_intensity``, 1 = the national rate;
 ``with_area_intensity``), so a rate stays a probability whatever the intensity.
 
+In a 287(g) jail the deputized officer who identified the person lodges the detainer
+(INA §287(g)(1)): the person's rate is the officer's (``program.detainer_287g``), not the
+level's and area's that ICE's field office applies to an IDENT match; the priorities and the
+categorical rules below bind the officer alike.
+
 Under PEP a share of ICE's requests were requests for notification (Form I-247N) rather than
 for detention (I-247D); the same uniform splits a lodged detainer into the two
 (``notification_request``).
@@ -93,13 +98,16 @@ def detainer_probability(
     traffic_deferred: np.ndarray,
     mandated: np.ndarray,
     area_intensity: np.ndarray | float = 1.0,
+    via_287g: np.ndarray | bool = False,
+    p_287g: np.ndarray | float = 0.0,
 ) -> np.ndarray:
     """Per-person detainer probability: the era's rate for the person's level (``p_level``),
-    its odds scaled by the ICE area's ``area_intensity`` (1 = the national rate), inside the
-    priorities, times ``outside_factor`` outside them; zero for a person without a conviction
-    charged only with a minor traffic offense while ``traffic_deferred``; one where the Laken
-    Riley Act mandates the detainer."""
-    p = with_area_intensity(p_level, area_intensity)
+    its odds scaled by the ICE area's ``area_intensity`` (1 = the national rate), or for a
+    person a 287(g) officer identified (``via_287g``) the officer's own rate ``p_287g``; inside
+    the priorities, times ``outside_factor`` outside them; zero for a person without a
+    conviction charged only with a minor traffic offense while ``traffic_deferred``; one where
+    the Laken Riley Act mandates the detainer."""
+    p = np.where(via_287g, p_287g, with_area_intensity(p_level, area_intensity))
     p = np.where(in_priorities, p, p * outside_factor)
     traffic_only = (level == Level.NONCRIMINAL) & (charge == Charge.TRAFFIC) & traffic_deferred
     p = np.where(traffic_only, 0.0, p)

@@ -341,11 +341,13 @@ PIPELINE: tuple[Stage, ...] = (
             Param("detainer.laken_riley_mandate", "laken_riley_mandate", transform="flag"),
             Param("detainer.notification_share", "notification_share"),
             Param("detainer.area_intensity", "area_odds", AORS, by="aor"),
+            Param("program.detainer_287g", "p_detainer_287g"),
         ),
         ("detainer", "notification_request"),
         "probability by level for people in the priority groups in force (the December 2012 "
         "guidance's and PEP's categories, the 2021 interim priorities), its odds scaled by the "
-        "ICE area's intensity, a factor outside them; "
+        "ICE area's intensity, a factor outside them; a person a 287(g) officer identified gets "
+        "the officer's own rate (`program.detainer_287g`) instead of the level's and area's; "
         "the April 2012 traffic rule; the 2025 Laken Riley Act mandate; under PEP a share of "
         "requests ask only for notice of release (I-247N)",
         requires="removable",
