@@ -222,6 +222,8 @@ PARAMETERS: dict[str, str] = {
         "Detainers for people outside the priorities (relative rate)"
     ),
     "detainer.notification_share": N_("Requests for notice of release instead of a hold (share)"),
+    "detainer.area_intensity": N_("ICE's detainer intensity by field office (relative)"),
+    "program.detainer_287g": N_("Detainers lodged by 287(g) officers"),
     "detainer.traffic_only_deferred": N_("No detainer after a traffic-only arrest"),
     "detainer.laken_riley_mandate": N_("Detainers the Laken Riley Act requires"),
     "jail.base_compliance": N_("Jails honoring ICE detainers"),
