@@ -86,7 +86,7 @@ def test_harris_and_pierce_are_cells_of_their_own(terms):
 def test_the_287g_counts_measure_the_287g_channel_where_an_agreement_is_in_force(terms):
     c, ts = terms
     t287 = [t for t in ts if t.dataset == "program_287g"]
-    assert t287 and {t.stage for t in t287} == {"identified_287g", "removals_287g"}
+    assert t287 and {t.stage for t in t287} == {"removable_287g", "removals_287g"}
     table = load("program_287g").observations
     statewide = set(table.filter(table["geography_level"] == "state")["obs_id"].to_list())
     assert not statewide & {t.obs_id for t in t287}  # a statewide agency is not a jail
@@ -121,3 +121,62 @@ def test_the_likelihood_prefers_the_reported_figure():
     right = obs.LOGLIK["interval"](t, FakeCounts(16_631.0))
     wrong = obs.LOGLIK["interval"](t, FakeCounts(16_631.0 * 1.3))
     assert wrong < right - 2
+
+
+def _terms_287g(values: dict[str, float]) -> list[obs.Term]:
+    w = obs.Window(np.array([0]), np.array([1.0]), 0)
+    stage = {"identified": "removable_287g", "removed": "removals_287g"}
+    return [obs.Term(f"287g:01001:{k.split('_')[0]}:{k.split('_')[1]}", "program_287g", "interval",
+                     stage[k.split("_")[0]], v, v, 0.5, w) for k, v in values.items()]  # fmt: skip
+
+
+class StageCounts:
+    """Counts by stage: the 287(g) channel's removable and removed people."""
+
+    def __init__(self, **by_stage: float) -> None:
+        self.by_stage = by_stage
+
+    def count(self, stage, cells=None, months=None, channel=None, **kw):
+        return self.by_stage[stage]
+
+    def counts(self, stage, cells, months, completed_by, channel):
+        return np.full(len(cells), self.by_stage[stage])
+
+
+SPREADS = obs.Spreads(state=0.25, county=0.26)
+
+
+def test_a_287g_agencys_counts_enter_jointly_and_its_level_is_the_agencys_own():
+    """ICE's counts for one agency, five times the model's in both stages, fit as well as the
+    model's own level (the agency's factor takes it); a removed-to-identified ratio off by
+    five does not."""
+    years = range(2009, 2014)
+    ts = _terms_287g({f"{k}_{y}": v for y in years
+                      for k, v in (("identified", 1000.0), ("removed", 700.0))})  # fmt: skip
+    ll = obs.loglik(ts, StageCounts(removable=1000.0, removals=700.0), SPREADS)
+    assert list(ll) == ["287g:01001"]  # one joint term for the agency
+    level = obs.loglik(ts, StageCounts(removable=200.0, removals=140.0), SPREADS)["287g:01001"]
+    ratio = obs.loglik(ts, StageCounts(removable=1000.0, removals=140.0), SPREADS)["287g:01001"]
+    assert level > ll["287g:01001"] - 3  # a factor 5 is 1.6 sd of the agency's factor
+    assert ratio < level - 5  # five years of a ratio off by five
+
+
+def test_a_group_with_no_spread_is_the_sum_of_its_terms():
+    ts = _terms_287g({"identified_2010": 1000.0, "removed_2010": 700.0})
+    counts = StageCounts(removable=900.0, removals=500.0)
+    joint = obs.group_loglik(ts, counts, 0.0)
+    assert joint == pytest.approx(sum(obs.LOGLIK[t.kind](t, counts) for t in ts))
+
+
+@pytest.mark.slow
+def test_the_likelihood_is_a_deterministic_function_of_the_coordinates():
+    """The bookings model's county and state effects are integrated in the likelihood, not
+    drawn from a seed per particle (that draw moved it by tens of log units between two
+    evaluations of the same point)."""
+    from scomm.calibration.simulator import Simulator
+
+    sim = Simulator.default()
+    x = {c.label: 0.3 for c in sim.space.informed}
+    assert sim.loglik(x, seed=0) == sim.loglik(x, seed=1)
+    moved = {**x, "population.bookings_state_sd@2005-01-01": 2.0}
+    assert sim.loglik(moved) != sim.loglik(x)  # the state effect's spread still counts

@@ -52,6 +52,13 @@ DISCREPANCY = {
     "share": 0.10,  # a published national share (logit scale)
     "program_287g": 0.50,  # one county's 287(g) jail program in one fiscal year (reconstructed)
 }
+# 287(g) agencies differ in throughput in ways the model has no parameter for (how many officers,
+# which bookings they screen, which shifts): the agency's counts in every year and both stages
+# share one log-normal factor exp(AGENCY_SD z), z standard normal, integrated out
+# (Gauss-Hermite, AGENCY_NODES nodes; ``group_loglik``). An assumption: 1 sd is a factor e (2.7)
+# between agencies.
+AGENCY_SD = 1.0
+AGENCY_NODES = 24
 GL_NODES, GL_WEIGHTS = np.polynomial.legendre.leggauss(5)
 GL_NODES, GL_WEIGHTS = (GL_NODES + 1) / 2, GL_WEIGHTS / 2  # on [0, 1]
 
@@ -335,7 +342,10 @@ def _pierce_terms(c: Cells, months: np.ndarray) -> list[Term]:
     return out
 
 
-STAGE_287G = {"detainers": "identified_287g", "removals": "removals_287g"}
+# ICE's 287(g) "identified" counts people its officers identified as removable (ICE fact sheet,
+# ice.gov/factsheets/287g: officers identify removable aliens among those booked): the channel's
+# identified people ICE deems removable, not every noncitizen the officers found
+STAGE_287G = {"detainers": "removable_287g", "removals": "removals_287g"}
 
 
 JAIL_LEVELS = ("county", "multi_county")  # the crosswalk's levels of a jail's agency
@@ -616,12 +626,89 @@ LOGLIK: dict[str, Callable[[Term, object], float]] = {
 }
 
 
-def loglik(ts: list[Term], counts) -> dict[str, float]:
-    """Each term's log-likelihood under ``counts`` (the interval terms, nearly all of them,
-    in one vectorised call)."""
-    out = _interval_terms([t for t in ts if t.kind == "interval"], counts)
-    return {t.obs_id: out[t.obs_id] if t.kind == "interval" else LOGLIK[t.kind](t, counts)
-            for t in ts}  # fmt: skip
+def agency_of(t: Term) -> str | None:
+    """The 287(g) place (its counties) a term counts in, or None for other datasets."""
+    return t.obs_id.split(":")[1] if t.dataset == "program_287g" else None
+
+
+@dataclass(frozen=True)
+class Spreads:
+    """Log-sd of the factors a place's counts share beyond the model's expectation: the
+    bookings model's state effect (``population.bookings_state_sd``), its county effect
+    (gamma with dispersion α: sd √α) and a 287(g) agency's own throughput (``AGENCY_SD``).
+    The expectation is taken at the effects' mean (1); these factors are integrated out."""
+
+    state: float
+    county: float
+    agency: float = AGENCY_SD
+
+
+def group_of(t: Term, spreads: Spreads) -> tuple[str, float] | None:
+    """The shared factor a term's count carries (its group's key and log-sd), or None: a
+    287(g) place's counts share the agency's factor (its bookings' county effects absorbed);
+    a Seattle state's arrests by year the state's; Pierce County's and Harris County's counts
+    the county's."""
+    if (a := agency_of(t)) is not None:
+        return f"287g:{a}", spreads.agency
+    if t.kind not in ("interval", "lower"):
+        return None
+    if t.dataset == "seattle":
+        return f"seattle:{t.obs_id.rsplit(':', 1)[1]}", spreads.state
+    if t.dataset == "pierce":
+        return "pierce", spreads.county
+    if t.obs_id.endswith("_harris"):
+        return "harris", spreads.county
+    return None
+
+
+def group_loglik(members: list[Term], counts, sd: float) -> float:
+    """The joint log-likelihood of counts that share one factor exp(sd z) on their
+    expectations, z integrated over its standard normal prior (Gauss-Hermite): the ratios
+    between the counts inform the model's stages, their common level only the factor."""
+    return _group_logliks([members], counts, [sd])[0]
+
+
+def _group_logliks(groups: list[list[Term]], counts, sds: list[float]) -> list[float]:
+    """``group_loglik`` of every group, each member at every node in one vectorised call."""
+    nodes, weights = np.polynomial.hermite_e.hermegauss(AGENCY_NODES)
+    members = [t for g in groups for t in g]
+    if not members:
+        return []
+    size = np.array([len(g) for g in groups])
+    sd = np.repeat(np.asarray(sds, dtype=np.float64), size)
+    mu = model_values(members, counts)
+    low, high, disp = (np.array([getattr(t, k) for t in members], dtype=np.float64)
+                       for k in ("low", "high", "dispersion"))  # fmt: skip
+    factor = np.exp(sd[None, :] * nodes[:, None])  # (node, member)
+    lower = np.array([t.kind == "lower" for t in members])
+    shape = factor.shape
+    b = lambda v: np.broadcast_to(v, shape).reshape(-1)  # noqa: E731
+    values = log_bracket(b(low), b(high), (mu[:, 0] * factor).reshape(-1),
+                         (mu[:, 1] * factor).reshape(-1), b(disp**2)).reshape(shape)  # fmt: skip
+    if lower.any():
+        n = 1.0 / np.maximum(disp[lower] ** 2, 1e-12)
+        m_lo = np.maximum(mu[lower, 0] * factor[:, lower], 1e-9)
+        values[:, lower] = stats.nbinom.logsf(np.ceil(low[lower]) - 1, n, n / (n + m_lo))
+    per_node = np.add.reduceat(values, np.concatenate([[0], np.cumsum(size)[:-1]]), axis=1)
+    return special.logsumexp(per_node, axis=0, b=(weights / weights.sum())[:, None]).tolist()
+
+
+def loglik(ts: list[Term], counts, spreads: Spreads) -> dict[str, float]:
+    """Each term's log-likelihood under ``counts`` (the interval terms in one vectorised
+    call); terms that share a factor (``group_of``) enter jointly, under their group's key."""
+    alone, groups = [], {}
+    for t in ts:
+        g = group_of(t, spreads)
+        if g is None:
+            alone.append(t)
+        else:
+            groups.setdefault(g, []).append(t)
+    out = _interval_terms([t for t in alone if t.kind == "interval"], counts)
+    out.update({t.obs_id: LOGLIK[t.kind](t, counts) for t in alone if t.kind != "interval"})
+    keys = list(groups)
+    values = _group_logliks([groups[k] for k in keys], counts, [sd for _, sd in keys])
+    out.update({key: v for (key, _), v in zip(keys, values, strict=True)})
+    return out
 
 
 def _interval_terms(ts: list[Term], counts) -> dict[str, float]:

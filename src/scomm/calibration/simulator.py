@@ -9,6 +9,7 @@ particle's bookings-model draw), takes the expectation and sums the terms.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from functools import cache
@@ -57,14 +58,27 @@ class Simulator:
         return self.space.parameters(self.scenario.params, x)
 
     def rates(self, params: ParameterSet, x: dict[str, float], seed: int) -> np.ndarray | None:
-        """The counties' booking rates under the particle's bookings-model draw (None: the
-        point estimates, when ``x`` has no bookings coordinates)."""
+        """The counties' booking rates under the particle's bookings-model coefficients, at the
+        county and state effects' mean (1: the likelihood integrates them, ``spreads``; a
+        per-particle draw of them made the likelihood a noisy function of the coordinates);
+        None: the point estimates, when ``x`` has no bookings coordinates."""
         z = self.space.bookings_z(x)
         if z is None:
             return None
         model = default_model()
-        sd = float(params.at(STATE_SD, self.frame.days[0]))
-        return model.draw_rates(model.draw(sp.particle_seed(seed, x), sd, z))
+        d = model.draw(sp.particle_seed(seed, x), 0.0, z)
+        mean = dataclasses.replace(d, county_effect=np.ones_like(d.county_effect),
+                                   state_effect=np.ones_like(d.state_effect))  # fmt: skip
+        return model.draw_rates(mean)
+
+    def spreads(self, x: dict[str, float]) -> obs.Spreads:
+        """The shared factors' spreads at ``x``: the state effect's sd, the county effect's
+        (√α of the particle's bookings-model draw)."""
+        params = self.parameters(x)
+        z = self.space.bookings_z(x)
+        model = default_model()
+        alpha = model.draw(0, 0.0, z).alpha if z is not None else float(np.exp(model.log_alpha))
+        return obs.Spreads(float(params.at(STATE_SD, self.frame.days[0])), float(np.sqrt(alpha)))
 
     def inputs(self, x: dict[str, float], seed: int = 0) -> Inputs:
         params = self.parameters(x)
@@ -74,7 +88,7 @@ class Simulator:
         return aggregate.expect(self.inputs(x, seed), self.cells.of_county)
 
     def loglik_terms(self, x: dict[str, float], seed: int = 0) -> dict[str, float]:
-        return obs.loglik(list(self.terms), self.expectation(x, seed))
+        return obs.loglik(list(self.terms), self.expectation(x, seed), self.spreads(x))
 
     def loglik(self, x: dict[str, float], seed: int = 0) -> float:
         values = self.loglik_terms(x, seed)

@@ -40,9 +40,11 @@ def _engine_counts(sim: Simulator, d: Draws, seed: int):
     return aggregate.realized(run, sim.cells.of_county)
 
 
-def _noisy(t: obs.Term, value: tuple[float, float], rng: np.random.Generator) -> float:
-    """One draw of the observable from the term's error model around the model value."""
-    lo, hi = value
+def _noisy(t: obs.Term, value: tuple[float, float], rng: np.random.Generator,
+           factor: float = 1.0) -> float:
+    """One draw of the observable from the term's error model around the model value (a 287(g)
+    place's count scaled by the place's factor, ``factor``, drawn once per run and place)."""
+    lo, hi = value[0] * factor, value[1] * factor
     if t.kind == "share":
         z = math.log(lo / (1 - lo)) + t.dispersion * rng.standard_normal()
         return 1 / (1 + math.exp(-z))
@@ -68,11 +70,15 @@ def predictive(sim: Simulator, runs: list[dict[str, tuple]]) -> dict[str, dict]:
     scalar = [t for t in sim.terms if t.kind not in ("shares", "levels")]
     model: dict[str, list[float]] = {t.obs_id: [] for t in scalar}
     noisy: dict[str, list[float]] = {t.obs_id: [] for t in scalar}
+    places = sorted({a for t in scalar if (a := obs.agency_of(t)) is not None})
     for values in runs:
+        factor = dict(zip(places, np.exp(obs.AGENCY_SD * rng.standard_normal(len(places))),
+                          strict=True))  # fmt: skip
         for t in scalar:
             v = values[t.obs_id]
+            f = factor.get(obs.agency_of(t) or "", 1.0)
             model[t.obs_id].append(v[0] if t.kind == "share" else 0.5 * (v[0] + v[1]))
-            noisy[t.obs_id].append(_noisy(t, v, rng) if t.kind != "subset" else v[0])
+            noisy[t.obs_id].append(_noisy(t, v, rng, f) if t.kind != "subset" else v[0])
     out = {}
     for t in scalar:
         m, y = np.array(model[t.obs_id]), np.array(noisy[t.obs_id])
@@ -103,16 +109,16 @@ def pareto_k(log_ratios: np.ndarray) -> float:
 def leave_one_out(sim: Simulator, p: post.Posterior) -> dict[str, dict]:
     """Each term left out: Pareto k̂, effective sample size, and where its observation falls
     in the reweighted posterior's distribution of its model quantity."""
-    per = [sim.loglik_terms(p.particle(i)) for i in range(p.table.height)]
+    per = [sim.loglik_terms(post.as_inferred(p, i)) for i in range(p.table.height)]
     w = p.weights()
     out = {}
-    for t in sim.terms:
-        ll = np.array([row[t.obs_id] for row in per])
+    for key in per[0]:  # a term, or a 287(g) place's terms together
+        ll = np.array([row[key] for row in per])
         log_r = -ll
         k = pareto_k(log_r)
         wl = w * np.exp(log_r - log_r.max())
         wl /= wl.sum()
-        out[t.obs_id] = {"pareto_k": k, "ess": float(1 / (wl**2).sum()),
+        out[key] = {"pareto_k": k, "ess": float(1 / (wl**2).sum()),
                          "reliable": bool(k < 0.7),
                          "loo_loglik": float(np.log((wl * np.exp(ll - ll.max())).sum()) + ll.max())}  # fmt: skip
     return out
