@@ -1,11 +1,19 @@
 """Simulation-based inference with pyabc's ABC-SMC, on a Dask cluster.
 
 The simulator (``Simulator``) returns each particle's log-likelihood under the stated error
-models; a stochastic kernel hands it to pyabc's ``StochasticAcceptor``, and a ``Temperature``
-schedule tempers it from the prior (high temperature) to the posterior (each generation at
-most 0.35 of the last one's temperature, lower where the acceptance rate allows; the run stops
-at temperature 1): exact inference under the error model, not an approximation by a distance
-threshold. The sampler maps pyabc's "simulate until one particle is accepted" over the Dask
+models, a deterministic function of the coordinates (the bookings model's county and state
+effects are integrated in the likelihood, not drawn per particle: a per-particle draw made the
+likelihood noisy by tens of log units, and a noisy likelihood collapses the population, see
+tests/calibration/test_schedule.py); a stochastic kernel hands it to pyabc's
+``StochasticAcceptor``, and a ``Temperature`` schedule tempers it from the prior (high
+temperature) to the posterior (temperature 1): each generation at the lower of the temperature
+an acceptance rate of ``TARGET_RATE`` allows and ``COOLING`` times the last one's. New
+particles come from pyabc's multivariate normal kernel (the population's weighted covariance,
+Silverman's bandwidth), which shrinks as the population contracts. pyabc's ESS-based scheme
+and its local kernel were tried on the test's likelihood and kept fewer effective particles
+(docs/calibration.md). The inference runs over the coordinates the likelihood is sensitive to
+(``identify.screen``); the others are held at their prior median and drawn from their prior
+afterwards. The sampler maps pyabc's "simulate until one particle is accepted" over the Dask
 workers, one task per particle, each seeded from the run's seed: the posterior depends on the
 seed alone, not on the number of workers or the order tasks finish in.
 """
@@ -14,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import functools
 import logging
 import pickle
@@ -33,6 +42,8 @@ from scomm.calibration.simulator import Simulator
 from scomm.errors import UserError
 
 LOGLIK = "loglik"
+TARGET_RATE = 0.3  # the acceptance rate a generation's temperature aims at
+COOLING = 0.35  # and at least this cooling ratio per generation
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,8 @@ class Budget:
     min_acceptance: float = 1e-4
 
     max_simulations: int | None = None
+    max_minutes: float | None = None  # wall-clock cap (pyabc's max_walltime)
+    morris: bool = False  # a Morris analysis (SALib) of the inferred coordinates after the run
 
     @staticmethod
     def quick() -> Budget:
@@ -64,21 +77,38 @@ class Budget:
 
     @staticmethod
     def full() -> Budget:
-        return Budget(population=80, generations=15)
+        """The full budget: 64 particles per generation, up to 40 generations, 6,000
+        simulations or 40 minutes, whichever comes first (on this 2-core machine; a larger
+        cluster can raise them, and add the Morris analysis, 8 × (inferred + 1) more
+        simulations; here the screening is the sensitivity analysis)."""
+        return Budget(population=64, generations=40, max_simulations=6000, max_minutes=40.0)
 
 
 def model(parameters: dict) -> dict[str, float]:
-    """pyabc's model: a particle's coordinates in, its log-likelihood out."""
+    """pyabc's model: a particle's inferred coordinates in (the other informed ones at their
+    prior median, 0 on the sampling scale), its log-likelihood out."""
     sim = Simulator.default()
-    x = {c.label: float(parameters[c.label]) for c in sim.space.informed}
+    x = {c.label: float(parameters.get(c.label, 0.0)) for c in sim.space.informed}
     return {LOGLIK: sim.loglik(x)}
 
 
-def prior(sim: Simulator):
-    """pyabc's prior over the informed coordinates (sampling scale)."""
-    return pyabc.Distribution(
-        **{c.label: pyabc.RV(c.scipy_name, 0.0, 1.0) for c in sim.space.informed}
-    )
+def prior(coordinates) -> pyabc.Distribution:
+    """pyabc's prior over the inferred coordinates (sampling scale)."""
+    return pyabc.Distribution(**{c.label: pyabc.RV(c.scipy_name, 0.0, 1.0) for c in coordinates})
+
+
+def temperature() -> pyabc.Temperature:
+    """The schedule: the lower of an acceptance-rate step and a fixed cooling ratio."""
+    return pyabc.Temperature(
+        schemes=[pyabc.AcceptanceRateScheme(target_rate=TARGET_RATE),
+                 pyabc.ExpDecayFixedRatioScheme(alpha=COOLING)],
+        enforce_exact_final_temperature=False,
+    )  # fmt: skip
+
+
+def transition() -> pyabc.Transition:
+    """The proposal kernel: a normal with the population's weighted covariance."""
+    return pyabc.MultivariateNormalTransition()
 
 
 class Loglik(pyabc.StochasticKernel):
@@ -159,27 +189,30 @@ class Result:
     evaluations: int
 
 
-def run(budget: Budget, seed: int, map_: Callable) -> Result:
-    """ABC-SMC with the stochastic acceptor and a temperature schedule ending at 1."""
+def run(budget: Budget, seed: int, map_: Callable, inferred: list[str] | None = None) -> Result:
+    """ABC-SMC of the likelihood over the ``inferred`` coordinates (default: every informed
+    one), the stochastic acceptor and the adaptive temperature schedule ending at 1."""
     sim = Simulator.default()
+    chosen = [c for c in sim.space.informed if inferred is None or c.label in inferred]
+    return smc(model, prior(chosen), budget, seed, map_)
+
+
+def smc(model_: Callable, prior_: pyabc.Distribution, budget: Budget, seed: int,
+        map_: Callable) -> Result:  # fmt: skip
+    """The ABC-SMC itself, for any model returning ``{LOGLIK: value}``."""
     logging.getLogger("ABC").setLevel(
-        logging.INFO if budget.max_simulations is None else logging.WARNING
+        logging.INFO if budget.max_simulations is None or budget.max_minutes else logging.WARNING
     )
     np.random.seed(seed % 2**32)
     random.seed(seed)
     abc = pyabc.ABCSMC(
-        model,
-        prior(sim),
+        model_,
+        prior_,
         Loglik(),
         population_size=budget.population,
         sampler=SeededMappingSampler(map_, seed),
-        eps=pyabc.Temperature(
-            schemes=[
-                pyabc.AcceptanceRateScheme(target_rate=0.3),
-                pyabc.ExpDecayFixedRatioScheme(alpha=0.35),
-            ],
-            enforce_exact_final_temperature=False,
-        ),
+        transitions=transition(),
+        eps=temperature(),
         acceptor=pyabc.StochasticAcceptor(),
     )
     started = time.perf_counter()
@@ -190,22 +223,31 @@ def run(budget: Budget, seed: int, map_: Callable) -> Result:
             max_nr_populations=budget.generations,
             min_acceptance_rate=budget.min_acceptance,
             max_total_nr_simulations=budget.max_simulations or np.inf,
+            max_walltime=None if budget.max_minutes is None
+            else dt.timedelta(minutes=budget.max_minutes),
         )
         frame, weights = history.get_distribution(m=0, t=history.max_t)
         pops = history.get_all_populations()
+        ess = [_ess(history.get_distribution(m=0, t=t)[1]) for t in range(history.max_t + 1)]
     wall = time.perf_counter() - started
-    labels = [c.label for c in sim.space.informed]
+    labels = list(prior_.keys())
     particles = [{k: float(row[k]) for k in labels} for _, row in frame.iterrows()]
-    return Result(particles, np.asarray(weights, float), _generations(pops), wall,
+    return Result(particles, np.asarray(weights, float), _generations(pops, ess), wall,
                   int(pops["samples"].sum()))  # fmt: skip
 
 
-def _generations(pops) -> list[dict[str, Any]]:
+def _ess(w) -> float:
+    w = np.asarray(w, dtype=float)
+    return float(w.sum() ** 2 / (w**2).sum())
+
+
+def _generations(pops, ess: list[float]) -> list[dict[str, Any]]:
     rows = []
     for _, r in pops.iterrows():
         if int(r["t"]) < 0:
             continue
         rows.append({"t": int(r["t"]), "temperature": float(r["epsilon"]),
                      "simulations": int(r["samples"]), "particles": int(r["particles"]),
-                     "acceptance": float(r["particles"]) / max(float(r["samples"]), 1.0)})  # fmt: skip
+                     "acceptance": float(r["particles"]) / max(float(r["samples"]), 1.0),
+                     "ess": round(ess[int(r["t"])], 2)})  # fmt: skip
     return rows

@@ -7,9 +7,15 @@ calibration's summaries over the priors.
   is the prior.
 - *Correlations*: weighted posterior correlations; a strong pair is a ridge the data cannot
   resolve (e.g. a detainer rate against a removal rate that only their product meets).
+- *Screening* (``screen``): the log-likelihood at each coordinate moved +``SCREEN_STEP`` on
+  its sampling scale from the prior median (every other coordinate there): a coordinate whose
+  move changes the log-likelihood by less than ``SCREEN_MIN`` is one the data barely
+  see at that scale; the inference runs over the ``SCREEN_MAX`` most sensitive coordinates at
+  most and draws the rest from their prior (they stay wide, and the identifiability report says
+  they were screened out, not that the data leave them wide).
 - *Morris*: for each summary the calibration compares (each term's model quantity), the mean
-  absolute elementary effect μ* of each coordinate over its prior, normalized by the largest
-  for that summary: which parameters can move which targets at all.
+  absolute elementary effect μ* of each inferred coordinate over its prior, normalized by the
+  largest for that summary: which parameters can move which targets at all.
 """
 
 from __future__ import annotations
@@ -27,6 +33,9 @@ from scomm.calibration import space as sp
 PRIOR_VARIANCE = {"normal": 1.0, "uniform": math.pi**2 / 3, "loguniform": math.pi**2 / 3}
 MORRIS_TRAJECTORIES = 8
 MORRIS_LEVELS = 4
+SCREEN_STEP = 0.5  # sampling-scale step (a logistic prior's sd is 1.8, a normal's 1)
+SCREEN_MIN = 2.0  # log-likelihood change below which the data barely see a coordinate
+SCREEN_MAX = 24  # the most coordinates the inference runs over on this budget
 
 
 def _weighted_moments(x: np.ndarray, w: np.ndarray) -> tuple[float, float]:
@@ -97,13 +106,39 @@ def summaries(sim, x: dict[str, float]) -> dict[str, float]:
     return out
 
 
-def morris(sim, mapped: Callable, seed: int) -> pl.DataFrame:
-    """Morris μ* of every informed coordinate on every summary (SALib), evaluated through
-    ``mapped`` (a map over workers)."""
+def _loglik_at(x: dict[str, float]) -> float:
+    from scomm.calibration.simulator import Simulator
+
+    return Simulator.default().loglik(x)
+
+
+def screen(sim, mapped: Callable) -> pl.DataFrame:
+    """The log-likelihood's change at each informed coordinate moved +SCREEN_STEP from the
+    prior median (all others there), evaluated through ``mapped``: one row per coordinate
+    (``delta``: the change, ``sensitivity``: its size), most sensitive first."""
+    labels = [c.label for c in sim.space.informed]
+    x0 = dict.fromkeys(labels, 0.0)
+    points = [x0] + [{**x0, k: SCREEN_STEP} for k in labels]
+    values = np.array(list(mapped(_loglik_at, points)), dtype=float)
+    delta = values[1:] - values[0]
+    frame = pl.DataFrame({"coordinate": labels, "delta": delta, "sensitivity": np.abs(delta)})
+    return frame.sort("sensitivity", descending=True)
+
+
+def chosen(screening: pl.DataFrame) -> list[str]:
+    """The coordinates the inference runs over: the SCREEN_MAX most sensitive whose change
+    reaches SCREEN_MIN."""
+    keep = screening.filter(pl.col("sensitivity") >= SCREEN_MIN).head(SCREEN_MAX)
+    return keep["coordinate"].to_list()
+
+
+def morris(sim, mapped: Callable, seed: int, labels: list[str] | None = None) -> pl.DataFrame:
+    """Morris μ* of the informed coordinates (or ``labels`` of them) on every summary (SALib),
+    the others at their prior median, evaluated through ``mapped`` (a map over workers)."""
     from SALib.analyze import morris as analyze
     from SALib.sample import morris as sample
 
-    coords = list(sim.space.informed)
+    coords = [c for c in sim.space.informed if labels is None or c.label in labels]
     problem = {"num_vars": len(coords), "names": [c.label for c in coords],
                "bounds": [[0.0, 1.0]] * len(coords)}  # fmt: skip
     u = sample.sample(problem, MORRIS_TRAJECTORIES, num_levels=MORRIS_LEVELS, seed=seed)

@@ -73,6 +73,18 @@ class Posterior:
         return pl.DataFrame(rows).with_columns(self.table[WEIGHT])
 
 
+def screened_out(p: Posterior) -> list[str]:
+    """The informed coordinates the inference held at their prior median (screened out; the
+    table's values are prior draws)."""
+    return list((p.provenance.get("screening") or {}).get("screened_out") or [])
+
+
+def as_inferred(p: Posterior, i: int) -> dict[str, float]:
+    """Particle ``i`` as the inference evaluated it: screened-out coordinates at their prior
+    median (0 on the sampling scale)."""
+    return {**p.particle(i), **dict.fromkeys(screened_out(p), 0.0)}
+
+
 def caveat(p: Posterior) -> str:
     """What a user must know when the posterior is not a completed full run (else "")."""
     prov = p.provenance

@@ -42,19 +42,30 @@ def _contraction_table(p: post.Posterior) -> list[str]:
     t = identify.contraction(p, _space(p))
     out = ["| coordinate | prior 5–95% | posterior median | posterior 5–95% | contraction | |",
            "|---|---|---|---|---|---|"]  # fmt: skip
+    held = set(post.screened_out(p))
     for r in t.sort("contraction", descending=True).iter_rows(named=True):
         silent = "" if r["informed"] else " (silent: drawn from its prior)"
+        if r["coordinate"] in held:
+            silent = " (screened out: drawn from its prior)"
         out.append(
             f"| `{r['coordinate']}` | {_fmt(r['prior_05'])} .. {_fmt(r['prior_95'])} | "
             f"{_fmt(r['post_median'])} | {_fmt(r['post_05'])} .. {_fmt(r['post_95'])} | "
             f"{r['contraction']:.2f} | {_verdict(r['contraction'])}{silent} |"
         )
-    counts = t.filter(pl.col("informed"))["contraction"].to_list()
+    inferred = t.filter(pl.col("informed") & ~pl.col("coordinate").is_in(list(held)))
+    counts = inferred["contraction"].to_list()
     pinned = sum(c >= PINNED for c in counts)
     wide = sum(c < WIDE for c in counts)
+    screened = (
+        f" {len(held)} more the data see too weakly at the prior median were screened out "
+        "(identify.screen) and drawn from their prior: they stay wide because the inference "
+        "did not run over them, not because the data were shown to leave them wide."
+        if held else ""
+    )
     head = [
-        f"Of {len(counts)} coordinates the data can see, {pinned} are pinned (contraction ≥ "
-        f"{PINNED}), {wide} stay wide (< {WIDE}) and {len(counts) - pinned - wide} are narrowed. "
+        f"Of {len(counts)} coordinates the inference ran over, {pinned} are pinned (contraction ≥ "
+        f"{PINNED}), {wide} stay wide (< {WIDE}) and {len(counts) - pinned - wide} are narrowed."
+        f"{screened} "
         f"The posterior is {p.table.height} weighted particles (effective sample size "
         f"{p.ess():.0f}). Free parameters outnumber what the data pin down: where a posterior "
         "stays wide, the data are silent and every interval a user sees carries that width.",
@@ -222,7 +233,8 @@ def _validation_rows(v: dict) -> list[str]:
             observed = f"≤ {_fmt(r['high'])}"
         if r["kind"] == "lower":
             observed = f"≥ {_fmt(r['low'])}"
-        k = loo.get(oid, {}).get("pareto_k")
+        place = oid.split(":")[1] if r["dataset"] == "program_287g" else ""
+        k = (loo.get(oid) or loo.get(f"287g:{place}", {})).get("pareto_k")  # a place's jointly
         out.append(
             f"| `{oid}` | {r['dataset']} | {observed} | {_fmt(r['model'][1])} | "
             f"{_fmt(r['model'][0])} .. {_fmt(r['model'][2])} | {_fmt(r['observable'][0])} .. "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import sys
 import time
 from pathlib import Path
@@ -19,15 +20,40 @@ DEFAULT_SEED = 20081027  # S-Comm's first activation day
 
 
 def _table(sim, result: abc.Result, seed: int) -> pl.DataFrame:
-    """The posterior table: weight, bookings seed, informed coordinates from the inference and
-    silent ones drawn from their prior (keyed by the seed)."""
+    """The posterior table: weight, bookings seed, the inferred coordinates from the
+    inference; the screened-out informed ones and the silent ones drawn from their prior
+    (keyed by the seed)."""
     n = len(result.particles)
     rng = np.random.default_rng([seed, 1])
     silent = sim.space.prior_sample(n, rng, "silent")
-    informed = {c.label: [p[c.label] for p in result.particles] for c in sim.space.informed}
+    held = [c for c in sim.space.informed if c.label not in result.particles[0]]
+    drawn = {c.label: c.sample(rng.random(n)).tolist() for c in held}
+    informed = {c.label: [p[c.label] for p in result.particles] if c.label in result.particles[0]
+                else drawn[c.label] for c in sim.space.informed}  # fmt: skip
     seeds = [sp.particle_seed(0, p) for p in result.particles]
     return pl.DataFrame({post.WEIGHT: result.weights, post.SEED: seeds, **informed,
                          **{k: v.tolist() for k, v in silent.items()}})  # fmt: skip
+
+
+def screening(sim, mapped, compute: bool = True) -> pl.DataFrame | None:
+    """The likelihood's local sensitivity to each informed coordinate (identify.screen),
+    stored in the posterior folder under a key of the parameter tree and the likelihood's
+    terms, so a calibration of the same model reuses it; None when it is not stored and
+    ``compute`` is False (the quick budget then runs over every informed coordinate)."""
+    path = post.folder() / f"screen-{screen_key(sim)}.parquet"
+    if path.exists():
+        return pl.read_parquet(path)
+    if not compute:
+        return None
+    frame = identify.screen(sim, mapped)
+    frame.write_parquet(path, compression="zstd")
+    return frame
+
+
+def screen_key(sim) -> str:
+    text = repr((sim.scenario.params.digest(), [c.label for c in sim.space.informed],
+                 [t.obs_id for t in sim.terms], identify.SCREEN_STEP))  # fmt: skip
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def version_name(params_digest: str, quick: bool) -> str:
@@ -57,9 +83,11 @@ def calibrate(
         budget = budget.with_population(population)
     sim = Simulator.default()
     with abc.dask_map(workers or 2, scheduler) as (mapped, n_workers):
-        result = abc.run(budget, seed, mapped)
+        screen = screening(sim, mapped, compute=not quick)
+        inferred = [c.label for c in sim.space.informed] if screen is None else identify.chosen(screen)
+        result = abc.run(budget, seed, mapped, inferred)
         started = time.perf_counter()
-        sensitivity = identify.morris(sim, mapped, seed) if not quick else None
+        sensitivity = identify.morris(sim, mapped, seed, inferred) if budget.morris else None
         morris_seconds = time.perf_counter() - started
     table = _table(sim, result, seed)
     version = version_name(sim.scenario.params.digest(), quick)
@@ -69,18 +97,27 @@ def calibrate(
         "command": " ".join(["scomm", "calibrate", *sys.argv[2:]]) if sys.argv else "",
         "seed": seed,
         "budget": {"population": budget.population, "generations": budget.generations,
-                   "max_simulations": budget.max_simulations, "quick": quick},
+                   "max_simulations": budget.max_simulations, "max_minutes": budget.max_minutes,
+                   "quick": quick},
         "workers": n_workers,
         "wall_seconds": round(result.wall_seconds, 1),
         "simulations": result.evaluations,
         "generations": result.generations,
         "final_temperature": result.generations[-1]["temperature"] if result.generations else None,
         "ess": float(w.sum() ** 2 / (w**2).sum()),
-        "coordinates": {"informed": len(sim.space.informed), "silent": len(sim.space.silent)},
+        "coordinates": {"informed": len(sim.space.informed), "silent": len(sim.space.silent),
+                        "inferred": len(inferred)},
+        "screening": {"step": identify.SCREEN_STEP, "min_change": identify.SCREEN_MIN,
+                      "max_inferred": identify.SCREEN_MAX, "key": screen_key(sim),
+                      "inferred": inferred,
+                      "screened_out": [c.label for c in sim.space.informed
+                                       if c.label not in inferred]},
+        "schedule": {"target_acceptance": abc.TARGET_RATE, "cooling": abc.COOLING,
+                     "transition": "MultivariateNormalTransition"},
         "likelihood_terms": len(sim.terms),
         "morris": None if sensitivity is None else {
             "trajectories": identify.MORRIS_TRAJECTORIES, "levels": identify.MORRIS_LEVELS,
-            "evaluations": identify.MORRIS_TRAJECTORIES * (len(sim.space.informed) + 1),
+            "evaluations": identify.MORRIS_TRAJECTORIES * (len(inferred) + 1),
             "wall_seconds": round(morris_seconds, 1)},
     }  # fmt: skip
     provenance = post.provenance(sim.scenario.params, settings)
