@@ -35,11 +35,15 @@ def test_every_prior_of_a_model_parameter_is_a_coordinate():
     assert len(space.coordinates) - len(sp._bookings_coordinates()) == expected
 
 
-def test_the_24_ice_areas_share_one_scale():
+def test_the_24_ice_areas_share_one_scale_in_each_era():
+    """Before PEP, under PEP (20 Nov 2014) and from EO 13768 (25 Jan 2017)."""
     space = build()
     area = [c for c in space.coordinates if c.parameter == "detainer.area_intensity"]
-    assert sum(c.role == "z" for c in area) == 24
-    assert [c.role for c in area].count("scale") == 1
+    for era in (dt.date(2005, 1, 1), dt.date(2014, 11, 20), dt.date(2017, 1, 25)):
+        here = [c for c in area if c.date == era]
+        assert sum(c.role == "z" for c in here) == 24
+        assert [c.role for c in here].count("scale") == 1
+    assert len({c.date for c in area}) == 3
 
 
 def test_values_after_the_last_observed_day_are_silent_and_drawn_from_their_prior():
@@ -94,7 +98,7 @@ def test_hierarchical_values_stay_inside_each_keys_range():
          if c.parameter == "detainer.area_intensity"}  # fmt: skip
     values = sp.natural_values(space, x)
     assert all(0.2 <= v <= 5.0 for v in values.values())
-    assert len(values) == 24
+    assert len(values) == 3 * 24  # three eras
 
 
 def test_a_particles_bookings_seed_is_a_function_of_its_coordinates():
