@@ -25,6 +25,7 @@ import dataclasses
 import datetime as dt
 import functools
 import logging
+import math
 import pickle
 import random
 import tempfile
@@ -78,10 +79,12 @@ class Budget:
     @staticmethod
     def full() -> Budget:
         """The full budget: 64 particles per generation, up to 40 generations, 6,000
-        simulations or 40 minutes, whichever comes first (on this 2-core machine; a larger
+        simulations or 40 minutes, whichever comes first, and a generation whose acceptance
+        rate falls below 5% stops the run (on this 2-core machine; a larger
         cluster can raise them, and add the Morris analysis, 8 × (inferred + 1) more
         simulations; here the screening is the sensitivity analysis)."""
-        return Budget(population=64, generations=40, max_simulations=6000, max_minutes=40.0)
+        return Budget(population=64, generations=40, min_acceptance=0.05, max_simulations=6000,
+                      max_minutes=40.0)
 
 
 def model(parameters: dict) -> dict[str, float]:
@@ -122,18 +125,20 @@ class Loglik(pyabc.StochasticKernel):
         return float(x[LOGLIK])
 
 
-def simulate_until_accepted(simulate_one: bytes, task_seed: int):
-    """One sampler task: simulate until one particle is accepted, with the task's seed."""
+def simulate_until_accepted(simulate_one: bytes, task_seed: int, max_tries: float = np.inf):
+    """One sampler task: simulate until one particle is accepted, with the task's seed, or
+    until ``max_tries`` simulations (the generation's share of pyabc's max_eval)."""
     simulate = pickle.loads(simulate_one)
     np.random.seed(int(task_seed) % 2**32)
     random.seed(int(task_seed))
     sample, n = pyabc.sampler.base.Sample(), 0
-    while True:
+    while n < max_tries:
         particle = simulate()
         n += 1
         sample.append(particle)
         if particle.accepted:
             return sample, n
+    return sample, n
 
 
 class SeededMappingSampler(pyabc.sampler.MappingSampler):
@@ -147,13 +152,17 @@ class SeededMappingSampler(pyabc.sampler.MappingSampler):
 
     def sample_until_n_accepted(self, n, simulate_one, t, *, max_eval=np.inf,
                                 all_accepted=False, ana_vars=None):  # fmt: skip
-        job = functools.partial(simulate_until_accepted, pickle.dumps(simulate_one))
+        tries = math.ceil(max_eval / n) if np.isfinite(max_eval) else np.inf
+        job = functools.partial(simulate_until_accepted, pickle.dumps(simulate_one),
+                                max_tries=tries)  # fmt: skip
         seeds = self.rng.integers(0, 2**62, size=n).tolist()
         results = list(self.map_(job, seeds))
         self.nr_evaluations_ = sum(k for _, k in results)
         sample = self._create_empty_sample()
         for part, _ in results:
             sample += part
+        if sample.n_accepted < n:  # a task ran out of tries: the acceptance rate fell below
+            sample.ok = False  # the budget's minimum, and pyabc stops at the last population
         return sample
 
 
