@@ -80,7 +80,7 @@ def test_case_posterior_replicates_say_they_draw_parameters_and_pair_on_the_same
     found = post.latest()
     if found is None:
         pytest.skip("no packaged posterior")
-    method = "quick-posterior+seeds" if post.caveat(found) else "posterior+seeds"
+    method = post.interval_method(found)
     a = run(states=["DE"], start="2011-01", end="2011-06", replicates=3)
     iv = Interval.from_dict(a.summary["intervals"]["removals"])
     assert (iv.method, iv.runs, iv.seeds) == (method, 3, (0, 2))

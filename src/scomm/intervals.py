@@ -5,7 +5,8 @@ never written beside it by hand: ``seeds`` (replicate runs with different random
 the parameters' point values, so simulation noise only) or ``posterior+seeds`` (each
 replicate run with the calibration posterior's parameter set its seed draws, so parameter
 uncertainty too; scomm.calibration.draws), or ``quick-posterior+seeds`` when that posterior
-is a quick or unfinished calibration run, which the label then says is not the fit.
+is a quick calibration run and ``tempered-posterior+seeds`` when its budget stopped it before
+temperature 1, which the label then says is not the fit.
 
     Interval.from_values([...], seeds=(0, 9)).as_dict()
     {"low": ..., "high": ..., "method": "seeds", "kind": "range", "runs": 10, "seeds": [0, 9]}
@@ -33,6 +34,11 @@ INCLUDES: dict[str, str] = {
     "quick-posterior+seeds": N_(
         "posterior parameter draws and simulation seeds, from a quick calibration run that "
         "is not the fit (see docs/calibration.md): parameter uncertainty and simulation noise"
+    ),
+    "tempered-posterior+seeds": N_(
+        "posterior parameter draws and simulation seeds, from a calibration run its budget "
+        "stopped before temperature 1, a tempered approximation that is not the fit (see "
+        "docs/calibration.md): parameter uncertainty, overstated, and simulation noise"
     ),
 }
 KINDS: dict[str, str] = {

@@ -35,7 +35,7 @@ def test_every_count_has_an_interval_whose_method_names_the_posterior(runs):
     doc = runs["posterior"]
     found = post.latest()
     assert found is not None
-    method = "quick-posterior+seeds" if post.caveat(found) else "posterior+seeds"
+    method = post.interval_method(found)
     label = Interval.from_dict(doc["intervals"]["removals"]).label()
     assert label.startswith("range over 20 runs: posterior parameter draws and simulation seeds")
     assert ("not the fit" in label) == bool(post.caveat(found))

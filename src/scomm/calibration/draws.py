@@ -57,7 +57,7 @@ class Draws:
         """The key of scomm.intervals.INCLUDES that says what the intervals include."""
         if self.posterior is None:
             return "seeds"
-        return "quick-posterior+seeds" if post.caveat(self.posterior) else "posterior+seeds"
+        return post.interval_method(self.posterior)
 
     def basis(self, first_seed: int, n: int) -> dict:
         """What a run's intervals include (``interval_basis``, read by scomm.intervals)."""

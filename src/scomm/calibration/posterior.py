@@ -103,6 +103,14 @@ def caveat(p: Posterior) -> str:
     )
 
 
+def interval_method(p: Posterior) -> str:
+    """The key of scomm.intervals.INCLUDES for intervals drawn from ``p``: a quick run's, a
+    run stopped before temperature 1 (tempered), or the posterior's."""
+    if p.provenance.get("budget", {}).get("quick"):
+        return "quick-posterior+seeds"
+    return "tempered-posterior+seeds" if caveat(p) else "posterior+seeds"
+
+
 def _name(key: tuple) -> str:
     parameter, date, k = key
     return f"{parameter}@{date.isoformat()}" + (f":{k}" if k else "")
