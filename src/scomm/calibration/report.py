@@ -137,7 +137,8 @@ scheduler (`--scheduler tcp://...`); `--quick` runs a small budget.
   effect after the last observed day, are drawn from their prior after the inference.
 - **Simulator**: the aggregate mode (`scomm.aggregate`), the engine's exact expectation, over
   2008-10 to the last observed month, nationally; counties grouped into the cells the
-  observations need. Deterministic, so the likelihood surface is smooth.
+  observations need; the bookings model's county and state effects at their mean (1).
+  Deterministic: the same coordinates give the same log-likelihood, to the last bit.
 - **Error models** (`scomm.calibration.observations`): a count is negative binomial around the
   model's expectation, its extra relative spread the stated model discrepancy (below); a
   published figure is the probability of its rounding range; a definition wider than the
@@ -147,29 +148,50 @@ scheduler (`--scheduler tcp://...`); `--quick` runs a small budget.
   Seattle conviction labels bound the model's level shares; ICE's 287(g) identified and
   removed counts by agency and fiscal year (FY2009-2013) measure the model's 287(g) channel
   in the agency's counties, where the model has a jail agreement in force that year (task-force
-  and statewide agencies are not the model's channel and are left out).
-- **Inference**: a stochastic acceptor on that likelihood, the temperature halved at least each
-  generation until 1 (the posterior), tasks seeded from one seed (reproducible whatever the
+  and statewide agencies are not the model's channel and are left out), "identified" being the
+  channel's people ICE deems removable.
+- **Shared factors**: counts of one place share a factor exp(σz) on their expectations, z
+  integrated out (Gauss–Hermite): a Seattle state's arrests in every year share the state's
+  booking effect (σ = `population.bookings_state_sd`), Pierce's and Harris's counts the
+  county's (σ = √α of the bookings model), and a 287(g) agency's identified and removed
+  counts in every year the agency's own throughput (σ = 1, an assumption): so the level of
+  one place's counts is the place's own, and what they inform is the ratios and trends
+  between them.
+- **Screening** (`identify.screen`): each informed coordinate moved +0.5 on its sampling scale
+  from the prior median; the inference runs over the most sensitive ones (at most
+  `SCREEN_MAX`, each moving the log-likelihood by 2 or more); the others are held at their
+  prior median during the inference and drawn from their prior in the posterior table. They
+  stay wide because the inference did not run over them: the identifiability table marks
+  them.
+- **Inference**: a stochastic acceptor on that likelihood, each generation at the lower of
+  the temperature an acceptance rate of 0.3 allows and 0.35 times the last one's, until 1
+  (the posterior); a multivariate normal kernel from the population's weighted covariance;
+  a generation whose acceptance falls below the budget's minimum, or the budget's
+  simulations or wall time running out, ends the run at its last population, which is then
+  labelled by its temperature; tasks seeded from one seed (reproducible whatever the
   workers).
-- **Point values**: the baseline's values are the posterior medians of a full run, written
-  back into the parameter files with `calibrated:` notes (`python -m
-  scomm.calibration.writeback`; a quick run's are not written back); `--replicates N` draws
-  whole parameter sets from the packaged posterior, so every interval includes parameter
-  uncertainty, and its method names the posterior.
-
-Known limits of the inference as it stands:
-
-- A full-budget run (80 particles) on the mechanics before the 2013-2021 laws and the 287(g)
-  channel went from an effective sample size of 80 at temperature 218 to 1.6 at temperature
-  76 (acceptance 7%): the transition kernel is too wide for a likelihood this peaked, so the
-  particles degenerate long before temperature 1. It was stopped, and no full posterior
-  ships. Larger populations, a local (e.g. `pyabc.LocalTransition`) or shrinking kernel, and
-  gentler temperature steps are the next things to try.
-- The quick run below is one generation at a high temperature: every interval drawn from it
-  includes parameter uncertainty close to the prior's, which overstates what the data allow
-  and is labelled as such wherever it is used.
+- **Point values**: the baseline's values are the posterior medians of a full run that reached
+  temperature 1, written back into the parameter files with `calibrated:` notes (`python -m
+  scomm.calibration.writeback`; a quick or unfinished run's are not written back);
+  `--replicates N` draws whole parameter sets from the packaged posterior, so every interval
+  includes parameter uncertainty, and its method names the posterior.
 
 Model discrepancy (relative sd) by dataset: """
+
+
+def _screening_lines(p: post.Posterior) -> list[str]:
+    """The screening the inference ran on: how many coordinates it kept and which."""
+    sc = p.provenance.get("screening")
+    if not sc:
+        return []
+    inferred = sc.get("inferred") or []
+    out = ["", f"The inference ran over {len(inferred)} coordinates (screened at the prior median "
+           f"with a step of {sc.get('step')}; at most {sc.get('max_inferred')}, each moving the "
+           f"log-likelihood by {sc.get('min_change')} or more); "
+           f"{len(sc.get('screened_out') or [])} informed coordinates were held at their prior "
+           "median and are drawn from their prior: " + ", ".join(f"`{c}`" for c in inferred)
+           + " were inferred."]  # fmt: skip
+    return out
 
 
 STATUS_START = "<!-- status: written by hand, kept by the generator -->"
@@ -203,9 +225,12 @@ def calibration_markdown(p: post.Posterior, status: str = "") -> str:
               f"`{str(p.provenance.get('parameter_digest'))[:16]}`, data "
               f"`{str(p.provenance.get('data_digest'))[:16]}`, pyabc "
               f"{p.provenance.get('pyabc_version')}", ""]  # fmt: skip
-    lines += ["| generation | temperature | simulations | acceptance |", "|---|---|---|---|"]
+    lines += ["| generation | temperature | simulations | acceptance | effective sample size |",
+              "|---|---|---|---|---|"]  # fmt: skip
     lines += [f"| {g['t']} | {_fmt(g['temperature'])} | {g['simulations']} | "
-              f"{g['acceptance']:.3f} |" for g in gens]  # fmt: skip
+              f"{g['acceptance']:.3f} | {_fmt(g['ess']) if 'ess' in g else ''} |"
+              for g in gens]  # fmt: skip
+    lines += _screening_lines(p)
     lines += ["", "## Identifiability: what the data pin down", ""]
     lines += _contraction_table(p)
     lines += ["", "### Posterior correlations (|r| ≥ 0.5, strongest 25)", ""]
