@@ -121,8 +121,12 @@ def folder() -> Path:
 
 
 def versions(root: Path | None = None) -> list[str]:
+    """The posterior versions in ``root``: parquet files with their provenance beside them
+    (not the screening or a Morris table, which have none)."""
     base = folder() if root is None else root
-    return sorted(p.stem for p in base.glob("*.parquet")) if base.is_dir() else []
+    if not base.is_dir():
+        return []
+    return sorted(p.stem for p in base.glob("*.parquet") if p.with_suffix(".yaml").exists())
 
 
 @cache
