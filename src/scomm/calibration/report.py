@@ -52,7 +52,9 @@ def _contraction_table(p: post.Posterior) -> list[str]:
             f"{_fmt(r['post_median'])} | {_fmt(r['post_05'])} .. {_fmt(r['post_95'])} | "
             f"{r['contraction']:.2f} | {_verdict(r['contraction'])}{silent} |"
         )
-    inferred = t.filter(pl.col("informed") & ~pl.col("coordinate").is_in(list(held)))
+    ran = (p.provenance.get("screening") or {}).get("inferred")
+    inferred = (t.filter(pl.col("coordinate").is_in(ran)) if ran
+                else t.filter(pl.col("informed") & ~pl.col("coordinate").is_in(list(held))))
     counts = inferred["contraction"].to_list()
     pinned = sum(c >= PINNED for c in counts)
     wide = sum(c < WIDE for c in counts)
