@@ -195,8 +195,9 @@ def profile_by_profile(inputs, e) -> dict[str, np.ndarray]:
     who = aggregate._person(inputs, pr)
     share, comply = inputs.notification_share[:, None], inputs.base_compliance[:, None]
     out = {}
-    for r, (area, policy) in enumerate(zip(e.regime_area, e.regime_policy, strict=True)):
-        lodged = aggregate._lodged(inputs, pr, who, int(area))
+    regimes = zip(e.regime_area, e.regime_policy, e.regime_channel, strict=True)
+    for r, (area, policy, channel) in enumerate(regimes):
+        lodged = aggregate._lodged(inputs, pr, who, int(area), int(channel))
         hold, notify = inputs.hold_masks[policy][who.cell], inputs.notify_masks[policy][who.cell]
         held_d, told_d = aggregate._jail_given_request(hold, notify, False)
         _, told_n = aggregate._jail_given_request(hold, notify, True)
