@@ -39,4 +39,3 @@ def test_a_deterministic_likelihood_reaches_temperature_1_keeping_its_population
     x = np.array([_x(p) for p in result.particles])
     w = result.weights / result.weights.sum()
     assert np.abs((w[:, None] * x).sum(axis=0) - CENTER).max() < 4 * SD  # the posterior
-

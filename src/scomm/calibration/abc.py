@@ -83,8 +83,13 @@ class Budget:
         rate falls below 5% stops the run (on this 2-core machine; a larger
         cluster can raise them, and add the Morris analysis, 8 × (inferred + 1) more
         simulations; here the screening is the sensitivity analysis)."""
-        return Budget(population=64, generations=40, min_acceptance=0.05, max_simulations=6000,
-                      max_minutes=40.0)
+        return Budget(
+            population=64,
+            generations=40,
+            min_acceptance=0.05,
+            max_simulations=6000,
+            max_minutes=40.0,
+        )
 
 
 def model(parameters: dict) -> dict[str, float]:
@@ -232,7 +237,8 @@ def smc(model_: Callable, prior_: pyabc.Distribution, budget: Budget, seed: int,
             max_nr_populations=budget.generations,
             min_acceptance_rate=budget.min_acceptance,
             max_total_nr_simulations=budget.max_simulations or np.inf,
-            max_walltime=None if budget.max_minutes is None
+            max_walltime=None
+            if budget.max_minutes is None
             else dt.timedelta(minutes=budget.max_minutes),
         )
         frame, weights = history.get_distribution(m=0, t=history.max_t)

@@ -53,8 +53,11 @@ def _contraction_table(p: post.Posterior) -> list[str]:
             f"{r['contraction']:.2f} | {_verdict(r['contraction'])}{silent} |"
         )
     ran = (p.provenance.get("screening") or {}).get("inferred")
-    inferred = (t.filter(pl.col("coordinate").is_in(ran)) if ran
-                else t.filter(pl.col("informed") & ~pl.col("coordinate").is_in(list(held))))
+    inferred = (
+        t.filter(pl.col("coordinate").is_in(ran))
+        if ran
+        else t.filter(pl.col("informed") & ~pl.col("coordinate").is_in(list(held)))
+    )
     counts = inferred["contraction"].to_list()
     pinned = sum(c >= PINNED for c in counts)
     wide = sum(c < WIDE for c in counts)
@@ -62,7 +65,8 @@ def _contraction_table(p: post.Posterior) -> list[str]:
         f" {len(held)} more the data see too weakly at the prior median were screened out "
         "(identify.screen) and drawn from their prior: they stay wide because the inference "
         "did not run over them, not because the data were shown to leave them wide."
-        if held else ""
+        if held
+        else ""
     )
     head = [
         f"Of {len(counts)} coordinates the inference ran over, {pinned} are pinned (contraction ≥ "

@@ -84,7 +84,9 @@ def calibrate(
     sim = Simulator.default()
     with abc.dask_map(workers or 2, scheduler) as (mapped, n_workers):
         screen = screening(sim, mapped, compute=not quick)
-        inferred = [c.label for c in sim.space.informed] if screen is None else identify.chosen(screen)
+        inferred = (
+            [c.label for c in sim.space.informed] if screen is None else identify.chosen(screen)
+        )
         result = abc.run(budget, seed, mapped, inferred)
         started = time.perf_counter()
         sensitivity = identify.morris(sim, mapped, seed, inferred) if budget.morris else None

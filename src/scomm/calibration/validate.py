@@ -40,8 +40,9 @@ def _engine_counts(sim: Simulator, d: Draws, seed: int):
     return aggregate.realized(run, sim.cells.of_county)
 
 
-def _noisy(t: obs.Term, value: tuple[float, float], rng: np.random.Generator,
-           factor: float = 1.0) -> float:
+def _noisy(
+    t: obs.Term, value: tuple[float, float], rng: np.random.Generator, factor: float = 1.0
+) -> float:
     """One draw of the observable from the term's error model around the model value (a 287(g)
     place's count scaled by the place's factor, ``factor``, drawn once per run and place)."""
     lo, hi = value[0] * factor, value[1] * factor
