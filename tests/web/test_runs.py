@@ -68,7 +68,7 @@ def test_case_the_budget_reads_bytes_or_binary_units_and_refuses_anything_else()
 
 
 def test_case_identical_concurrent_requests_compute_once():
-    queue = WorkQueue(ByteCache(), workers=2, max_waiting=2)
+    queue = WorkQueue(ByteCache(), workers=2, max_waiting=2, processes=False)
     gate = threading.Event()
     calls = []
 
@@ -88,7 +88,7 @@ def test_case_identical_concurrent_requests_compute_once():
 
 
 def test_case_a_full_queue_refuses_at_once_with_a_retry_time_and_recovers():
-    queue = WorkQueue(ByteCache(), workers=1, max_waiting=1)
+    queue = WorkQueue(ByteCache(), workers=1, max_waiting=1, processes=False)
     release = threading.Event()
 
     def hold(n: int):
@@ -115,7 +115,7 @@ def test_case_a_full_queue_refuses_at_once_with_a_retry_time_and_recovers():
 def test_case_waiting_requests_hold_no_thread():
     """40 requests wait for one busy worker; the event loop stays free meanwhile (a cheap
     coroutine runs at once) and no thread beyond the worker is started."""
-    queue = WorkQueue(ByteCache(), workers=1, max_waiting=64)
+    queue = WorkQueue(ByteCache(), workers=1, max_waiting=64, processes=False)
     release = threading.Event()
 
     async def main() -> None:
@@ -134,7 +134,7 @@ def test_case_waiting_requests_hold_no_thread():
 
 
 def test_case_a_failed_computation_is_reported_to_every_waiter_and_not_cached():
-    queue = WorkQueue(ByteCache(), workers=1, max_waiting=4)
+    queue = WorkQueue(ByteCache(), workers=1, max_waiting=4, processes=False)
 
     def fail() -> int:
         raise UserError("county 99999: not known")
