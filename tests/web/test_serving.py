@@ -86,7 +86,7 @@ def test_case_cheap_endpoints_answer_while_every_worker_is_busy_and_45_requests_
     """45 distinct heavy requests in flight (2 computing in the 2 worker processes, 43
     queued; the server has 40 threads): /api/scenarios, static files and /api/params
     complete, and only then are the runs let go; every run was computed in a worker
-    process, not the server's."""
+    process, not the server's, at a lower CPU priority."""
     go, log = gate
     url = serve(create_app(max_running=2, max_waiting=64, worker_setup=(gated_runs, (str(go), str(log)))))  # fmt: skip
     pool = ThreadPoolExecutor(max_workers=45)
@@ -103,6 +103,7 @@ def test_case_cheap_endpoints_answer_while_every_worker_is_busy_and_45_requests_
         assert sorted(d["seed"] for d in docs) == list(range(45))
         assert os.getpid() not in {d["pid"] for d in docs}
         assert len({d["pid"] for d in docs}) <= 2
+        assert {d["nice"] for d in docs} == {min(19, os.nice(0) + 10)}  # the server goes first
     finally:
         go.touch()
         pool.shutdown(wait=True)
@@ -182,9 +183,13 @@ def test_case_the_cache_budget_comes_from_scomm_cache_bytes(monkeypatch):
 def test_case_the_number_of_workers_and_their_run_cache_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("SCOMM_WORKERS", "3")
     monkeypatch.setenv("SCOMM_RUN_CACHE_BYTES", "64M")
+    monkeypatch.setenv("SCOMM_LARGE_RUNS", "2")
     app = create_app()
     assert app.state.queue.workers == 3 and app.state.queue.run_cache_bytes == 64 << 20
+    assert app.state.queue.max_large == 2
     monkeypatch.delenv("SCOMM_WORKERS")
+    monkeypatch.delenv("SCOMM_LARGE_RUNS")
+    assert create_app().state.queue.max_large == 1
     monkeypatch.setenv("SCOMM_RUN_CACHE_BYTES", "0")
     assert worker_count() == min(2, os.cpu_count() or 1) and run_cache_budget() == 0
     assert workers_from(str(MAX_WORKERS)) == MAX_WORKERS
@@ -197,7 +202,8 @@ def test_case_a_bad_number_of_workers_is_refused_naming_the_variable(bad):
 
 
 @pytest.mark.parametrize(
-    ("variable", "value"), [("SCOMM_WORKERS", "0"), ("SCOMM_RUN_CACHE_BYTES", "1.5G")]
+    ("variable", "value"),
+    [("SCOMM_WORKERS", "0"), ("SCOMM_RUN_CACHE_BYTES", "1.5G"), ("SCOMM_LARGE_RUNS", "x")],
 )
 def test_case_scomm_serve_refuses_a_bad_worker_setting_with_one_line_and_exit_2(variable, value):
     env = {**os.environ, variable: value}

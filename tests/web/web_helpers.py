@@ -51,14 +51,14 @@ def _log(log: str, seed: int) -> None:
 
 def gated_runs(gate: str, log: str) -> None:
     """Simulations that wait until the file ``gate`` exists, then return a tiny stand-in
-    whose summary names the seed and the process that computed it."""
+    whose summary names the seed, the process that computed it and its niceness."""
 
     def slow_run(scenario, start, end, states, seed, **kwargs):
         _log(log, seed)
         deadline = time.monotonic() + 120
         while not os.path.exists(gate) and time.monotonic() < deadline:
             time.sleep(0.02)
-        return SimpleNamespace(summary={"seed": seed, "pid": os.getpid()})
+        return SimpleNamespace(summary={"seed": seed, "pid": os.getpid(), "nice": os.nice(0)})
 
     work.run = slow_run
 

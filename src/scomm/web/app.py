@@ -28,6 +28,7 @@ from scomm.web.runs import (
     WorkerFailed,
     WorkQueue,
     cache_budget,
+    large_runs,
     run_cache_budget,
     worker_count,
 )
@@ -89,12 +90,13 @@ def create_app(
     ``max_running`` worker processes (default: SCOMM_WORKERS or 2, at most the cores), with
     at most ``max_waiting`` more jobs queued; a request beyond that is answered 503 with
     Retry-After at once. Documents and pages are cached in at most ``max_bytes`` (default:
-    SCOMM_CACHE_BYTES or 512 MiB); each worker keeps runs in SCOMM_RUN_CACHE_BYTES (128 MiB).
+    SCOMM_CACHE_BYTES or 512 MiB); each worker keeps runs in SCOMM_RUN_CACHE_BYTES (128 MiB);
+    at most SCOMM_LARGE_RUNS (1) national-size runs are computed at once.
     ``worker_setup`` (a function and its arguments) runs in each worker when it starts."""
     cache = ByteCache(cache_budget() if max_bytes is None else max_bytes)
     workers = worker_count() if max_running is None else max_running
     queue = WorkQueue(cache, workers, max_waiting, run_cache_bytes=run_cache_budget(),
-                      setup=worker_setup)  # fmt: skip
+                      setup=worker_setup, max_large=large_runs())  # fmt: skip
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

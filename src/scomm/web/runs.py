@@ -37,11 +37,13 @@ from concurrent.futures import (
 )
 from typing import Annotated, Any
 
+import numpy as np
+import polars as pl
 from fastapi import Depends, Request
 
 from scomm import periods
 from scomm.errors import UserError
-from scomm.jurisdictions.counties import parse_states
+from scomm.jurisdictions.counties import counties, parse_states
 from scomm.scenario import scenario_names
 from scomm.web import work
 from scomm.web.cache import (
@@ -65,6 +67,10 @@ __all__ = [
 ]
 
 WORKERS_ENV = "SCOMM_WORKERS"
+LARGE_ENV = "SCOMM_LARGE_RUNS"
+#: Residents x months above which a run is large (a quarter of a national run of S-Comm's
+#: first era, whose computing peaks near 0.95 GiB; below it, a run peaks under about 0.25 GiB).
+LARGE_PERSON_MONTHS = 6_000_000_000
 DEFAULT_WORKERS = 2
 MAX_WORKERS = 32
 
@@ -81,11 +87,11 @@ class WorkerFailed(Exception):
     """A worker process stopped (killed, out of memory, crashed) while computing a request."""
 
 
-def workers_from(text: str | None, field: str = WORKERS_ENV) -> int:
-    """How many worker processes: a whole number from 1 to MAX_WORKERS; None or empty: the
-    default (DEFAULT_WORKERS, at most the machine's cores)."""
+def workers_from(text: str | None, field: str = WORKERS_ENV, default: int | None = None) -> int:
+    """A number of worker processes (or of large runs at once): a whole number from 1 to
+    MAX_WORKERS; None or empty: ``default`` (else DEFAULT_WORKERS, at most the cores)."""
     if not text:
-        return max(1, min(DEFAULT_WORKERS, os.cpu_count() or 1))
+        return default or max(1, min(DEFAULT_WORKERS, os.cpu_count() or 1))
     if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_WORKERS:
         raise UserError(
             f"{field}: {text!r} is not a number of worker processes; expected 1 to {MAX_WORKERS}"
@@ -95,9 +101,10 @@ def workers_from(text: str | None, field: str = WORKERS_ENV) -> int:
 
 class WorkQueue:
     """Heavy work in ``workers`` processes (or threads, ``processes=False``) behind a queue
-    of at most ``max_waiting`` jobs; results go into ``cache``. ``get`` is awaited on the
-    server's event loop. Processes are started when the first job comes (``setup``, a
-    function and its arguments, runs in each when it starts)."""
+    of at most ``max_waiting`` jobs, at most ``max_large`` of them large (national) at once;
+    results go into ``cache``. ``get`` is awaited on the server's event loop. Processes are
+    started when the first job comes (``setup``, a function and its arguments, runs in each
+    when it starts)."""
 
     def __init__(
         self,
@@ -107,9 +114,13 @@ class WorkQueue:
         processes: bool = True,
         run_cache_bytes: int = work.DEFAULT_RUN_CACHE_BYTES,
         setup: tuple[Callable, tuple] | None = None,
+        max_large: int = 1,
     ) -> None:
         self.cache = cache
         self.workers = workers
+        self.max_large = max_large
+        self._large_running = 0
+        self._large_waiting: list[tuple[Hashable, Callable[[], Any], Future]] = []
         self.max_waiting = max_waiting
         self.processes = processes
         self.run_cache_bytes = run_cache_bytes
@@ -147,8 +158,9 @@ class WorkQueue:
         waves = (pending + self.workers) / self.workers
         return max(1, min(60, math.ceil(waves * self._seconds)))
 
-    def _job(self, key: Hashable, compute: Callable[[], Any]) -> Future:
-        """The job computing ``key``: the one already running, or a new one."""
+    def _job(self, key: Hashable, compute: Callable[[], Any], large: bool) -> Future:
+        """The job computing ``key``: the one already running or waiting, or a new one (a
+        large one waits here while ``max_large`` others run, so small jobs pass it)."""
         with self._lock:
             job = self._jobs.get(key)
             if job is not None:
@@ -159,36 +171,64 @@ class WorkQueue:
                     "the server is busy with other simulations; try again shortly",
                     self._retry_after(len(self._jobs)),
                 )
-            pool = self._executor()
-            job = pool.submit(work.call, compute)
+            job = Future()
             self._jobs[key] = job
-            job.add_done_callback(functools.partial(self._done, key, time.monotonic(), pool))
+            if large and self._large_running >= self.max_large:
+                self._large_waiting.append((key, compute, job))
+            else:
+                self._start(key, compute, job, large)
             return job
 
-    def _done(self, key: Hashable, began: float, pool: Executor, job: Future) -> None:
+    def _start(self, key: Hashable, compute: Callable[[], Any], job: Future, large: bool) -> None:
+        """Send a job to the pool (the lock held); its end comes back to ``_done``."""
+        pool = self._executor()
+        try:
+            ran = pool.submit(work.call, compute)
+        except RuntimeError as exc:  # the pool was shut down: the server is stopping
+            self._jobs.pop(key, None)
+            job.set_exception(exc)
+            return
+        self._large_running += large
+        ran.add_done_callback(
+            functools.partial(self._done, key, job, large, time.monotonic(), pool)
+        )
+
+    def _done(
+        self, key: Hashable, job: Future, large: bool, began: float, pool: Executor, ran: Future
+    ) -> None:
         """A job ended: its value cached (before it leaves the jobs, so no request in between
-        starts it again), or a dead pool dropped so the next job starts new workers."""
-        failure = None if job.cancelled() else job.exception()
+        starts it again), a dead pool dropped so the next job starts new workers, and the
+        next large job started."""
+        failure = None if ran.cancelled() else ran.exception()
         with self._lock:
-            if not job.cancelled() and failure is None:
-                value = job.result()
+            if ran.cancelled():
+                job.cancel()
+            elif failure is None:
+                value = ran.result()
                 self.cache.put(key, value, measured_bytes(value))
                 self.computed += 1
+                job.set_result(value)
+            else:
+                job.set_exception(failure)
             if isinstance(failure, BrokenExecutor) and self._pool is pool:
                 self._pool = None
                 self.failed_workers += 1
             self._jobs.pop(key, None)
             self._seconds = 0.8 * self._seconds + 0.2 * (time.monotonic() - began)
+            self._large_running -= large
+            if large and self._large_waiting:
+                self._start(*self._large_waiting.pop(0), True)
 
-    async def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+    async def get(self, key: Hashable, compute: Callable[[], Any], large: bool = False) -> Any:
         """The value of ``key``: cached, or computed by a worker (raises Busy when the queue
         is full, WorkerFailed when the worker died, and whatever ``compute`` raises).
-        With processes, ``compute`` must be picklable (see web/work.py)."""
+        With processes, ``compute`` must be picklable (see web/work.py). A ``large`` job
+        (a national run) waits while ``max_large`` others run."""
         hit, value = self.cache.lookup(key)
         if hit:
             return value
         try:
-            return await asyncio.shield(asyncio.wrap_future(self._job(key, compute)))
+            return await asyncio.shield(asyncio.wrap_future(self._job(key, compute, large)))
         except BrokenExecutor as exc:
             raise WorkerFailed(
                 "a worker process stopped while computing this request (out of memory or "
@@ -209,6 +249,9 @@ class WorkQueue:
         way to stop a running job; its processes are stopped directly)."""
         with self._lock:
             pool, self._pool = self._pool, None
+            for _, _, job in self._large_waiting:
+                job.cancel()
+            self._large_waiting.clear()
         if pool is None:
             return
         processes = list((getattr(pool, "_processes", None) or {}).values())
@@ -246,8 +289,39 @@ class Runs:
 
     async def job(self, key: Hashable, fn: Callable[..., Any], *args: Any) -> Any:
         """``fn(*args)`` computed by a worker (``fn`` a module-level function, its arguments
-        picklable), cached under ``key``."""
-        return await self.queue.get(key, functools.partial(fn, *args))
+        picklable), cached under ``key``; large when one of its runs is (``is_large``)."""
+        large = any(is_large(k) for k in _run_keys(args))
+        return await self.queue.get(key, functools.partial(fn, *args), large)
+
+
+def _run_keys(args: tuple) -> list[tuple]:
+    """The run keys among a job's arguments (a place page's come as a tuple of them)."""
+    found = []
+    for a in args:
+        if isinstance(a, tuple) and a and a[0] == "run":
+            found.append(a)
+        elif isinstance(a, tuple):
+            found += _run_keys(a)
+    return found
+
+
+@functools.lru_cache(maxsize=512)
+def _population(chosen: str, county_list: str) -> int:
+    """The population of a run's counties (its states', or the counties it names)."""
+    cty = counties()
+    if county_list:
+        inside = np.isin(cty.fips, county_list.split(","))
+    else:
+        inside = np.isin(cty.state, chosen.split(","))
+    return int(cty.table["population"].cast(pl.Int64).to_numpy()[inside].sum())
+
+
+def is_large(key: tuple) -> bool:
+    """A run of more than LARGE_PERSON_MONTHS (residents x months): memory grows with the
+    people booked, so this is a national or many-state run over years (a national run of
+    2008-10..2014-11 is about 23 billion; California's about 2.8 billion)."""
+    _, _, s, e, chosen, _, county_list, _ = key
+    return _population(chosen, county_list) * (e - s + 1) > LARGE_PERSON_MONTHS
 
 
 def packaged_name(name: str, field: str = "scenario") -> str:
@@ -271,6 +345,11 @@ def run_cache_budget() -> int:
 def worker_count() -> int:
     """How many worker processes: SCOMM_WORKERS, or the default."""
     return workers_from(os.environ.get(WORKERS_ENV))
+
+
+def large_runs() -> int:
+    """How many large (national) runs at once: SCOMM_LARGE_RUNS, or 1."""
+    return workers_from(os.environ.get(LARGE_ENV), LARGE_ENV, default=1)
 
 
 def get_runs(request: Request) -> Runs:

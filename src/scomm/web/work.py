@@ -13,6 +13,7 @@ page and its downloads usually share one run.
 
 from __future__ import annotations
 
+import os
 import signal
 from collections.abc import Callable, Hashable
 from typing import Any
@@ -28,15 +29,20 @@ from scomm.web.cache import ByteCache, measured_bytes, release_free_memory
 DEFAULT_RUN_CACHE_BYTES = 128 << 20
 RUN_CACHE_ENV = "SCOMM_RUN_CACHE_BYTES"
 
+#: Workers run this much nicer than the server: on a busy machine the CPU goes to the server's
+#: cheap requests first and to simulations with what is left.
+WORKER_NICENESS = 10
+
 _kept = ByteCache(DEFAULT_RUN_CACHE_BYTES)
 
 
 def start_worker(run_cache_bytes: int, setup: tuple[Callable, tuple] | None = None) -> None:
-    """A new worker process: its cache's budget, the county table read once, Ctrl-C left to
-    the server (which stops its workers), and ``setup`` (a function and its arguments) run
-    last, if given."""
+    """A new worker process: a lower CPU priority than the server's, its cache's budget, the
+    county table read once, Ctrl-C left to the server (which stops its workers), and
+    ``setup`` (a function and its arguments) run last, if given."""
     global _kept
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.nice(WORKER_NICENESS)
     _kept = ByteCache(run_cache_bytes)
     counties()
     if setup is not None:
