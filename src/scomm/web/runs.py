@@ -10,11 +10,14 @@ is cached in the server's process, bounded in bytes.
   never holds the server's GIL and static files and /api/scenarios never wait behind it; a
   worker that dies fails its jobs with ``WorkerFailed`` (HTTP 500) and the next job starts
   new workers.
+- Large runs: at most ``max_large`` (SCOMM_LARGE_RUNS, default 1) national-size jobs
+  (``is_large``) compute at once; the others wait while small jobs pass them.
 - Memory: the server's own (its imports and county tables, about 0.3 GiB), its cache of
-  documents and pages (at most SCOMM_CACHE_BYTES), and per worker its own imports (about
-  0.3 GiB), its kept runs (at most SCOMM_RUN_CACHE_BYTES) and the run or two of the job it is
-  computing (a national 2008-10..2014-11 run peaks near 0.95 GiB). So the peak is bounded by
-  SCOMM_WORKERS x the run size, however many requests wait (docs/dashboard.md).
+  documents and pages (at most SCOMM_CACHE_BYTES), and per worker its own (about 0.5 GiB once
+  it has built pages), its kept runs (at most SCOMM_RUN_CACHE_BYTES) and the run or two of the
+  job it is computing (a national 2008-10..2014-11 run peaks near 0.95 GiB). So the peak is
+  bounded by SCOMM_WORKERS x the run size, at most SCOMM_LARGE_RUNS of them national, however
+  many requests wait (docs/dashboard.md).
 - ``Runs``: the run keys and jobs the routes ask for, as a FastAPI dependency.
 """
 
@@ -69,7 +72,8 @@ __all__ = [
 WORKERS_ENV = "SCOMM_WORKERS"
 LARGE_ENV = "SCOMM_LARGE_RUNS"
 #: Residents x months above which a run is large (a quarter of a national run of S-Comm's
-#: first era, whose computing peaks near 0.95 GiB; below it, a run peaks under about 0.25 GiB).
+#: first era, whose computing peaks near 0.95 GiB; a run below it, in proportion, under about
+#: 0.25 GiB: an estimate, see docs/dashboard.md).
 LARGE_PERSON_MONTHS = 6_000_000_000
 DEFAULT_WORKERS = 2
 MAX_WORKERS = 32
