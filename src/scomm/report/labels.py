@@ -37,6 +37,12 @@ CHANNELS: dict[str, str] = {
     "removals_convicted_287g": N_("Removals of people with a conviction, 287(g) channel"),
     "us_citizens_detained_287g": N_("U.S. citizens held, 287(g) channel"),
 }
+#: The brief's table of the two channels: removals by the channel that identified the person.
+BY_CHANNEL: dict[str, str] = {
+    "removals": N_("Removals through S-Comm (an IDENT match no 287(g) officer made)"),
+    "removals_287g": N_("Removals through 287(g) jail officers"),
+    "removals_both": N_("All removals, both channels"),
+}
 #: ICE offense levels (summary ``removals_by_level`` keys).
 LEVELS: dict[str, str] = {
     "level1": N_("Level 1"),
