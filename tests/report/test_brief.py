@@ -100,8 +100,29 @@ def test_every_cited_number_resolves_to_a_listed_source(brief):
 def test_every_parameter_and_law_source_shows_its_kind(brief):
     """Sources graded (issue 11): each numbered parameter or law citation says what it is."""
     _, html = brief
-    kinds = re.findall(r'<li id="src-\d+" value="\d+"><span class="kind">\[(\w+)\]</span>', html)
-    assert kinds and set(kinds) <= set(KINDS)
+    kinds = re.findall(
+        r'<li id="src-\d+" value="\d+"><span class="kind" data-kind="(\w+)">\[(\w+)\]</span>', html
+    )
+    assert kinds and {raw for raw, _ in kinds} <= set(KINDS)
+    assert all(shown == raw for raw, shown in kinds)  # English names them as they are graded
+
+
+def test_case_a_spanish_brief_names_each_sources_kind_in_spanish():
+    """Case: the kinds are words of the catalog, so a Spanish brief says [ley], [tribunal],
+    [organismo público] ..., never [statute]."""
+    from scomm.i18n import language
+    from scomm.report import labels
+    from scomm.report.brief import make
+
+    html = make(
+        BriefRequest(state="DE", start="2011-01", end="2011-03", replicates=1, lang="es")
+    ).html
+    kinds = re.findall(r'<span class="kind" data-kind="(\w+)">\[([^\]]+)\]</span>', html)
+    assert {raw for raw, _ in kinds} >= {"statute", "agency"}
+    es = language("es")
+    for raw, shown in kinds:
+        assert shown == es.gettext(labels.KINDS[raw]) != raw, raw
+    assert not re.search(r"\[(?:" + "|".join(KINDS) + r")\]", html)
 
 
 def test_the_comparison_shows_both_scenarios_and_their_difference(brief):
