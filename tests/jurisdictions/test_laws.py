@@ -119,6 +119,16 @@ def test_case_a_condition_holds_only_where_every_field_it_names_holds():
     assert not policy.condition_mask(no_removal)[cell(Level.LEVEL1, Charge.FELONY, pr=True)]
 
 
+def test_case_a_condition_naming_a_level_and_a_charge_needs_both():
+    """Inside one condition the fields are conjunctive: "Level 1 and charged with a felony"
+    holds for neither a Level 2 felony charge nor a Level 1 misdemeanor charge."""
+    cond = make(honor_if=[{"levels": ["level1"], "charges": ["felony"]}]).honor_if[0]
+    mask = policy.condition_mask(cond)
+    assert mask[cell(Level.LEVEL1, Charge.FELONY)]
+    assert not mask[cell(Level.LEVEL2, Charge.FELONY)]
+    assert not mask[cell(Level.LEVEL1, Charge.MISDEMEANOR)]
+
+
 def test_case_levels_charges_and_routes_are_alternatives():
     lw = make(levels=["level1"], charges=["felony"], honor_if=[{"serious_charge": True}])
     who = policy.qualifies(lw)
@@ -191,6 +201,24 @@ def test_case_a_state_mandate_overrides_only_local_limits_older_than_itself():
     assert policy.combine([same_day, mandate])[0].all()
     assert not policy.combine([old, newer, mandate])[0].any()
     assert not policy.combine([old])[0].any()
+
+
+def test_case_combining_assumes_no_reimbursement_unless_told():
+    """A jail whose law declines detainers unless the federal government pays: combined with
+    nothing said about payment, it holds no one (Miami-Dade 2013 before any offer)."""
+    paid_only = make(effect="decline_all", requires_reimbursement=True, levels=["level1"])
+    assert not policy.combine([paid_only])[0].any()
+    assert policy.combine([paid_only], reimbursed=True)[0][cell(Level.LEVEL1, Charge.FELONY)]
+
+
+def test_case_the_latest_state_mandate_is_the_one_that_overrides():
+    """Two mandates binding one jail: a local limit newer than the first mandate but older
+    than the second is overridden by the second (the latest mandate counts)."""
+    first = make(id="m1", effect="require_compliance", effective=D(2017, 9, 1))
+    local = make(id="local", effect="decline_all", effective=D(2018, 6, 1))
+    second = make(id="m2", effect="require_compliance", effective=D(2019, 7, 1))
+    assert policy.combine([first, local, second])[0].all()
+    assert not policy.combine([first, local])[0].any()
 
 
 def test_the_policy_table_gives_each_county_the_laws_in_force_that_bind_it():
