@@ -81,19 +81,60 @@ def test_a_law_names_the_parameters_that_carry_its_effect_changed_on_its_date():
             assert lw.effective in params[name].values, (lw.id, name)
 
 
+def _refusal(**fields) -> str:
+    """The one message a law refused for its flags gives (pydantic wraps it)."""
+    with pytest.raises(ValueError) as err:
+        make(**fields)
+    return err.value.errors()[0]["msg"].removeprefix("Value error, ")
+
+
 def test_law_files_refuse_flags_their_effect_cannot_take():
-    with pytest.raises(ValueError, match="judicial_warrant"):
-        make(effect="decline_all", judicial_warrant=True)
-    with pytest.raises(ValueError, match="blocks_notification"):
-        make(effect="require_compliance", blocks_notification=True)
-    with pytest.raises(ValueError, match="requires_reimbursement"):
-        make(effect="honor_only_if", requires_reimbursement=True)
-    with pytest.raises(ValueError, match="modeled_by"):
-        make(effect="decline_all", modeled_by=["detainer.probability"])
-    with pytest.raises(ValueError, match="levels, charges, honor_if"):
-        make(effect="require_compliance", levels=["level1"])
+    """Each flag belongs to one kind of law, and the refusal says which, word for word."""
+    assert _refusal(effect="decline_all", judicial_warrant=True) == (
+        "judicial_warrant: only an honor_only_if law takes it"
+    )
+    assert _refusal(effect="require_compliance", blocks_notification=True) == (
+        "blocks_notification: only a law with effect ('honor_only_if', 'decline_all')"
+    )
+    assert _refusal(effect="honor_only_if", requires_reimbursement=True) == (
+        "requires_reimbursement: only a decline_all law takes it"
+    )
+    assert _refusal(effect="decline_all", modeled_by=["detainer.probability"]) == (
+        "modeled_by: only an informational law names the parameters"
+    )
+    assert _refusal(effect="require_compliance", levels=["level1"]) == (
+        "levels, charges, honor_if: only a law with effect "
+        "('honor_only_if', 'notification_only', 'decline_all')"
+    )
     with pytest.raises(ValueError, match="a condition names"):
         make(honor_if=[{}])
+
+
+def test_case_each_flag_is_taken_by_its_own_kind_of_law():
+    """The other side of each refusal: the flag with the effect it belongs to is a law."""
+    assert make(judicial_warrant=True).judicial_warrant
+    for effect in ("honor_only_if", "decline_all"):
+        assert make(effect=effect, blocks_notification=True, levels=["level1"]).blocks_notification
+    assert make(effect="decline_all", requires_reimbursement=True).requires_reimbursement
+    informational = make(effect="informational", modeled_by=["detainer.probability"])
+    assert informational.modeled_by == ["detainer.probability"]
+    assert make(effect="notification_only", charges=["felony"]).routes()
+
+
+def test_case_a_law_file_that_is_not_a_mapping_or_binds_an_unknown_place_says_so_exactly():
+    """The refusal names the file, and for a place the field under ``binds``."""
+    with pytest.raises(UserError) as err:
+        parse_law(["a", "list"], "laws/x.yaml")
+    assert str(err.value) == "laws/x.yaml: expected a mapping describing a law"
+    raw = make().model_dump(mode="json")
+    with pytest.raises(UserError) as err:
+        parse_law({**raw, "binds": {"counties": ["99999"]}}, "laws/x.yaml")
+    assert str(err.value) == (
+        "laws/x.yaml: field binds.counties: '99999' is not a known county FIPS code"
+    )
+    with pytest.raises(UserError) as err:
+        parse_law({**raw, "binds": {"states": ["ZZ"]}}, "laws/x.yaml")
+    assert str(err.value) == "laws/x.yaml: field binds.states: 'ZZ' is not a USPS state code"
 
 
 def test_a_bad_law_file_is_one_line_naming_the_field():
@@ -207,6 +248,7 @@ def test_case_combining_assumes_no_reimbursement_unless_told():
     """A jail whose law declines detainers unless the federal government pays: combined with
     nothing said about payment, it holds no one (Miami-Dade 2013 before any offer)."""
     paid_only = make(effect="decline_all", requires_reimbursement=True, levels=["level1"])
+    assert not policy.law_masks(paid_only)[0].any()
     assert not policy.combine([paid_only])[0].any()
     assert policy.combine([paid_only], reimbursed=True)[0][cell(Level.LEVEL1, Charge.FELONY)]
 
