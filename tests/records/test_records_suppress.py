@@ -212,3 +212,13 @@ def test_case_a_one_row_table_has_its_rates_and_a_one_column_table_has_none() ->
     one_col = add_shares(suppress(pl.DataFrame({"k": ["a", "b"], "x": [20, 60]}), ["k"]), ["k"])
     assert one_col.schema["share"] == pl.Float64
     assert one_col["share"].null_count() == one_col.height == 3
+
+
+def test_case_a_row_of_zeros_has_no_rate():
+    """A published total of zero gives no share (0 / 0 is not a rate), not NaN."""
+    table = pl.DataFrame({"state": ["WA", "OR"], "yes": [0, 40], "no": [0, 60]})
+    long = add_shares(suppress(table, ["state"]), ["state"])
+    wa = long.filter(pl.col("state") == "WA")
+    assert wa["count"].to_list() == [0, 0, 0]
+    assert wa["share"].null_count() == 3
+    assert long.filter(pl.col("state") == "OR")["share"].to_list() == [0.4, 0.6, 1.0]
