@@ -48,8 +48,10 @@ golden: $(STAMP)
 	$(BIN)/python tests/golden/golden_cases.py --write
 	$(BIN)/python -m scomm.study.golden --write
 
-# Mutation testing (mutmut, [tool.mutmut] in pyproject.toml): slow, so not part of `make test`.
-# MUTANTS='scomm.rules.jail*' runs a subset; the score and survivors go in docs/testing.md.
+# Mutation testing (mutmut, [tool.mutmut] in pyproject.toml): slow (hours for every module on
+# two cores), so not part of `make test`. MUTANTS='scomm.rules.jail*' runs a subset, e.g.
+# MUTANTS="'scomm.jurisdictions.policy*' 'scomm.records.suppress*'"; the score and survivors
+# go in docs/testing.md.
 MUTANTS ?=
 mutate: $(STAMP)
 	$(BIN)/mutmut run --max-children 2 $(MUTANTS)

@@ -9,7 +9,10 @@ Latency per kind of request (p50, p95, p99), requests per second and every non-2
 
 Phase 2, memory: ``--national`` distinct national runs (default period, seeds 1..N) asked at
 once, while a few clients keep asking for /api/scenarios and a static file; the server's
-peak resident set size (VmHWM of its process) and the cheap requests' latency meanwhile.
+peak resident set size and the cheap requests' latency meanwhile. The server is a process
+tree (uvicorn's process and its worker processes): memory is summed over the tree, sampled
+every 0.1 s (the peak of the sum), and each process's own peak (VmHWM) is added up too, an
+upper bound, since the processes' peaks need not coincide.
 
     .venv/bin/python benchmarks/load.py                     # 50 clients, 60 s, 20 national
     .venv/bin/python benchmarks/load.py --seconds 10 --national 4   # a quick look
@@ -155,6 +158,54 @@ def status_kib(pid: int, field: str) -> int:
     return 0
 
 
+def tree(pid: int) -> list[int]:
+    """The process and its descendants (Linux: /proc/PID/task/TID/children)."""
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        for task in Path(f"/proc/{p}/task").glob("*/children"):
+            try:
+                todo += [int(c) for c in task.read_text().split()]
+            except OSError:
+                continue
+    return found
+
+
+def tree_kib(pid: int, field: str) -> int:
+    """A memory figure summed over the process tree, in KiB (a process gone meanwhile: 0)."""
+    total = 0
+    for p in tree(pid):
+        try:
+            total += status_kib(p, field)
+        except OSError:
+            continue
+    return total
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user + system) the processes used so far, in seconds."""
+    total = 0
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_now(pid: int) -> dict[str, float]:
+    """CPU seconds so far: the server's own process, its workers, this load generator."""
+    workers = [p for p in tree(pid) if p != pid]
+    own = os.times()
+    return {
+        "server": cpu_seconds([pid]),
+        "workers": cpu_seconds(workers),
+        "load_generator": own.user + own.system,
+    }
+
+
 def pct(values: list[float], q: float) -> float:
     """The q-th percentile (nearest rank) of the values, in ms."""
     if not values:
@@ -224,25 +275,30 @@ async def explorer(client, rec: Record, until: float, seed: int) -> None:
         n += 1
 
 
-async def mixed(base: str, clients: int, explorers: int, seconds: float) -> tuple[Record, float]:
+async def mixed(
+    base: str, pid: int, clients: int, explorers: int, seconds: float
+) -> tuple[Record, float, dict]:
     rec = Record()
     limits = httpx.Limits(max_connections=clients + 10, max_keepalive_connections=clients + 10)
     async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
         for path in PAGES + RUNS:  # warm: pages whose runs are cached
             (await client.get(path)).raise_for_status()
-        began = time.monotonic()
+        began, cpu_before = time.monotonic(), cpu_now(pid)
         until = began + seconds
         tasks = [browser(client, rec, until, i) for i in range(clients - explorers)]
         tasks += [explorer(client, rec, until, 1000 + i) for i in range(explorers)]
         await asyncio.gather(*tasks)
-        return rec, time.monotonic() - began
+        elapsed, cpu_after = time.monotonic() - began, cpu_now(pid)
+        cpu = {k: round(cpu_after[k] - cpu_before[k], 1) for k in cpu_before}
+        return rec, elapsed, cpu
 
 
 def reset_peak(pid: int) -> bool:
-    """Reset the process's VmHWM to its current RSS (Linux: ``5`` into clear_refs), so the
-    next phase's peak is its own; False when not allowed."""
+    """Reset the VmHWM of every process of the tree to its current RSS (Linux: ``5`` into
+    clear_refs), so the next phase's peak is its own; False when not allowed."""
     try:
-        Path(f"/proc/{pid}/clear_refs").write_text("5")
+        for p in tree(pid):
+            Path(f"/proc/{p}/clear_refs").write_text("5")
         return True
     except OSError:
         return False
@@ -251,8 +307,8 @@ def reset_peak(pid: int) -> bool:
 async def national(base: str, pid: int, n: int, cheap_clients: int) -> dict:
     """n distinct national runs at once; peak RSS and cheap-request latency meanwhile."""
     rec, cheap = Record(), Record()
-    lifetime_peak = status_kib(pid, "VmHWM")
-    rss_before = status_kib(pid, "VmRSS")
+    lifetime_peak = tree_kib(pid, "VmHWM")
+    rss_before = tree_kib(pid, "VmRSS")
     own_peak = reset_peak(pid)
     samples: list[int] = []
     async with httpx.AsyncClient(base_url=base, timeout=900) as client:
@@ -264,8 +320,8 @@ async def national(base: str, pid: int, n: int, cheap_clients: int) -> dict:
 
         async def poll() -> None:
             while not all(t.done() for t in heavy):
-                samples.append(status_kib(pid, "VmRSS"))
-                await asyncio.sleep(0.25)
+                samples.append(tree_kib(pid, "VmRSS"))
+                await asyncio.sleep(0.1)
 
         async def ask_cheap(i: int) -> None:
             rng = random.Random(i)
@@ -280,11 +336,13 @@ async def national(base: str, pid: int, n: int, cheap_clients: int) -> dict:
         "seconds": round(seconds, 1),
         "answered": rec.table(seconds),
         "failures": rec.failures["national"],
+        "processes": len(tree(pid)),
         "rss_before_mib": round(rss_before / 1024),
-        "peak_rss_mib": round(max([*samples, status_kib(pid, "VmHWM")]) / 1024),
+        "peak_rss_mib": round(max(samples, default=0) / 1024),
+        "peak_upper_bound_mib": round(tree_kib(pid, "VmHWM") / 1024),
         "peak_is_this_phase": own_peak,
         "lifetime_peak_before_mib": round(lifetime_peak / 1024),
-        "rss_after_mib": round(status_kib(pid, "VmRSS") / 1024),
+        "rss_after_mib": round(tree_kib(pid, "VmRSS") / 1024),
         "cheap_meanwhile": cheap.table(seconds),
     }
 
@@ -294,7 +352,8 @@ def markdown(doc: dict) -> str:
         f"mixed load: {doc['mixed']['clients']} clients ({doc['mixed']['explorers']} asking "
         f"only for new runs), {doc['mixed']['seconds']} s, "
         f"{doc['mixed']['requests_per_s']} requests/s, {doc['mixed']['errors']} errors, "
-        f"server peak RSS {doc['mixed']['server_peak_rss_mib']} MiB",
+        f"server peak RSS {doc['mixed']['server_peak_rss_mib']} MiB; CPU seconds used "
+        f"meanwhile: {doc['mixed']['cpu_seconds']}",
         "",
         "| request | requests | per s | p50 ms | p95 ms | p99 ms | max ms | failures |",
         "|---|---|---|---|---|---|---|---|",
@@ -308,9 +367,11 @@ def markdown(doc: dict) -> str:
     out += [
         "",
         f"{n['runs']} distinct national runs at once: done in {n['seconds']} s, failures "
-        f"{len(n['failures'])}, RSS before {n['rss_before_mib']} MiB, peak "
-        f"{n['peak_rss_mib']} MiB (this phase's own: {n['peak_is_this_phase']}), after "
-        f"{n['rss_after_mib']} MiB; the server's peak before it {n['lifetime_peak_before_mib']} MiB",
+        f"{len(n['failures'])}, server ({n['processes']} processes) RSS before "
+        f"{n['rss_before_mib']} MiB, peak {n['peak_rss_mib']} MiB sampled, "
+        f"{n['peak_upper_bound_mib']} MiB summing each process's peak (this phase's own: "
+        f"{n['peak_is_this_phase']}), after {n['rss_after_mib']} MiB; the server's peak before "
+        f"it {n['lifetime_peak_before_mib']} MiB",
         "",
         "| meanwhile | requests | p50 ms | p95 ms | p99 ms | failures |",
         "|---|---|---|---|---|---|",
@@ -337,16 +398,19 @@ def main() -> None:
     proc = start_server(port, env)
     base = f"http://{HOST}:{port}"
     try:
-        rec, seconds = asyncio.run(mixed(base, a.clients, a.explorers, a.seconds))
+        load_before = os.getloadavg()
+        rec, seconds, cpu = asyncio.run(mixed(base, proc.pid, a.clients, a.explorers, a.seconds))
         total = sum(len(v) for v in rec.latency.values())
         errors = [f for fs in rec.failures.values() for f in fs]
         doc = {
             "machine": {
                 "cpus": os.cpu_count(),
                 "python": platform.python_version(),
-                "load_before": os.getloadavg(),
+                "load_before": load_before,
             },
             "cache_bytes": env.get("SCOMM_CACHE_BYTES", "default"),
+            "workers": env.get("SCOMM_WORKERS", "default"),
+            "run_cache_bytes": env.get("SCOMM_RUN_CACHE_BYTES", "default"),
             "mixed": {
                 "clients": a.clients,
                 "explorers": a.explorers,
@@ -356,7 +420,8 @@ def main() -> None:
                 "errors": len(errors),
                 "error_examples": errors[:10],
                 "by_kind": rec.table(seconds),
-                "server_peak_rss_mib": round(status_kib(proc.pid, "VmHWM") / 1024),
+                "server_peak_rss_mib": round(tree_kib(proc.pid, "VmHWM") / 1024),
+                "cpu_seconds": cpu,
             },
         }
         doc["national"] = asyncio.run(national(base, proc.pid, a.national, a.cheap_clients))

@@ -56,3 +56,24 @@ def test_calibration_data_tables_are_current():
 
     text = (DOCS / "calibration-data.md").read_text()
     assert text.split(BEGIN, 1)[1].split(END, 1)[0] == "\n" + render()
+
+
+def test_case_no_page_says_the_model_leaves_287g_out():
+    """The 287(g) jail channel landed (docs/laws.md#287g-beside-s-comm): no doc, README, page
+    or brief template may still say the model has no 287(g) path or simulates S-Comm alone.
+    The research notes quote the model as it stood before and are read as such."""
+    import re
+
+    root = DOCS.parent
+    stale = re.compile(
+        r"no 287\(g\) path|leaves out[^.]{0,80}\b287\(g\) and|287\(g\) agreements, at-large"
+        r"|only the S-Comm path|287\(g\)[^.|]{0,40}not modell?ed",
+        re.I,
+    )
+    pages = [root / "README.md", *DOCS.glob("*.md")]
+    pages += [*(root / "src/scomm").rglob("*.html"), *(root / "src/scomm").rglob("*.j2")]
+    pages += [*(root / "src/scomm").rglob("*.py")]
+    found = [
+        f"{p.relative_to(root)}: {m.group(0)}" for p in pages for m in stale.finditer(p.read_text())
+    ]
+    assert found == []

@@ -32,10 +32,27 @@ def canonical(name: str) -> str:
 
 def flat_totals(totals: dict) -> dict[str, int]:
     """Contract totals with ``removals_by_level`` spread as ``removals_<level>`` (the flows
-    table's stage names) and also kept by level key (``level1`` ...)."""
+    table's stage names) and, when the totals carry ``by_channel``, the 287(g) channel's
+    funnel as the flows table names it (``identified_287g``, ``removals_287g``,
+    ``removals_level1_287g`` ...) and S-Comm's ``release_notifications``."""
     out = {k: v for k, v in totals.items() if not isinstance(v, dict)}
     for level, n in totals["removals_by_level"].items():
         out[f"removals_{level}"] = n
+    channels = totals.get("by_channel")
+    if channels:
+        out["release_notifications"] = channels["scomm"]["release_notifications"]
+        out |= _channel_flat(channels["287g"])
+    return out
+
+
+def _channel_flat(channel: dict) -> dict[str, int]:
+    """The 287(g) channel's counts under the flows table's ``<stage>_287g`` names."""
+    out = {}
+    for key, value in channel.items():
+        if key == "removals_by_level":
+            out |= {f"removals_{level}_287g": n for level, n in value.items()}
+        else:
+            out[f"{key}_287g"] = value
     return out
 
 

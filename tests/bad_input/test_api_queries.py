@@ -77,7 +77,7 @@ def client():
     return TestClient(app)
 
 
-async def _no_work(key, compute):
+async def _no_work(key, compute, large=False):
     raise AssertionError(f"a bad query started work: {key}")
 
 

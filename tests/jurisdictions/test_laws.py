@@ -81,19 +81,60 @@ def test_a_law_names_the_parameters_that_carry_its_effect_changed_on_its_date():
             assert lw.effective in params[name].values, (lw.id, name)
 
 
+def _refusal(**fields) -> str:
+    """The one message a law refused for its flags gives (pydantic wraps it)."""
+    with pytest.raises(ValueError) as err:
+        make(**fields)
+    return err.value.errors()[0]["msg"].removeprefix("Value error, ")
+
+
 def test_law_files_refuse_flags_their_effect_cannot_take():
-    with pytest.raises(ValueError, match="judicial_warrant"):
-        make(effect="decline_all", judicial_warrant=True)
-    with pytest.raises(ValueError, match="blocks_notification"):
-        make(effect="require_compliance", blocks_notification=True)
-    with pytest.raises(ValueError, match="requires_reimbursement"):
-        make(effect="honor_only_if", requires_reimbursement=True)
-    with pytest.raises(ValueError, match="modeled_by"):
-        make(effect="decline_all", modeled_by=["detainer.probability"])
-    with pytest.raises(ValueError, match="levels, charges, honor_if"):
-        make(effect="require_compliance", levels=["level1"])
+    """Each flag belongs to one kind of law, and the refusal says which, word for word."""
+    assert _refusal(effect="decline_all", judicial_warrant=True) == (
+        "judicial_warrant: only an honor_only_if law takes it"
+    )
+    assert _refusal(effect="require_compliance", blocks_notification=True) == (
+        "blocks_notification: only a law with effect ('honor_only_if', 'decline_all')"
+    )
+    assert _refusal(effect="honor_only_if", requires_reimbursement=True) == (
+        "requires_reimbursement: only a decline_all law takes it"
+    )
+    assert _refusal(effect="decline_all", modeled_by=["detainer.probability"]) == (
+        "modeled_by: only an informational law names the parameters"
+    )
+    assert _refusal(effect="require_compliance", levels=["level1"]) == (
+        "levels, charges, honor_if: only a law with effect "
+        "('honor_only_if', 'notification_only', 'decline_all')"
+    )
     with pytest.raises(ValueError, match="a condition names"):
         make(honor_if=[{}])
+
+
+def test_case_each_flag_is_taken_by_its_own_kind_of_law():
+    """The other side of each refusal: the flag with the effect it belongs to is a law."""
+    assert make(judicial_warrant=True).judicial_warrant
+    for effect in ("honor_only_if", "decline_all"):
+        assert make(effect=effect, blocks_notification=True, levels=["level1"]).blocks_notification
+    assert make(effect="decline_all", requires_reimbursement=True).requires_reimbursement
+    informational = make(effect="informational", modeled_by=["detainer.probability"])
+    assert informational.modeled_by == ["detainer.probability"]
+    assert make(effect="notification_only", charges=["felony"]).routes()
+
+
+def test_case_a_law_file_that_is_not_a_mapping_or_binds_an_unknown_place_says_so_exactly():
+    """The refusal names the file, and for a place the field under ``binds``."""
+    with pytest.raises(UserError) as err:
+        parse_law(["a", "list"], "laws/x.yaml")
+    assert str(err.value) == "laws/x.yaml: expected a mapping describing a law"
+    raw = make().model_dump(mode="json")
+    with pytest.raises(UserError) as err:
+        parse_law({**raw, "binds": {"counties": ["99999"]}}, "laws/x.yaml")
+    assert str(err.value) == (
+        "laws/x.yaml: field binds.counties: '99999' is not a known county FIPS code"
+    )
+    with pytest.raises(UserError) as err:
+        parse_law({**raw, "binds": {"states": ["ZZ"]}}, "laws/x.yaml")
+    assert str(err.value) == "laws/x.yaml: field binds.states: 'ZZ' is not a USPS state code"
 
 
 def test_a_bad_law_file_is_one_line_naming_the_field():
@@ -117,6 +158,16 @@ def test_case_a_condition_holds_only_where_every_field_it_names_holds():
     assert not mask[cell(Level.NONCRIMINAL, Charge.MISDEMEANOR, pc=True)]
     no_removal = make(honor_if=[{"prior_removal": False}]).honor_if[0]
     assert not policy.condition_mask(no_removal)[cell(Level.LEVEL1, Charge.FELONY, pr=True)]
+
+
+def test_case_a_condition_naming_a_level_and_a_charge_needs_both():
+    """Inside one condition the fields are conjunctive: "Level 1 and charged with a felony"
+    holds for neither a Level 2 felony charge nor a Level 1 misdemeanor charge."""
+    cond = make(honor_if=[{"levels": ["level1"], "charges": ["felony"]}]).honor_if[0]
+    mask = policy.condition_mask(cond)
+    assert mask[cell(Level.LEVEL1, Charge.FELONY)]
+    assert not mask[cell(Level.LEVEL2, Charge.FELONY)]
+    assert not mask[cell(Level.LEVEL1, Charge.MISDEMEANOR)]
 
 
 def test_case_levels_charges_and_routes_are_alternatives():
@@ -191,6 +242,25 @@ def test_case_a_state_mandate_overrides_only_local_limits_older_than_itself():
     assert policy.combine([same_day, mandate])[0].all()
     assert not policy.combine([old, newer, mandate])[0].any()
     assert not policy.combine([old])[0].any()
+
+
+def test_case_combining_assumes_no_reimbursement_unless_told():
+    """A jail whose law declines detainers unless the federal government pays: combined with
+    nothing said about payment, it holds no one (Miami-Dade 2013 before any offer)."""
+    paid_only = make(effect="decline_all", requires_reimbursement=True, levels=["level1"])
+    assert not policy.law_masks(paid_only)[0].any()
+    assert not policy.combine([paid_only])[0].any()
+    assert policy.combine([paid_only], reimbursed=True)[0][cell(Level.LEVEL1, Charge.FELONY)]
+
+
+def test_case_the_latest_state_mandate_is_the_one_that_overrides():
+    """Two mandates binding one jail: a local limit newer than the first mandate but older
+    than the second is overridden by the second (the latest mandate counts)."""
+    first = make(id="m1", effect="require_compliance", effective=D(2017, 9, 1))
+    local = make(id="local", effect="decline_all", effective=D(2018, 6, 1))
+    second = make(id="m2", effect="require_compliance", effective=D(2019, 7, 1))
+    assert policy.combine([first, local, second])[0].all()
+    assert not policy.combine([first, local])[0].any()
 
 
 def test_the_policy_table_gives_each_county_the_laws_in_force_that_bind_it():

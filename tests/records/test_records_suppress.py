@@ -175,3 +175,50 @@ def test_case_rates_on_suppressed_counts_are_suppressed() -> None:
     assert shares[("OR", "yes")] is None
     published = long.filter(pl.col("share").is_not_null())
     assert published["count"].null_count() == 0
+
+
+def test_case_each_published_rate_is_its_count_over_the_rows_published_total() -> None:
+    """A share is count / the row's total, exactly (to four places), in the table's own row
+    order, wherever both are published (a row with no key, "(missing)", included); a
+    suppressed count or total gives no share."""
+    table = pl.DataFrame(
+        {"state": ["WA", None, "OR", "ID"], "yes": [100, 30, 4, 40], "no": [50, 70, 60, 45]}
+    )
+    long = suppress(table, ["state"])
+    out = add_shares(long, ["state"])
+    assert out.columns == [*long.columns, "share"]
+    assert out.select(long.columns).equals(long)  # same rows, same order
+    totals = dict(long.filter(pl.col("column") == TOTAL_COLUMN).select("state", "count").rows())
+    for row in out.iter_rows(named=True):
+        total = totals[row["state"]]
+        if row["count"] is None or not total:
+            assert row["share"] is None, row
+        else:
+            assert row["share"] == round(row["count"] / total, 4), row
+    shares = {(r["state"], r["column"]): r["share"] for r in out.iter_rows(named=True)}
+    assert shares[("(missing)", "yes")] == 0.3 and shares[("WA", "no")] == 0.3333
+    assert shares[("OR", "yes")] is None
+
+
+def test_case_a_one_row_table_has_its_rates_and_a_one_column_table_has_none() -> None:
+    """One row (no total row, one total cell): the row's shares are published. One value
+    column (no total column): no share can be formed, so the column is all null, typed."""
+    one_row = add_shares(suppress(pl.DataFrame({"k": ["a"], "x": [20], "y": [60]}), ["k"]), ["k"])
+    assert dict(zip(one_row["column"], one_row["share"], strict=True)) == {
+        "x": 0.25,
+        "y": 0.75,
+        TOTAL_COLUMN: 1.0,
+    }
+    one_col = add_shares(suppress(pl.DataFrame({"k": ["a", "b"], "x": [20, 60]}), ["k"]), ["k"])
+    assert one_col.schema["share"] == pl.Float64
+    assert one_col["share"].null_count() == one_col.height == 3
+
+
+def test_case_a_row_of_zeros_has_no_rate():
+    """A published total of zero gives no share (0 / 0 is not a rate), not NaN."""
+    table = pl.DataFrame({"state": ["WA", "OR"], "yes": [0, 40], "no": [0, 60]})
+    long = add_shares(suppress(table, ["state"]), ["state"])
+    wa = long.filter(pl.col("state") == "WA")
+    assert wa["count"].to_list() == [0, 0, 0]
+    assert wa["share"].null_count() == 3
+    assert long.filter(pl.col("state") == "OR")["share"].to_list() == [0.4, 0.6, 1.0]

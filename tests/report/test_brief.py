@@ -103,8 +103,29 @@ def test_every_cited_number_resolves_to_a_listed_source(brief):
 def test_every_parameter_and_law_source_shows_its_kind(brief):
     """Sources graded (issue 11): each numbered parameter or law citation says what it is."""
     _, html = brief
-    kinds = re.findall(r'<li id="src-\d+" value="\d+"><span class="kind">\[(\w+)\]</span>', html)
-    assert kinds and set(kinds) <= set(KINDS)
+    kinds = re.findall(
+        r'<li id="src-\d+" value="\d+"><span class="kind" data-kind="(\w+)">\[(\w+)\]</span>', html
+    )
+    assert kinds and {raw for raw, _ in kinds} <= set(KINDS)
+    assert all(shown == raw for raw, shown in kinds)  # English names them as they are graded
+
+
+def test_case_a_spanish_brief_names_each_sources_kind_in_spanish():
+    """Case: the kinds are words of the catalog, so a Spanish brief says [ley], [tribunal],
+    [organismo público] ..., never [statute]."""
+    from scomm.i18n import language
+    from scomm.report import labels
+    from scomm.report.brief import make
+
+    html = make(
+        BriefRequest(state="DE", start="2011-01", end="2011-03", replicates=1, lang="es")
+    ).html
+    kinds = re.findall(r'<span class="kind" data-kind="(\w+)">\[([^\]]+)\]</span>', html)
+    assert {raw for raw, _ in kinds} >= {"statute", "agency"}
+    es = language("es")
+    for raw, shown in kinds:
+        assert shown == es.gettext(labels.KINDS[raw]) != raw, raw
+    assert not re.search(r"\[(?:" + "|".join(KINDS) + r")\]", html)
 
 
 def test_the_comparison_shows_both_scenarios_and_their_difference(brief):
@@ -175,3 +196,35 @@ def test_scomm_brief_national_covers_the_country_with_the_event_study(cli, tmp_p
     assert html.count("<tr><td>") >= 51 and 'id="all-states"' in html
     block = html.split('id="map-detainers"', 1)[1].split("</figure>", 1)[0]
     assert block.split('class="mark-shape', 1)[1].split("</g>", 1)[0].count("<path") > 3000
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "row"),
+    [
+        ("en", "Removals by channel: S-Comm and 287(g) jail officers", "Removals through 287(g)"),
+        (
+            "es",
+            "Deportaciones por vía: S-Comm y los agentes 287(g) de la cárcel",
+            "Deportaciones vía los agentes 287(g)",
+        ),
+    ],
+)
+def test_a_287g_county_brief_has_the_channels_section_on_page_one_and_in_the_body(
+    lang, heading, row
+):
+    """Maricopa's brief in 2010 (the Sheriff's agreement ran to 15 Dec 2011): page one says how
+    removals split by channel, and the channels section (after the funnel) has the table with
+    each channel's removals; Coconino's has neither."""
+    from scomm.report.brief import make
+
+    req = BriefRequest(county="04013", start="2010-01", end="2010-06", replicates=1, lang=lang)
+    html = make(req).html
+    summary = html.split('<section id="summary">', 1)[1].split('<section id="funnel">', 1)[0]
+    assert 'id="channel-note"' in summary
+    section = html.split('<section id="channels">', 1)[1].split("</section>", 1)[0]
+    assert heading in section and row in section
+    assert html.index('<section id="funnel">') < html.index('<section id="channels">')
+    for key in ("removals", "removals_287g", "removals_both", "identified_287g"):
+        assert f'<tr data-key="{key}">' in section, key
+    other = make(BriefRequest(county="04005", start="2010-01", end="2010-06", replicates=1))
+    assert '<section id="channels">' not in other.html and "channel-note" not in other.html

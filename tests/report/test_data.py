@@ -190,3 +190,73 @@ def test_case_a_countys_cost_uses_its_own_per_diem_or_says_national_average(fips
     line = next(a for a in burden.assumptions if a.startswith("Cost of a jail day"))
     assert shown in line
     assert ("own cited figure" in line) == own
+
+
+@pytest.fixture(scope="module")
+def maricopa():
+    """Maricopa County under history and under no S-Comm, on the same draws (the issue's
+    `compare baseline no-scomm --states AZ --start 2009-01 --end 2012-12`, for one county)."""
+    kw = {"states": ["AZ"], "counties": ["04013"], "start": "2009-01", "end": "2012-12"}
+    return run("baseline", replicates=2, **kw), run("no-scomm", replicates=2, **kw)
+
+
+def test_a_287g_county_brief_shows_removals_by_channel_as_the_summary_splits_them(maricopa):
+    """The Maricopa Sheriff's 287(g) jail agreement ran beside S-Comm: the brief gives S-Comm's
+    removals and the 287(g) officers' side by side, each equal to the summary's channel, and
+    their sum; the funnel stays S-Comm's."""
+    a, b = maricopa
+    brief = D.build(a, D.resolve_place(None, "04013"), b)
+    rows = {r.key: r for r in brief.channels}
+    channel = a.summary["by_county"]["04013"]["by_channel"]
+    county = a.summary["by_county"]["04013"]
+    assert rows["removals"].value == channel["scomm"]["removals"] == county["removals"]
+    assert rows["removals_287g"].value == channel["287g"]["removals"] > 0
+    assert rows["removals_both"].value == rows["removals"].value + rows["removals_287g"].value
+    assert rows["identified_287g"].value == channel["287g"]["identified"]
+    assert rows["detainers_287g"].value == channel["287g"]["detainers"]
+    assert {r.key: r.value for r in brief.funnel}["removals"] == rows["removals"].value
+    assert all(r.refs for r in brief.channels)
+    # every row has its interval over the two seeds, the sum's from the replicates' sums
+    assert all(r.interval is not None for r in brief.channels)
+    reps = [r["04013"]["removals"] + r["04013"]["removals_287g"] for r in a.replicate_totals]
+    assert (rows["removals_both"].interval.low, rows["removals_both"].interval.high) == (
+        min(reps),
+        max(reps),
+    )
+
+
+def test_no_scomm_keeps_the_287g_removals_and_drops_scomms(maricopa):
+    """`no-scomm` switches IDENT interoperability off, not the Sheriff's agreement: S-Comm's
+    removals go to zero and the 287(g) channel's are the same people on the same draws."""
+    a, b = maricopa
+    brief = D.build(a, D.resolve_place(None, "04013"), b)
+    rows = {r.key: r for r in brief.channels}
+    assert rows["removals"].other == 0 < rows["removals"].value
+    for key in ("removals_287g", "identified_287g", "detainers_287g", "ice_book_ins_287g"):
+        assert rows[key].other == rows[key].value > 0, key
+    assert rows["removals_both"].other == rows["removals_287g"].value
+    note = " ".join(brief.channel_note)
+    assert "Maricopa County Sheriff's Office held a 287(g) jail agreement" in note
+    assert f"{rows['removals_287g'].value:,} → {rows['removals_287g'].value:,}" in note
+    assert f"through S-Comm {rows['removals'].value:,} → 0" in note
+
+
+def test_case_the_channels_read_in_spanish(maricopa):
+    from scomm.i18n import language
+
+    a, b = maricopa
+    brief = D.build(a, D.resolve_place(None, "04013"), b, language("es"))
+    labels = {r.key: r.label for r in brief.channels}
+    assert labels["removals_287g"] == "Deportaciones vía los agentes 287(g) de la cárcel"
+    assert labels["removals_both"] == "Todas las deportaciones, por ambas vías"
+    note = " ".join(brief.channel_note)
+    assert "tuvo un acuerdo 287(g) de cárcel" in note and "llegaron vía S-Comm" in note
+    assert "removals" not in note and "through" not in note
+
+
+def test_case_a_county_without_287g_has_no_channels_table():
+    """Coconino County (AZ) held no 287(g) jail agreement: no channels table, no note."""
+    result = run(states=["AZ"], counties=["04005"], start="2010-01", end="2010-06")
+    brief = D.build(result, D.resolve_place(None, "04005"))
+    assert result.summary["by_county"]["04005"]["by_channel"]["287g"]["identified"] == 0
+    assert brief.channels == [] and brief.channel_note == []

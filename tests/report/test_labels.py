@@ -47,6 +47,12 @@ def test_every_law_and_timeline_parameter_and_scenario_is_named_by_what_it_does(
     )
 
 
+def test_every_kind_of_source_has_a_name_in_the_catalog():
+    from scomm.params import KINDS
+
+    assert set(labels.KINDS) == set(KINDS)
+
+
 def test_the_scenario_descriptions_in_the_catalog_are_the_files_own():
     """Case: a scenario file's description edited without the catalog fails here."""
     from scomm.scenario import packaged

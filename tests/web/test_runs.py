@@ -16,8 +16,10 @@ from scomm.web.runs import (
     DEFAULT_CACHE_BYTES,
     Busy,
     ByteCache,
+    Runs,
     WorkQueue,
     cache_bytes_from,
+    is_large,
     measured_bytes,
 )
 
@@ -68,7 +70,7 @@ def test_case_the_budget_reads_bytes_or_binary_units_and_refuses_anything_else()
 
 
 def test_case_identical_concurrent_requests_compute_once():
-    queue = WorkQueue(ByteCache(), workers=2, max_waiting=2)
+    queue = WorkQueue(ByteCache(), workers=2, max_waiting=2, processes=False)
     gate = threading.Event()
     calls = []
 
@@ -88,7 +90,7 @@ def test_case_identical_concurrent_requests_compute_once():
 
 
 def test_case_a_full_queue_refuses_at_once_with_a_retry_time_and_recovers():
-    queue = WorkQueue(ByteCache(), workers=1, max_waiting=1)
+    queue = WorkQueue(ByteCache(), workers=1, max_waiting=1, processes=False)
     release = threading.Event()
 
     def hold(n: int):
@@ -115,7 +117,7 @@ def test_case_a_full_queue_refuses_at_once_with_a_retry_time_and_recovers():
 def test_case_waiting_requests_hold_no_thread():
     """40 requests wait for one busy worker; the event loop stays free meanwhile (a cheap
     coroutine runs at once) and no thread beyond the worker is started."""
-    queue = WorkQueue(ByteCache(), workers=1, max_waiting=64)
+    queue = WorkQueue(ByteCache(), workers=1, max_waiting=64, processes=False)
     release = threading.Event()
 
     async def main() -> None:
@@ -134,7 +136,7 @@ def test_case_waiting_requests_hold_no_thread():
 
 
 def test_case_a_failed_computation_is_reported_to_every_waiter_and_not_cached():
-    queue = WorkQueue(ByteCache(), workers=1, max_waiting=4)
+    queue = WorkQueue(ByteCache(), workers=1, max_waiting=4, processes=False)
 
     def fail() -> int:
         raise UserError("county 99999: not known")
@@ -147,3 +149,43 @@ def test_case_a_failed_computation_is_reported_to_every_waiter_and_not_cached():
 
     run_loop(main())
     assert queue.cache.lookup(("bad",)) == (False, None) and queue.pending == 0
+
+
+def test_case_large_runs_are_computed_one_at_a_time_and_small_ones_pass_them():
+    """Two workers, at most one large job at once: the second large job waits for the
+    first, while a small job asked after both is computed meanwhile on the other worker."""
+    queue = WorkQueue(ByteCache(), workers=2, max_waiting=4, processes=False, max_large=1)
+    first_done = threading.Event()
+    order: list[str] = []
+
+    def large(name: str, gate: threading.Event | None):
+        def compute() -> str:
+            order.append(f"{name} starts")
+            if gate is not None:
+                gate.wait(10)
+            order.append(f"{name} ends")
+            return name
+
+        return compute
+
+    async def main() -> None:
+        one = asyncio.create_task(queue.get(("one",), large("one", first_done), large=True))
+        two = asyncio.create_task(queue.get(("two",), large("two", None), large=True))
+        await asyncio.sleep(0.1)
+        assert await queue.get(("small",), large("small", None)) == "small"
+        assert order == ["one starts", "small starts", "small ends"] and queue.pending == 2
+        first_done.set()
+        assert [await one, await two] == ["one", "two"]
+
+    run_loop(main())
+    assert order[3:] == ["one ends", "two starts", "two ends"] and queue.pending == 0
+
+
+def test_case_a_national_or_many_state_run_is_large_and_a_state_run_is_not():
+    runs = Runs(WorkQueue(ByteCache(), processes=False))
+    era = ("2008-10", "2014-11")
+    assert is_large(runs.key("baseline", None, None, None, 0))  # national, S-Comm's first era
+    assert is_large(runs.key("baseline", *era, "CA,TX,NY", 0))
+    assert not is_large(runs.key("baseline", *era, "CA", 0))  # the largest state
+    assert not is_large(runs.key("baseline", "2012-01", "2012-01", None, 0))  # one month
+    assert not is_large(runs.key("baseline", *era, "NY", 0, counties="36059", replicates=3))

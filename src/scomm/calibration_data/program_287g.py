@@ -111,8 +111,9 @@ def dataset() -> Dataset:
         pins="in the counties with a 287(g) jail agreement, how many people jail screening "
         "identified and how many were removed, year by year from before S-Comm (FY2006-2008) "
         "into its rollout: with the model's bookings of those counties, an identification rate "
-        "per booking and a removal share per identification to set beside S-Comm's detainer "
-        "and removal stages, and the overlap the model leaves out (it has no 287(g) path)",
+        "per booking and a removal share per identification: the targets of the model's "
+        "287(g) channel (the flows' identified_287g and removals_287g, which the calibration "
+        "issue fits to them), beside S-Comm's detainer and removal stages",
         cannot_tell=(
             "S-Comm quantities directly (another program, and in FY2009-2013 the same person "
             "may be counted by both); which years an agreement was active when a count is blank; "

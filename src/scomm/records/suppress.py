@@ -18,7 +18,7 @@ Every table that ``scomm records`` prints or writes goes through ``suppress``:
 4. **Flags.** The result is long (one row per cell) with ``flag`` = primary / complementary
    and a ``reason``; ``add_shares`` derives rates only from published cells.
 
-The graph argument and its test (``tests/records/test_suppress.py``, which solves the
+The graph argument and its test (``tests/records/test_records_suppress.py``, which solves the
 equations with linear algebra) are in docs/records.md.
 """
 
@@ -312,18 +312,3 @@ def add_shares(long: pl.DataFrame, index: Sequence[str]) -> pl.DataFrame:
     out = long.join(totals, on=index, how="left", nulls_equal=True, maintain_order="left")
     share = pl.when(pl.col("__total") > 0).then(pl.col("count") / pl.col("__total"))
     return out.with_columns(share.round(4).alias("share")).drop("__total")
-
-
-def wide(long: pl.DataFrame, index: Sequence[str]) -> pl.DataFrame:
-    """Back to a wide display table of strings; suppressed cells read "supp." / "supp.(c)"."""
-    index = list(index)
-    text = (
-        pl.when(pl.col("flag") == PRIMARY)
-        .then(pl.lit("supp."))
-        .when(pl.col("flag") == COMPLEMENTARY)
-        .then(pl.lit("supp.(c)"))
-        .otherwise(pl.col("count").cast(pl.String))
-    )
-    return long.with_columns(text.alias("__cell")).pivot(
-        on="column", index=index, values="__cell", aggregate_function=None
-    )

@@ -20,7 +20,7 @@ from scomm.api import RunResult, run
 from scomm.i18n import N_, Language, language
 from scomm.intervals import Interval
 from scomm.io import atomic_dir
-from scomm.report import charts
+from scomm.report import charts, labels
 from scomm.report.data import BriefData, Place, build, resolve_place
 from scomm.study.brief import section_html as study_section_html
 
@@ -28,7 +28,8 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 
 def filters(lang: Language) -> dict[str, Callable[..., str]]:
-    """The template filters for a language: ``number``, ``signed``, ``interval``, ``date``."""
+    """The template filters for a language: ``number``, ``signed``, ``interval``, ``date``,
+    ``runs`` and ``kind`` (a source's kind in the reader's words)."""
 
     def number(value: Any, unit: str | None = None, digits: int = 1, **kw: Any) -> str:
         return lang.number(value, unit, digits=digits, **kw)
@@ -44,7 +45,17 @@ def filters(lang: Language) -> dict[str, Callable[..., str]]:
     def date(value: Any, form: str = "long") -> str:
         return lang.date(value, "medium" if form == "short" else form)
 
-    return {"number": number, "signed": signed, "interval": interval, "date": date, "runs": runs}
+    def kind(value: str) -> str:
+        return lang.gettext(labels.KINDS[value])
+
+    return {
+        "number": number,
+        "signed": signed,
+        "interval": interval,
+        "date": date,
+        "runs": runs,
+        "kind": kind,
+    }
 
 
 def runs(numbers: list[int]) -> list[tuple[int, int]]:

@@ -24,6 +24,7 @@ from scomm.compare import compare_runs, metric_difference
 from scomm.errors import UserError
 from scomm.i18n import Language, language
 from scomm.intervals import Interval
+from scomm.jurisdictions import agreements_287g
 from scomm.jurisdictions.counties import counties, state_names
 from scomm.metrics import county_metrics
 from scomm.report import labels, measures, timeline
@@ -32,6 +33,20 @@ from scomm.report.sources import GEOMETRY_SOURCE, Sources, data_refs, parameter_
 from scomm.rules import pipeline
 
 FUNNEL = tuple(labels.STAGES.items())
+#: The channels table: removals by the channel that identified the person, then the 287(g)
+#: channel's own funnel.
+CHANNEL_ROWS = (
+    *labels.BY_CHANNEL.items(),
+    *(
+        (k, labels.CHANNELS[k])
+        for k in (
+            "identified_287g",
+            "detainers_287g",
+            "detainers_honored_287g",
+            "ice_book_ins_287g",
+        )
+    ),
+)
 EXTRA = tuple(labels.EXTRAS.items())
 LEVELS = tuple(labels.LEVELS.items())
 # The pipeline stages (rules/pipeline.py) behind each count of the funnel: a row cites the
@@ -188,6 +203,8 @@ class BriefData:
     monthly: list[dict[str, Any]]
     counties: list[dict[str, Any]]
     events: list[timeline.Event]
+    channels: list[StageRow]
+    channel_note: list[str]
     key_dates: list[timeline.Event]
     metric_groups: list[MetricGroup]
     metrics_note: str | None
@@ -225,13 +242,24 @@ def place_totals_of(result: RunResult, place: Place) -> dict[str, int]:
     """The place's totals, flat (levels as ``level1`` ... and ``removals_level1`` ...)."""
     flat = place_totals(_place_flows(result, place), [None])[None]
     flat.update({k: flat[f"removals_{k}"] for k in labels.LEVELS})
+    flat["removals_both"] = _both(flat)
     return flat
+
+
+def _both(totals: dict[str, int]) -> int:
+    """Removals through either channel: S-Comm's and the 287(g) officers'."""
+    return totals["removals"] + totals["removals_287g"]
 
 
 def _intervals(result: RunResult, place: Place) -> dict[str, Interval]:
     section = _section(result, place) or {}
     found = {k: Interval.from_dict(v) for k, v in (section.get("intervals") or {}).items()}
     found.update({k: found[f"removals_{k}"] for k in labels.LEVELS if f"removals_{k}" in found})
+    reps = result.replicate_totals
+    if len(reps) >= 2 and place.key in reps[0]:
+        found["removals_both"] = Interval.from_values(
+            [_both(r[place.key]) for r in reps], result.seeds
+        )
     return {k: v for k, v in found.items() if v is not None}
 
 
@@ -366,8 +394,16 @@ def _stage_rows(keys, values, intervals, refs, lang, other=None) -> list[StageRo
 
 def _change_intervals(a: RunResult, b: RunResult, place: Place) -> dict[str, Interval]:
     keys = [k for k, _ in FUNNEL + EXTRA] + [f"removals_{k}" for k in labels.LEVELS]
+    keys += [k for k, _ in CHANNEL_ROWS if k != "removals_both"]
     found = {k: paired_interval(a, b, place.key, k) for k in keys}
     found.update({k: found[f"removals_{k}"] for k in labels.LEVELS})
+    pairs = len(a.replicate_totals)
+    if pairs >= 2 and pairs == len(b.replicate_totals) and place.key in a.replicate_totals[0]:
+        diffs = [
+            _both(rb[place.key]) - _both(ra[place.key])
+            for ra, rb in zip(a.replicate_totals, b.replicate_totals, strict=True)
+        ]
+        found["removals_both"] = Interval.from_values(diffs, a.seeds)
     return {k: v for k, v in found.items() if v is not None}
 
 
@@ -385,6 +421,117 @@ def _place_metrics(result: RunResult, place: Place) -> tuple[dict | None, str | 
     if place.county is not None:
         return county_metrics(result.simulation, result.scenario.params, place.county), None
     return state_doc.get("metrics") or result.summary.get("metrics"), None
+
+
+# ---- the 287(g) channel ------------------------------------------------------------------------
+
+#: The parameters of the 287(g) screen (rules/pipeline.py stage ``screen_287g``).
+_CHANNEL_PARAMETERS = ("program.agreements_287g", "program.identification_287g")
+#: Each row of the channels table cites the funnel row it mirrors.
+_CHANNEL_REFS = {
+    "removals": "removals",
+    "removals_287g": "removals",
+    "removals_both": "removals",
+    "detainers_287g": "detainers",
+    "detainers_honored_287g": "detainers_honored",
+    "ice_book_ins_287g": "ice_book_ins",
+}
+
+
+def place_agreements(place: Place, span: tuple[dt.date, dt.date]) -> list:
+    """The 287(g) jail agreements of the place's counties in force at some day of the period."""
+    cty = counties()
+
+    def here(fips: str) -> bool:
+        if place.county is not None:
+            return fips == place.county
+        return place.national or str(cty.state[cty.index_of(fips)]) == place.state
+
+    return [a for a in agreements_287g.agreements() if here(a.county) and a.scope.overlaps(*span)]
+
+
+def _channel_refs(result: RunResult, span, refs: dict, sources: Sources) -> dict[str, list[int]]:
+    """Each channels row's sources: the funnel row it mirrors, and for the 287(g) rows the
+    agreements' roster and the screen's parameters."""
+    own = parameter_refs(sources, result.scenario.params, _CHANNEL_PARAMETERS, *span)
+    own.append(sources.add_citation(agreements_287g.SOURCE, "287(g) jail agreements"))
+    out = {}
+    for key, _ in CHANNEL_ROWS:
+        found = set(refs.get(_CHANNEL_REFS.get(key, ""), []))
+        if key != "removals":
+            found |= set(own)
+        out[key] = sorted(found)
+    return out
+
+
+def _agency_names(found: list, lang: Language) -> tuple[str, int]:
+    """Up to three agencies by name (the rest counted), and how many there are."""
+    names = sorted({a.agency for a in found})
+    shown = ", ".join(names[:3])
+    if len(names) > 3:
+        more = len(names) - 3
+        shown = lang.ngettext(
+            "%(names)s and %(n)s more agency", "%(names)s and %(n)s more agencies", more
+        ) % {"names": shown, "n": more}
+    return shown, len(names)
+
+
+def _channel_note(rows: list[StageRow], found: list, b_label: str | None, lang) -> list[str]:
+    """The channels in words: who held an agreement, and removals by channel (and, when
+    comparing, each channel's removals in both scenarios)."""
+    by = {r.key: r for r in rows}
+    lines = []
+    if found:
+        names, n = _agency_names(found, lang)
+        lines.append(
+            lang.ngettext(
+                "%(agencies)s held a 287(g) jail agreement in this period: officers ICE trained "
+                "and deputized identify people at booking whether or not S-Comm runs.",
+                "%(agencies)s held 287(g) jail agreements in this period: officers ICE trained "
+                "and deputized identify people at booking whether or not S-Comm runs.",
+                n,
+            )
+            % {"agencies": names}
+        )
+    lines.append(
+        lang.gettext(
+            "Of %(both)s removals, %(scomm)s came through S-Comm and %(g287)s through 287(g) "
+            "jail officers; the other counts of this brief are S-Comm's alone."
+        )
+        % {
+            "both": lang.number(by["removals_both"].value, None),
+            "scomm": lang.number(by["removals"].value, None),
+            "g287": lang.number(by["removals_287g"].value, None),
+        }
+    )
+    if b_label is not None:
+        lines.append(
+            lang.gettext(
+                "%(scenario)s: removals through 287(g) jail officers %(a)s → %(b)s; through "
+                "S-Comm %(c)s → %(d)s."
+            )
+            % {
+                "scenario": _capital(b_label),
+                "a": lang.number(by["removals_287g"].value, None),
+                "b": lang.number(by["removals_287g"].other, None),
+                "c": lang.number(by["removals"].value, None),
+                "d": lang.number(by["removals"].other, None),
+            }
+        )
+    return lines
+
+
+def _channels(result, place, span, pieces, lang) -> tuple[list[StageRow], list[str]]:
+    """The channels table and its sentences, where 287(g) officers identified anyone in the
+    place during the period (in either scenario); nothing elsewhere. ``pieces``: (totals,
+    intervals, (B's totals, change intervals) or None, funnel refs, sources, B's label)."""
+    totals, intervals, b_pair, refs, sources, b_label = pieces
+    if not (totals["identified_287g"] or (b_pair and b_pair[0]["identified_287g"])):
+        return [], []
+    found = place_agreements(place, span)
+    own = _channel_refs(result, span, refs, sources)
+    rows = _stage_rows(CHANNEL_ROWS, totals, intervals, own, lang, b_pair)
+    return rows, _channel_note(rows, found, b_label, lang)
 
 
 # ---- sentences ------------------------------------------------------------------------------
@@ -524,8 +671,8 @@ def _certainty(interval: Interval | None, lang: Language) -> list[str]:
     lines.append(
         lang.gettext(
             "Results move with the cited rates and stated assumptions behind them (listed with "
-            "each measure); the model leaves out arrests outside county jails, 287(g) and "
-            "other ICE programs."
+            "each measure); the model counts 287(g) jail agreements as their own channel and "
+            "leaves out arrests outside county jails, 287(g) task forces and other ICE programs."
         )
     )
     return lines
@@ -667,6 +814,9 @@ def build(
         more = _bottom_more(funnel, change_groups, lang)
         bottom += [more] if more else []
     county_rows = _county_rows(result, place)
+    channels, channel_note = _channels(
+        result, place, span, (totals, intervals, b_pair, refs, sources, b_label), lang
+    )
     return BriefData(
         place=place,
         place_label=_place_words(place, lang),
@@ -702,6 +852,8 @@ def build(
         monthly=_monthly(result, place, lang),
         counties=county_rows,
         events=events,
+        channels=channels,
+        channel_note=channel_note,
         key_dates=[e for e in events if e.local][:KEY_DATES],
         metric_groups=groups,
         metrics_note=note,

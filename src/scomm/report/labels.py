@@ -37,6 +37,12 @@ CHANNELS: dict[str, str] = {
     "removals_convicted_287g": N_("Removals of people with a conviction, 287(g) channel"),
     "us_citizens_detained_287g": N_("U.S. citizens held, 287(g) channel"),
 }
+#: The brief's table of the two channels: removals by the channel that identified the person.
+BY_CHANNEL: dict[str, str] = {
+    "removals": N_("Removals through S-Comm (an IDENT match no 287(g) officer made)"),
+    "removals_287g": N_("Removals through 287(g) jail officers"),
+    "removals_both": N_("All removals, both channels"),
+}
 #: ICE offense levels (summary ``removals_by_level`` keys).
 LEVELS: dict[str, str] = {
     "level1": N_("Level 1"),
@@ -230,6 +236,61 @@ PARAMETERS: dict[str, str] = {
     "jail.detainer_reimbursement_offered": N_("Federal payment offered for detainer holds"),
     "custody.transfer_probability": N_("ICE picking up a held person"),
     "custody.release_pickup_probability": N_("ICE picking up a person at a notified release"),
+}
+
+#: A timeline flag's change as a sentence: (when it turns on, when it turns off). A flag of
+#: the timeline never prints as "yes → no".
+FLAGS: dict[str, tuple[str, str]] = {
+    "program.interoperability": (
+        N_("Jails' fingerprints are checked against DHS records (S-Comm's interoperability on)"),
+        N_("Jails' fingerprints are no longer checked against DHS records"),
+    ),
+    "detainer.traffic_only_deferred": (
+        N_("ICE defers detainers after an arrest for a traffic offense alone"),
+        N_("ICE again lodges detainers after an arrest for a traffic offense alone"),
+    ),
+    "detainer.laken_riley_mandate": (
+        N_("The Laken Riley Act requires a detainer for people charged with its offenses"),
+        N_("The Laken Riley Act's detainer mandate no longer applies"),
+    ),
+    "jail.detainer_reimbursement_offered": (
+        N_("The federal government offers to pay jails for detainer holds"),
+        N_("The federal government no longer offers to pay jails for detainer holds"),
+    ),
+}
+#: A timeline mapping of flags (groups switched on and off) as sentences: (groups added,
+#: groups dropped), each with the groups' names as ``%(groups)s``.
+FLAG_GROUPS: dict[str, tuple[str, str]] = {
+    "detainer.priority_categories": (
+        N_("ICE's priorities now include %(groups)s"),
+        N_("ICE's priorities no longer include %(groups)s"),
+    ),
+}
+#: The groups of ICE's detainer priorities (``rules.categories.Priority``), as the
+#: priorities sentences name them.
+PRIORITIES: dict[str, str] = {
+    "removable": N_("everyone ICE deems removable"),
+    "level1": N_("people with a Level 1 conviction"),
+    "level1_aggravated": N_("people with an aggravated-felony conviction"),
+    "level2": N_("people with a Level 2 conviction"),
+    "level3_serious": N_("people with a significant-misdemeanor conviction"),
+    "felony_charge": N_("people charged with a felony"),
+    "serious_misdemeanor_charge": N_("people charged with a significant misdemeanor"),
+    "prior_removal": N_("people removed or returned before, or with a removal order"),
+}
+#: The names of a timeline mapping's keys, by the parameter's breakdown.
+BREAKDOWNS: dict[str, dict[str, str]] = {"level": LEVELS, "priority": PRIORITIES}
+
+#: What a numbered source is (``params.KINDS``), as a brief's list of sources marks it.
+KINDS: dict[str, str] = {
+    "statute": N_("statute"),
+    "court": N_("court"),
+    "agency": N_("agency"),
+    "report": N_("report"),
+    "news": N_("news"),
+    "advocacy": N_("advocacy"),
+    "mirror": N_("mirror"),
+    "assumption": N_("assumption"),
 }
 
 #: Each law, named by what it did.

@@ -71,7 +71,7 @@ def _metrics(b: BriefData) -> list[dict]:
 
 BUILDERS: dict[str, Callable[[BriefData], list[dict]]] = {
     "key_figures": _key_figures,
-    "funnel": lambda b: _stages(b.funnel + b.extras),
+    "funnel": lambda b: _stages(b.funnel + b.extras + b.channels),
     "levels": lambda b: _stages(b.levels),
     "timeline": _timeline,
     "counties": _counties,

@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
+from babel.lists import format_list
 
 from scomm.i18n import Language
 from scomm.jurisdictions.counties import counties
 from scomm.jurisdictions.laws import Law, all_laws
+from scomm.params import Parameter
 from scomm.report import labels
 from scomm.report.sources import Sources
 from scomm.rules import pipeline
@@ -143,24 +145,51 @@ def _laws(scn: Scenario, state, county, span, lang, sources) -> list[tuple]:
     return out
 
 
-def _shown(value: Any, unit: str, lang: Language) -> str:
-    if isinstance(value, bool):
-        return lang.gettext("yes") if value else lang.gettext("no")
-    return lang.number(value, unit, digits=0)
+def _flag_text(name: str, after: bool, lang: Language) -> str:
+    """A flag turned on or off, as a sentence ("ICE defers detainers after ...")."""
+    on, off = labels.FLAGS[name]
+    return lang.gettext(on if after else off)
 
 
-def _change_text(name: str, before: Any, after: Any, unit: str, lang: Language) -> str:
-    """ "ICE's detainer rate: Level 1 61% → 95%, ..." (only the keys that changed)."""
-    label = lang.gettext(labels.PARAMETERS.get(name, name))
+def _groups_text(name: str, breakdown: str, before: dict, after: dict, lang: Language) -> str:
+    """Groups switched on and off, as sentences ("ICE's priorities no longer include people
+    charged with a felony and ...")."""
+    names = labels.BREAKDOWNS[breakdown]
+    added = [k for k, v in after.items() if v and not before.get(k)]
+    dropped = [k for k, v in after.items() if not v and before.get(k)]
+    if "removable" in added:  # everyone removable: every other group is inside it
+        added = ["removable"]
+    templates = labels.FLAG_GROUPS[name]
+    parts = []
+    for keys, template in ((added, templates[0]), (dropped, templates[1])):
+        if keys:
+            groups = format_list([lang.gettext(names[k]) for k in keys], locale=lang.locale)
+            parts.append(lang.gettext(template) % {"groups": groups})
+    return "; ".join(parts)
+
+
+def _change_text(p: Parameter, before: Any, after: Any, lang: Language) -> str:
+    """ "ICE's detainer rate: Level 1 61% → 95%, ..." (only the keys that changed); a flag as
+    a sentence of what it switched on or off."""
+    if isinstance(after, bool):
+        return _flag_text(p.name, after, lang)
+    if isinstance(after, dict) and p.unit == "flag":
+        return _groups_text(p.name, p.breakdown or "", before, after, lang)
+    label = lang.gettext(labels.PARAMETERS[p.name])
     if isinstance(after, dict):
-        parts = []
-        for key, new in after.items():
-            old = before.get(key) if isinstance(before, dict) else None
-            if old != new:
-                key_label = lang.gettext(labels.LEVELS.get(key, key))
-                parts.append(f"{key_label} {_shown(old, unit, lang)} → {_shown(new, unit, lang)}")
+        names = labels.BREAKDOWNS[p.breakdown or ""]
+        parts = [
+            f"{lang.gettext(names[key])} {_number(before.get(key), p.unit, lang)} → "
+            f"{_number(new, p.unit, lang)}"
+            for key, new in after.items()
+            if before.get(key) != new
+        ]
         return f"{label}: {', '.join(parts)}"
-    return f"{label}: {_shown(before, unit, lang)} → {_shown(after, unit, lang)}"
+    return f"{label}: {_number(before, p.unit, lang)} → {_number(after, p.unit, lang)}"
+
+
+def _number(value: Any, unit: str, lang: Language) -> str:
+    return lang.number(value, unit, digits=0)
 
 
 def _parameter_changes(scn: Scenario, span, lang, sources) -> list[tuple]:
@@ -175,7 +204,7 @@ def _parameter_changes(scn: Scenario, span, lang, sources) -> list[tuple]:
             if s < day <= e and p.values[day].value != p.values[before].value:
                 entry = p.values[day]
                 n = sources.add_citation(entry.citation.model_dump(), f"parameter {name}")
-                text = _change_text(name, p.values[before].value, entry.value, p.unit, lang)
+                text = _change_text(p, p.values[before].value, entry.value, lang)
                 out.append((day, text, n))
     return out
 

@@ -7,11 +7,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import polars as pl
-from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, Response
 
 from scomm.api import RunResult
-from scomm.compare import compare_runs
 from scomm.errors import UserError
 from scomm.io import json_text
 from scomm.jurisdictions.counties import counties
@@ -19,6 +18,7 @@ from scomm.params_view import rules_in_force
 from scomm.report.geo import FIPS_TO_ATLAS
 from scomm.rng import MAX_SEED
 from scomm.scenario import packaged, scenario_names
+from scomm.web import work
 from scomm.web.follow import candidates, check_outcome, explain
 from scomm.web.runs import RunsDep, packaged_name
 
@@ -45,18 +45,33 @@ class JSONDocument(JSONResponse):
         return json_text(content, compact=True).encode("utf-8")
 
 
+class JSONBytes(Response):
+    """A JSON body already written (by a worker, with ``work.json_bytes``)."""
+
+    media_type = "application/json"
+
+
 router = APIRouter(tags=["api"], default_response_class=JSONDocument)
 
 
-@router.get("/api/scenarios")
-def api_scenarios() -> dict:
+def scenarios_body() -> bytes:
+    """/api/scenarios' body, written once when the server starts (scenarios are packaged)."""
+    return work.json_bytes(
+        {
+            "scenarios": [
+                {"name": n, "description": packaged(n).description} for n in scenario_names()
+            ]
+        }
+    )
+
+
+@router.get("/api/scenarios", response_class=JSONBytes)
+async def api_scenarios(request: Request) -> JSONBytes:
     """The packaged scenarios, as `scomm scenarios --json`."""
-    return {
-        "scenarios": [{"name": n, "description": packaged(n).description} for n in scenario_names()]
-    }
+    return JSONBytes(request.app.state.scenarios)
 
 
-@router.get("/api/run")
+@router.get("/api/run", response_class=JSONBytes)
 async def api_run(
     runs: RunsDep,
     scenario: ScenarioQ = "baseline",
@@ -64,9 +79,10 @@ async def api_run(
     end: EndQ = None,
     states: StatesQ = None,
     seed: SeedQ = 0,
-) -> dict:
+) -> JSONBytes:
     """The summary document of `scomm run --json` for the same options."""
-    return (await runs.run(scenario, start, end, states, seed)).summary
+    key = runs.key(scenario, start, end, states, seed)
+    return JSONBytes(await runs.job(("summary", key), work.summary_json, key))
 
 
 @router.get("/api/compare")
@@ -78,13 +94,12 @@ async def api_compare(
     end: EndQ = None,
     states: StatesQ = None,
     seed: SeedQ = 0,
-) -> dict:
+) -> JSONBytes:
     """The compare document of `scomm compare A B --json`."""
     packaged_name(a, "a")
     packaged_name(b, "b")
-    ra = await runs.run(a, start, end, states, seed)
-    rb = await runs.run(b, start, end, states, seed)
-    return compare_runs(ra, rb)
+    ka, kb = (runs.key(n, start, end, states, seed) for n in (a, b))
+    return JSONBytes(await runs.job(("compare", ka, kb), work.compare_json, ka, kb))
 
 
 @router.get("/api/params")
@@ -128,16 +143,19 @@ OUTCOME_PERIOD = ("2008-10", "2025-12")
 OUTCOME_STAGES = ("removals", "detainers")
 
 
-@router.get("/api/outcomes")
-async def api_outcomes(runs: RunsDep, scenario: ScenarioQ = "baseline", seed: SeedQ = 0) -> dict:
+@router.get("/api/outcomes", response_class=JSONBytes)
+async def api_outcomes(
+    runs: RunsDep, scenario: ScenarioQ = "baseline", seed: SeedQ = 0
+) -> JSONBytes:
     """Removals and detainers of every county by calendar year, October 2008 to December
     2025 (one national run of the scenario; model estimates), keyed for the map geometry."""
-    key = ("outcomes", runs.key(scenario, *OUTCOME_PERIOD, None, seed))
-    hit, doc = runs.cached(key)
-    if hit:
-        return doc
-    result = await runs.run(scenario, *OUTCOME_PERIOD, None, seed)
-    return await runs.render(key, lambda: _outcomes(result, seed))
+    key = runs.key(scenario, *OUTCOME_PERIOD, None, seed)
+    return JSONBytes(await runs.job(("outcomes", key), outcomes_json, key, seed))
+
+
+def outcomes_json(key: tuple, seed: int) -> bytes:
+    """The national map's document of a run (a worker's job)."""
+    return work.json_bytes(_outcomes(work.result(key), seed))
 
 
 def _outcomes(result: RunResult, seed: int) -> dict:
@@ -184,16 +202,15 @@ async def api_follow(
     check_outcome(outcome)
     cty = counties()
     state = str(cty.state[cty.index_of(county)])
-    key = ("follow", county, person, outcome, runs.key(scenario, start, end, state, seed))
-    hit, doc = runs.cached(key)
-    if hit:
-        return doc
-    result = await runs.run(scenario, start, end, state, seed)
-    return await runs.render(key, lambda: _follow(result, county, person, outcome))
+    key = runs.key(scenario, start, end, state, seed)
+    job = ("follow", county, person, outcome, key)
+    return await runs.job(job, follow_doc, key, county, person, outcome)
 
 
-def _follow(result: RunResult, county: str, person: int, outcome: str) -> dict:
-    """The explainer's document for the ``person``-th matched person of the outcome."""
+def follow_doc(key: tuple, county: str, person: int, outcome: str) -> dict:
+    """The explainer's document for the ``person``-th matched person of the outcome, in the
+    run of ``key`` (a worker's job)."""
+    result = work.result(key)
     rows = candidates(result, county, outcome)
     if len(rows) == 0:
         raise UserError(

@@ -1,25 +1,56 @@
 """The local dashboard and its JSON API, assembled: the API and page routers (web/api.py,
-web/pages.py), the run cache they share (web/runs.py, injected with FastAPI's Depends), the
-error handlers and the static files. Every asset is served from the package (vendored under
-report/assets, see VENDORED.md); nothing is loaded from a CDN."""
+web/pages.py), the work queue and cache they share (web/runs.py, injected with FastAPI's
+Depends), the error handlers and the static files. Every asset is served from the package
+(vendored under report/assets, see VENDORED.md); nothing is loaded from a CDN."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
+from starlette.responses import Response
+from starlette.types import Scope
 
 from scomm import __version__
 from scomm.errors import UserError
 from scomm.report.brief import TEMPLATES as REPORT_TEMPLATES
 from scomm.web import api, pages
 from scomm.web.api import JSONDocument
-from scomm.web.runs import Busy, ByteCache, Runs, WorkQueue, cache_budget
+from scomm.web.runs import (
+    Busy,
+    ByteCache,
+    Runs,
+    WorkerFailed,
+    WorkQueue,
+    cache_budget,
+    large_runs,
+    run_cache_budget,
+    worker_count,
+)
 
 HERE = Path(__file__).parent
 ASSETS = REPORT_TEMPLATES.parent / "assets"
+#: Static files may be reused for an hour, then revalidated with their ETag (304 when unchanged).
+STATIC_CACHE = "public, max-age=3600"
+
+
+class CachedStaticFiles(StaticFiles):
+    """Starlette's static files (ETag, Last-Modified, 304 on If-None-Match) with a
+    Cache-Control header, so a browser does not ask again for every page."""
+
+    def file_response(
+        self, full_path: os.PathLike, stat_result: os.stat_result, scope: Scope,
+        status_code: int = 200,
+    ) -> Response:  # fmt: skip
+        """The file (or 304), with Cache-Control."""
+        response = super().file_response(full_path, stat_result, scope, status_code)
+        response.headers["Cache-Control"] = STATIC_CACHE
+        return response
 
 
 def _readable(exc: RequestValidationError) -> str:
@@ -40,18 +71,39 @@ async def _busy(request: Request, exc: Exception) -> JSONDocument:
     return JSONDocument({"detail": str(exc)}, status_code=503, headers=retry)
 
 
+async def _worker_failed(request: Request, exc: Exception) -> JSONDocument:
+    return JSONDocument({"detail": str(exc)}, status_code=500)
+
+
 async def _invalid(request: Request, exc: Exception) -> JSONDocument:
     assert isinstance(exc, RequestValidationError)
     return JSONDocument({"detail": _readable(exc)}, status_code=422)
 
 
 def create_app(
-    max_bytes: int | None = None, max_running: int = 2, max_waiting: int = 32
+    max_bytes: int | None = None,
+    max_running: int | None = None,
+    max_waiting: int = 32,
+    worker_setup: tuple[Callable, tuple] | None = None,
 ) -> FastAPI:
-    """The FastAPI application: pages, JSON API, vendored static files. Simulations and
-    rendered pages share a cache of at most ``max_bytes`` (default: SCOMM_CACHE_BYTES or
-    512 MiB); at most ``max_running`` are computed at once, with at most ``max_waiting`` more
-    queued, and a request beyond that is answered 503 with Retry-After at once."""
+    """The FastAPI application: pages, JSON API, vendored static files. Heavy work runs in
+    ``max_running`` worker processes (default: SCOMM_WORKERS or 2, at most the cores), with
+    at most ``max_waiting`` more jobs queued; a request beyond that is answered 503 with
+    Retry-After at once. Documents and pages are cached in at most ``max_bytes`` (default:
+    SCOMM_CACHE_BYTES or 512 MiB); each worker keeps runs in SCOMM_RUN_CACHE_BYTES (128 MiB);
+    at most SCOMM_LARGE_RUNS (1) national-size runs are computed at once.
+    ``worker_setup`` (a function and its arguments) runs in each worker when it starts."""
+    cache = ByteCache(cache_budget() if max_bytes is None else max_bytes)
+    workers = worker_count() if max_running is None else max_running
+    queue = WorkQueue(cache, workers, max_waiting, run_cache_bytes=run_cache_budget(),
+                      setup=worker_setup, max_large=large_runs())  # fmt: skip
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        queue.warm()
+        yield
+        queue.close()
+
     app = FastAPI(
         title="scomm",
         version=__version__,
@@ -60,16 +112,17 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json",
+        lifespan=lifespan,
     )
-    cache = ByteCache(cache_budget() if max_bytes is None else max_bytes)
-    queue = WorkQueue(cache, workers=max_running, max_waiting=max_waiting)
     app.state.cache = cache
     app.state.queue = queue
     app.state.runs = Runs(queue)
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    app.mount("/vendor", StaticFiles(directory=ASSETS), name="vendor")
+    app.state.scenarios = api.scenarios_body()
+    app.mount("/static", CachedStaticFiles(directory=HERE / "static"), name="static")
+    app.mount("/vendor", CachedStaticFiles(directory=ASSETS), name="vendor")
     app.add_exception_handler(UserError, _user_error)
     app.add_exception_handler(Busy, _busy)
+    app.add_exception_handler(WorkerFailed, _worker_failed)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.include_router(api.router)
     app.include_router(pages.router)

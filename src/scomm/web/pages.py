@@ -7,6 +7,7 @@ and status 422."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from scomm.report.brief import environment, svgs
 from scomm.report.data import BriefData, build, resolve_place, scenario_label
 from scomm.report.tables import TABLES, TITLES, table_bytes
 from scomm.scenario import packaged, scenario_names
+from scomm.web import work
 from scomm.web.api import api_follow
 from scomm.web.follow import OUTCOMES, candidates, check_outcome
 from scomm.web.runs import Runs, RunsDep
@@ -104,23 +106,44 @@ def _link(lang: Language):
     return link
 
 
-def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    """A page rendered in the reader's language with the navigation's context."""
-    lang = chosen_language(request)
+@dataclass(frozen=True)
+class View:
+    """What rendering a page needs of its request: its path, its query and the reader's
+    language (picklable, so a worker process can render the page)."""
+
+    path: str
+    query: tuple[tuple[str, str], ...]
+    lang: str
+
+
+def view_of(request: Request) -> View:
+    """The request as a page's rendering sees it."""
+    query = tuple(request.query_params.multi_items())
+    return View(request.url.path, query, chosen_language(request).code)
+
+
+def render(view: View, name: str, **context: Any) -> str:
+    """A page's HTML in the reader's language with the navigation's context."""
+    lang = language(view.lang)
     context.setdefault("error", None)
     if context["error"]:
         context["error"] = page_error(context["error"], lang)
     env = environment(str(lang.locale), (HERE / "templates",))
-    html = env.get_template(name).render(
+    return env.get_template(name).render(
         version=__version__,
         scenarios=[(n, scenario_label(n, lang), packaged(n).description) for n in scenario_names()],
         states=state_names(),
         link=_link(lang),
         other_lang=("es" if lang.code == "en" else "en"),
-        path=request.url.path,
-        query=dict(request.query_params),
+        path=view.path,
+        query=dict(view.query),
         **context,
     )
+
+
+def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """A page rendered in the reader's language with the navigation's context."""
+    html = render(view_of(request), name, **context)
     return remember_language(request, HTMLResponse(html, status_code=status))
 
 
@@ -175,20 +198,29 @@ def _period(form: dict[str, Any], state: str | None, county: str | None) -> dict
     return form
 
 
-async def place_data(
-    runs: Runs, form: dict[str, Any], scenarios, seed: int, lang: Language
-) -> BriefData:
-    """The brief of the form's place for scenario A (beside B when given), built by the work
-    queue and cached beside its runs."""
-    state, county = form["state"], form["county"]
-    place = resolve_place(state if not county else None, county)
-    kw = {"counties": county, "replicates": PAGE_REPLICATES}
-    a, b = scenarios
+def _place(form: dict[str, Any]):
+    """The form's place (a county, else its state)."""
+    return resolve_place(form["state"] if not form["county"] else None, form["county"])
+
+
+def place_keys(runs: Runs, form: dict[str, Any], scenarios, seed: int) -> tuple:
+    """The run keys of the form's place for scenario A (and B when given), every option
+    checked here, before any work."""
+    place = _place(form)
+    kw = {"counties": form["county"], "replicates": PAGE_REPLICATES}
     period = (form["start"], form["end"], place.state, seed)
-    keys = tuple(runs.key(n, *period, **kw) for n in (a, b) if n)  # both checked before a run
-    ra = await runs.run(a, *period, **kw)
-    rb = await runs.run(b, *period, **kw) if b else None
-    return await runs.render(("brief", keys, lang.code), lambda: build(ra, place, rb, lang))
+    return tuple(runs.key(n, *period, **kw) for n in scenarios if n)
+
+
+def brief_data(form: dict[str, Any], keys: tuple, lang_code: str) -> BriefData:
+    """The brief of the form's place for the runs of ``keys`` (A, then B if given), built in
+    a worker and kept there beside its runs."""
+
+    def make() -> BriefData:
+        ra, *rb = (work.result(k) for k in keys)
+        return build(ra, _place(form), rb[0] if rb else None, language(lang_code))
+
+    return work.kept(("brief", keys, lang_code), make)
 
 
 async def place_view(
@@ -203,29 +235,29 @@ async def place_view(
     scenario B when given) over the form's period, or the form again with the error. A
     rendered page is cached beside its runs; a new one is rendered by the work queue."""
     active = template.removesuffix(".html")
-    lang = chosen_language(request)
-    query = tuple(sorted(request.query_params.multi_items()))
-    key = ("page", template, lang.code, request.url.path, query, tuple(form.items()), seed)
+    view = view_of(request)
+    query = tuple(sorted(view.query))
+    key = ("page", template, view.lang, view.path, query, tuple(form.items()), seed)
     hit, html = runs.cached(key)
     if not hit:
         try:
-            data = await place_data(runs, form, scenarios, seed, lang)
-            html = await runs.render(key, lambda: _place_html(request, template, form, data))
+            keys = place_keys(runs, form, scenarios, seed)
+            html = await runs.job(key, place_html, view, template, form, keys)
         except UserError as exc:
             return page(request, template, 422, active=active, form=form, error=str(exc), b=None,
                         county_options=_county_options(form["state"]))  # fmt: skip
     return remember_language(request, HTMLResponse(html))
 
 
-def _place_html(request: Request, template: str, form: dict[str, Any], data: BriefData) -> bytes:
-    """The place or compare page of a built brief (its charts as inline SVG), encoded once
-    so a page served from the cache is sent as it is."""
-    lang = chosen_language(request)
-    tables = [(t, lang.gettext(TITLES[t])) for t in TABLES]
-    response = page(request, template, active=template.removesuffix(".html"), form=form, b=data,
-                    svg=svgs(data), county_options=_county_options(data.place.state),
-                    tables=tables)  # fmt: skip
-    return bytes(response.body)
+def place_html(view: View, template: str, form: dict[str, Any], keys: tuple) -> bytes:
+    """The place or compare page of the form's brief (its charts as inline SVG), encoded
+    once so a page served from the cache is sent as it is (a worker's job)."""
+    data = brief_data(form, keys, view.lang)
+    tables = [(t, language(view.lang).gettext(TITLES[t])) for t in TABLES]
+    html = render(view, template, active=template.removesuffix(".html"), form=form, b=data,
+                  svg=svgs(data), county_options=_county_options(data.place.state),
+                  tables=tables)  # fmt: skip
+    return html.encode("utf-8")
 
 
 @router.get("/")
@@ -275,11 +307,18 @@ async def _fallback(runs: Runs, form: dict[str, Any], seed: int) -> tuple[str, s
     the period) the nearest one somebody did reach, with why."""
     cty = counties()
     state = str(cty.state[cty.index_of(form["county"])])
-    result = await runs.run(form["scenario"], form["start"], form["end"], state, seed)
-    asked = form["outcome"]
+    key = runs.key(form["scenario"], form["start"], form["end"], state, seed)
+    county, asked = form["county"], form["outcome"]
+    return await runs.job(("fallback", county, asked, key), fallback_outcome, key, county, asked)
+
+
+def fallback_outcome(key: tuple, county: str, asked: str) -> tuple[str, str | None]:
+    """The outcome shown for ``asked`` in the county, and the one asked if it differs (a
+    worker's job)."""
+    result = work.result(key)
     order = ["removed", "detainer", "any"]
     for outcome in order[order.index(asked) if asked in order else 2 :]:
-        if len(candidates(result, form["county"], outcome)):
+        if len(candidates(result, county, outcome)):
             return outcome, None if outcome == asked else asked
     return asked, None
 
@@ -344,12 +383,22 @@ async def download(
     state, county = _chosen_place(state, county)
     form = _period({"state": state, "county": county, "start": start, "end": end}, state, county)
     scenarios = (scenario, compare or None)
-    data = await place_data(runs, form, scenarios, seed, lang)
+    keys = place_keys(runs, form, scenarios, seed)
     key = ("download", table, fmt, lang.code, tuple(form.items()), scenarios, seed)
-    body, media = await runs.render(key, lambda: table_bytes(data, table, fmt))
-    name = f"scomm-{data.place.slug}-{table}-{form['start']}-{form['end']}.{fmt}"
+    body, media, slug = await runs.job(key, download_bytes, form, keys, lang.code, table, fmt)
+    name = f"scomm-{slug}-{table}-{form['start']}-{form['end']}.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return Response(body, media_type=media, headers=headers)
+
+
+def download_bytes(
+    form: dict[str, Any], keys: tuple, lang_code: str, table: str, fmt: str
+) -> tuple[bytes, str, str]:
+    """A table of the form's brief as CSV or XLSX: its bytes, media type and the place's
+    slug (a worker's job)."""
+    data = brief_data(form, keys, lang_code)
+    body, media = table_bytes(data, table, fmt)
+    return body, media, data.place.slug
 
 
 @router.get("/docs")
