@@ -278,8 +278,35 @@ PRIORITIES: dict[str, str] = {
     "serious_misdemeanor_charge": N_("people charged with a significant misdemeanor"),
     "prior_removal": N_("people removed or returned before, or with a removal order"),
 }
+#: ICE's areas of responsibility (``rules.categories.AOR_KEYS``) by the field office's city.
+AREAS: dict[str, str] = {
+    "ATL": N_("Atlanta"),
+    "BAL": N_("Baltimore"),
+    "BOS": N_("Boston"),
+    "BUF": N_("Buffalo"),
+    "CHI": N_("Chicago"),
+    "DAL": N_("Dallas"),
+    "DEN": N_("Denver"),
+    "DET": N_("Detroit"),
+    "ELP": N_("El Paso"),
+    "HOU": N_("Houston"),
+    "LOS": N_("Los Angeles"),
+    "MIA": N_("Miami"),
+    "NEW": N_("Newark"),
+    "NOL": N_("New Orleans"),
+    "NYC": N_("New York City"),
+    "PHI": N_("Philadelphia"),
+    "PHO": N_("Phoenix"),
+    "SEA": N_("Seattle"),
+    "SFR": N_("San Francisco"),
+    "SLC": N_("Salt Lake City"),
+    "SNA": N_("San Antonio"),
+    "SND": N_("San Diego"),
+    "SPM": N_("St. Paul"),
+    "WAS": N_("Washington, DC"),
+}
 #: The names of a timeline mapping's keys, by the parameter's breakdown.
-BREAKDOWNS: dict[str, dict[str, str]] = {"level": LEVELS, "priority": PRIORITIES}
+BREAKDOWNS: dict[str, dict[str, str]] = {"level": LEVELS, "priority": PRIORITIES, "aor": AREAS}
 
 #: What a numbered source is (``params.KINDS``), as a brief's list of sources marks it.
 KINDS: dict[str, str] = {
