@@ -112,6 +112,7 @@ class _Month:
         }
         self.p_detainer = inputs.p_detainer[j].tolist()
         self.area_odds = inputs.area_odds[j][inputs.county_area].tolist()  # by county
+        self.p_287g = float(inputs.p_detainer_287g[j])  # a 287(g) officer's own rate
         self.priority = inputs.priority[j].tolist()
         self.outside_factor = float(inputs.outside_factor[j])
         self.traffic_deferred = bool(inputs.traffic_deferred[j])
@@ -166,10 +167,13 @@ def _prioritized(b: Booking, m: _Month) -> bool:
 
 
 def _detainer_p(b: Booking, m: _Month) -> float:
-    p = m.p_detainer[b.level]
-    odds = m.area_odds[b.county]
-    if odds != 1.0:  # the ICE area's intensity, on the odds scale
-        p = p * odds / (1.0 - p + p * odds)
+    if b.identified_287g:  # the officer who identified the person lodges it, at their own rate
+        p = m.p_287g
+    else:
+        p = m.p_detainer[b.level]
+        odds = m.area_odds[b.county]
+        if odds != 1.0:  # the ICE area's intensity, on the odds scale
+            p = p * odds / (1.0 - p + p * odds)
     if not _prioritized(b, m):
         p *= m.outside_factor
     if b.level == _NONCRIMINAL and b.charge == _TRAFFIC and m.traffic_deferred:
