@@ -94,6 +94,22 @@ Seed = Annotated[
         "--seed", help="Random seed, 0 to 2**64-1.", parser=int_option("--seed", 0, MAX_SEED)
     ),
 ]
+Workers = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        help=f"Local Dask worker processes (at most {MAX_WORKERS}).",
+        parser=int_option("--workers", 1, MAX_WORKERS),
+    ),
+]
+Scheduler = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="A running Dask scheduler, tcp://HOST:PORT.",
+        parser=token_option("--scheduler", "tcp://HOST:PORT"),
+    ),
+]
 Out = Annotated[
     Path | None,
     typer.Option(
@@ -308,22 +324,8 @@ def sweep(
     end: End = None,
     states: States = None,
     seed: Seed = 0,
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            "--workers",
-            help=f"Local Dask worker processes (at most {MAX_WORKERS}).",
-            parser=int_option("--workers", 1, MAX_WORKERS),
-        ),
-    ] = None,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            "--scheduler",
-            help="A running Dask scheduler, tcp://HOST:PORT.",
-            parser=token_option("--scheduler", "tcp://HOST:PORT"),
-        ),
-    ] = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
     out: Annotated[
         Path | None,
         typer.Option(
@@ -351,17 +353,13 @@ def sweep(
 @app.command()
 def calibrate(
     quick: Annotated[bool, flag("--quick", "A small budget (minutes).")] = False,
-    workers: Annotated[
-        int | None, typer.Option("--workers", help="Local Dask worker processes (default 2).")
-    ] = None,
-    scheduler: Annotated[
-        str | None, typer.Option("--scheduler", help="A running Dask scheduler, tcp://HOST:PORT.")
-    ] = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
     out: Annotated[
         Path | None,
         typer.Option("--out", help="Folder for the posterior (default: the package's)."),
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the inference.")] = 20081027,
+    seed: Seed = 20081027,
     population: Annotated[
         int | None,
         typer.Option(
@@ -373,7 +371,8 @@ def calibrate(
         ),
     ] = None,
 ) -> None:
-    """Re-create the posterior: ABC-SMC on Dask over every prior of the parameter tree."""
+    """Re-create the posterior: ABC-SMC on Dask over every prior of the parameter tree (on a
+    LocalCluster of 2 workers unless --workers or --scheduler says otherwise)."""
     from scomm.calibration.run import calibrate as run_calibration
 
     for path in run_calibration(quick, workers, scheduler, out, seed, population):

@@ -143,6 +143,22 @@ def _other_cases() -> list[Case]:
         ["monitor", "--county", "48201", "--intensity", "1"], "--replicates", REPLICATES
     )
     cases += _table(["serve"], "--port", PORTS)
+    return cases + _calibration_cases()
+
+
+def _calibration_cases() -> list[Case]:
+    calibrate = ["calibrate", "--quick", "--out", "{t}/posterior"]
+    cases = _table(calibrate, "--seed", SEEDS)
+    cases += _table(calibrate, "--workers", WORKERS)
+    cases += _table(calibrate, "--population", POPULATION)
+    cases += _table(["validate"], "--draws", DRAWS)
+    cases += [
+        Case(
+            "calibrate workers and scheduler",
+            [*calibrate, "--workers", "1", "--scheduler", "tcp://127.0.0.1:1"],
+            "give either --workers or --scheduler",
+        )
+    ]
     return cases
 
 
@@ -191,6 +207,18 @@ SWEEP_SCENARIOS = {
 WORKERS = {
     "zero": ("0", "is out of range"),
     "above the bound": (str(MAX_WORKERS + 1), "is out of range"),
+    "word": ("many", "is not an integer"),
+}
+POPULATION = {
+    "one particle": ("1", "is out of range"),
+    "negative": ("-6", "is out of range"),
+    "above the bound": ("100001", "is out of range"),
+    "a float": ("6.5", "is not an integer"),
+    "empty": ("", "the value is empty"),
+}
+DRAWS = {
+    "one run": ("1", "is out of range"),
+    "above the bound": ("10001", "is out of range"),
     "word": ("many", "is not an integer"),
 }
 INTENSITY = {
