@@ -450,3 +450,21 @@ def test_case_finding_17_a_sweep_failing_after_it_computed_prints_one_line(cli, 
         "scomm: error: --out: cannot write (a test failure after computing)"
     ]
     assert not (tmp_path / "out").exists()
+
+
+def _trim_threshold() -> str | None:
+    import os
+
+    return os.environ.get("MALLOC_TRIM_THRESHOLD_")
+
+
+@pytest.mark.cluster
+@pytest.mark.xdist_group("dask")
+def test_case_local_workers_keep_glibcs_adaptive_trim_threshold():
+    """distributed's nanny would start workers with MALLOC_TRIM_THRESHOLD_=65536, under which
+    one likelihood evaluation takes three times as long (docs/performance.md)."""
+    import dask
+
+    with sweep._client(1, None) as client:
+        assert list(client.run(_trim_threshold).values()) == [None]
+    assert dask.config.get(sweep.TRIM) == 65536  # the override ends with the cluster

@@ -174,6 +174,14 @@ def _main_not_rerun() -> Iterator[None]:
         main.__spec__ = None
 
 
+# distributed's nanny starts each worker with MALLOC_TRIM_THRESHOLD_=65536, so glibc returns
+# freed memory to the system at once; the engine and the aggregate mode allocate and free large
+# temporary arrays all the time, and with it one likelihood evaluation took 2.2 s instead of
+# 0.70 s (the same process, the variable set or not; docs/performance.md). A LocalCluster's
+# workers keep glibc's own, adaptive threshold.
+TRIM = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
+
+
 @contextlib.contextmanager
 def _client(workers: int, scheduler: str | None) -> Iterator[Any]:
     """A Dask client on a new LocalCluster, or on the scheduler at ``scheduler``."""
@@ -183,6 +191,7 @@ def _client(workers: int, scheduler: str | None) -> Iterator[Any]:
     if scheduler is None:
         with (
             _main_not_rerun(),
+            dask.config.set({TRIM: None}),  # unset before the nanny spawns a worker
             LocalCluster(
                 n_workers=workers,
                 threads_per_worker=1,
