@@ -112,12 +112,12 @@ def _loglik(x: dict) -> float:
 
 
 def batches(n: int) -> dict:
-    from scomm.calibration import abc
+    from scomm.calibration import infer
 
     points = _points(n)
     out = {}
     for workers in (1, 2):
-        with abc.dask_map(workers, None) as (mapped, _):
+        with infer.dask_map(workers, None) as (mapped, _):
             mapped(_loglik, points[:2])  # warm the workers
             t = time.perf_counter()
             values = mapped(_loglik, points)

@@ -364,18 +364,18 @@ def calibrate(
         int | None,
         typer.Option(
             "--population",
-            help="Particles per generation instead of the budget's (the simulation cap "
-            "scales alike).",
+            help="Importance draws (the posterior's particles) instead of the budget's.",
             show_default="the budget's",
             parser=int_option("--population", 2, 100_000),
         ),
     ] = None,
 ) -> None:
-    """Re-create the posterior: ABC-SMC on Dask over every prior of the parameter tree (on a
-    LocalCluster of 2 workers unless --workers or --scheduler says otherwise)."""
+    """Re-create the posterior over every prior of the parameter tree: its mode, a Laplace
+    approximation and Pareto-smoothed importance sampling, on Dask (a LocalCluster of 2
+    workers unless --workers or --scheduler says otherwise)."""
     from scomm.calibration.run import calibrate as run_calibration
 
-    for path in run_calibration(quick, workers, scheduler, out, seed, population):
+    for path in run_calibration(quick, workers, scheduler, out, seed, population, err.log):
         err.print(f"wrote [bold]{path}[/bold]")
 
 

@@ -5,8 +5,8 @@ never written beside it by hand: ``seeds`` (replicate runs with different random
 the parameters' point values, so simulation noise only) or ``posterior+seeds`` (each
 replicate run with the calibration posterior's parameter set its seed draws, so parameter
 uncertainty too; scomm.calibration.draws), or ``quick-posterior+seeds`` when that posterior
-is a quick calibration run and ``tempered-posterior+seeds`` when its budget stopped it before
-temperature 1, which the label then says is not the fit.
+is a quick calibration run and ``unreliable-posterior+seeds`` when the importance weights of its
+draws fail their diagnostic (Pareto k̂ above 0.7), which the label then says.
 
     Interval.from_values([...], seeds=(0, 9)).as_dict()
     {"low": ..., "high": ..., "method": "seeds", "kind": "range", "runs": 10, "seeds": [0, 9]}
@@ -35,10 +35,10 @@ INCLUDES: dict[str, str] = {
         "posterior parameter draws and simulation seeds, from a quick calibration run that "
         "is not the fit (see docs/calibration.md): parameter uncertainty and simulation noise"
     ),
-    "tempered-posterior+seeds": N_(
-        "posterior parameter draws and simulation seeds, from a calibration run its budget "
-        "stopped before temperature 1, a tempered approximation that is not the fit (see "
-        "docs/calibration.md): parameter uncertainty, overstated, and simulation noise"
+    "unreliable-posterior+seeds": N_(
+        "posterior parameter draws and simulation seeds, from a calibration whose importance "
+        "weights fail their diagnostic: an unreliable posterior, not the fit (see "
+        "docs/calibration.md): parameter uncertainty, approximately, and simulation noise"
     ),
 }
 KINDS: dict[str, str] = {

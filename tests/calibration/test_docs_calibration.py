@@ -56,16 +56,17 @@ def test_validation_page_is_generated_from_the_stored_validation(latest):
 
 
 def test_the_posterior_ships_its_provenance(latest):
-    need = {"git_commit", "parameter_digest", "data_digest", "pyabc_version", "command",
-            "seed", "generations", "ess", "wall_seconds"}  # fmt: skip
+    need = {"git_commit", "parameter_digest", "data_digest", "scipy_version",
+            "arviz_stats_version", "command", "seed", "method", "mode", "laplace", "importance",
+            "ess", "wall_seconds"}  # fmt: skip
     assert need <= set(latest.provenance)
 
 
-def test_a_quick_or_unfinished_posterior_says_so_on_every_page_and_interval(latest):
+def test_a_quick_or_unreliable_posterior_says_so_on_every_page_and_interval(latest):
     quick = latest.provenance["budget"]["quick"]
-    hot = latest.provenance["final_temperature"] > 1.0 + 1e-6
+    k = latest.provenance["importance"]["pareto_k"]
     text = post.caveat(latest)
-    assert bool(text) == (quick or hot)
+    assert bool(text) == (quick or k is None or k > post.K_RELIABLE)
     if text:
         assert "NOT the fit" in text
         assert text in (DOCS / "calibration.md").read_text(encoding="utf-8")

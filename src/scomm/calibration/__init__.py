@@ -5,7 +5,8 @@ target and record, and what follows from its posterior (docs/calibration.md).
   bookings model;
 - ``observations``: each observation's model quantity and likelihood (the error models);
 - ``simulator``: a parameter point in, the log-likelihood out, through the aggregate mode;
-- ``abc``: pyabc's ABC-SMC on Dask (stochastic acceptor, temperature schedule);
+- ``infer``: the posterior on Dask: its mode (L-BFGS-B), a Laplace approximation, and
+  Pareto-smoothed importance sampling from it;
 - ``posterior``: the versioned posterior file and its provenance; ``draws``: parameter sets
   for the runs' replicates;
 - ``identify``: what the data pin down (contraction, correlations, Sobol indices);

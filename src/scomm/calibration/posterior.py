@@ -4,7 +4,7 @@ it for the runs' intervals.
 ``src/scomm/data/posterior/<version>.parquet``: one row per particle, its weight, its
 bookings seed and every coordinate (sampling scale; silent coordinates drawn from their
 prior, keyed by the calibration seed). ``<version>.yaml`` beside it: when, from which commit,
-code and parameter tree, which data, pyabc's settings and diagnostics, the wall time and the
+code and parameter tree, which data, the inference's settings and diagnostics, the wall time and the
 command that re-creates it. ``latest()`` is the newest version in the package.
 """
 
@@ -30,6 +30,7 @@ from scomm.params import ParameterSet
 from scomm.rng import uniforms
 
 FOLDER = "posterior"
+K_RELIABLE = 0.7  # Pareto k̂ above which importance weights are not trusted (calibration.infer)
 WEIGHT, SEED = "weight", "bookings_seed"
 DRAW_STREAM = 21  # scomm.rng stream id of posterior draws (keyed by run seed); see rng.Stream
 
@@ -86,29 +87,35 @@ def as_inferred(p: Posterior, i: int) -> dict[str, float]:
 
 
 def caveat(p: Posterior) -> str:
-    """What a user must know when the posterior is not a completed full run (else "")."""
+    """What a user must know when the posterior is not a completed full run whose importance
+    weights pass their diagnostic (else "")."""
     prov = p.provenance
-    t = prov.get("final_temperature")
-    quick = bool(prov.get("budget", {}).get("quick"))
-    hot = t is not None and t > 1.0 + 1e-6
-    if not (quick or hot):
-        return ""
-    what = "a quick run (the test budget)" if quick else "a run stopped by its budget"
-    temp = f"; its last generation is at temperature {t:.3g}, not 1" if hot else ""
-    return (
-        f"Posterior {prov.get('version', '?')} is {what}{temp}, effective sample size "
-        f"{p.ess():.1f}: a tempered approximation that is wider than the posterior and "
-        "NOT the fit. Intervals drawn from it include parameter uncertainty only in that "
-        "approximate sense; the point values are not written back from it."
-    )
+    version = prov.get("version", "?")
+    if prov.get("budget", {}).get("quick"):
+        return (
+            f"Posterior {version} is a quick run (the test budget), effective sample size "
+            f"{p.ess():.1f}: a few steps towards the posterior, NOT the fit. Intervals drawn "
+            "from it include parameter uncertainty only in that approximate sense; the point "
+            "values are not written back from it."
+        )
+    k = prov.get("importance", {}).get("pareto_k")
+    if k is None or k > K_RELIABLE:
+        shown = "not estimable" if k is None else f"{k:.2f}"
+        return (
+            f"Posterior {version}'s importance weights fail their diagnostic (Pareto k "
+            f"{shown}, reliable up to {K_RELIABLE}; effective sample size {p.ess():.1f}): the "
+            "posterior is unreliable, NOT the fit. Intervals drawn from it include parameter "
+            "uncertainty only approximately; the point values are not written back from it."
+        )
+    return ""
 
 
 def interval_method(p: Posterior) -> str:
     """The key of scomm.intervals.INCLUDES for intervals drawn from ``p``: a quick run's, a
-    run stopped before temperature 1 (tempered), or the posterior's."""
+    run whose weights fail their diagnostic (unreliable), or the posterior's."""
     if p.provenance.get("budget", {}).get("quick"):
         return "quick-posterior+seeds"
-    return "tempered-posterior+seeds" if caveat(p) else "posterior+seeds"
+    return "unreliable-posterior+seeds" if caveat(p) else "posterior+seeds"
 
 
 def _name(key: tuple) -> str:
@@ -182,7 +189,8 @@ def data_digest() -> str:
 
 def provenance(params: ParameterSet, settings: dict[str, Any]) -> dict[str, Any]:
     """The provenance record: settings and diagnostics given, the rest found here."""
-    import pyabc
+    import arviz_stats
+    import scipy
 
     return {
         "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
@@ -190,6 +198,7 @@ def provenance(params: ParameterSet, settings: dict[str, Any]) -> dict[str, Any]
         "scomm_version": __version__,
         "parameter_digest": params.digest(),
         "data_digest": data_digest(),
-        "pyabc_version": pyabc.__version__,
+        "scipy_version": scipy.__version__,
+        "arviz_stats_version": arviz_stats.__version__,
         **json.loads(json.dumps(settings)),
     }

@@ -6,12 +6,13 @@ import datetime as dt
 import hashlib
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
-from scomm.calibration import abc, identify
+from scomm.calibration import identify, infer
 from scomm.calibration import posterior as post
 from scomm.calibration import space as sp
 from scomm.errors import UserError
@@ -19,7 +20,7 @@ from scomm.errors import UserError
 DEFAULT_SEED = 20081027  # S-Comm's first activation day
 
 
-def _table(sim, result: abc.Result, seed: int) -> pl.DataFrame:
+def _table(sim, result: infer.Result, seed: int) -> pl.DataFrame:
     """The posterior table: weight, bookings seed, the inferred coordinates from the
     inference; the screened-out informed ones and the silent ones drawn from their prior
     (keyed by the seed)."""
@@ -68,26 +69,28 @@ def calibrate(
     out: Path | None = None,
     seed: int = DEFAULT_SEED,
     population: int | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> list[Path]:
-    """Run ABC-SMC and write ``<version>.parquet`` and ``.yaml`` into ``out`` (default: the
-    package's posterior folder); ``population``: particles per generation instead of the
-    budget's (its simulation cap scaled alike; the test-suite's smaller quick run)."""
+    """Run the inference (calibration.infer) and write ``<version>.parquet`` and ``.yaml`` into
+    ``out`` (default: the package's posterior folder); ``population``: importance draws
+    instead of the budget's (the test-suite's smaller quick run); ``progress`` is told each
+    batch."""
     from scomm.calibration.simulator import Simulator
 
     if workers is not None and scheduler is not None:
         raise UserError("--workers: give either --workers or --scheduler, not both")
     if workers is not None and workers < 1:
         raise UserError(f"--workers: {workers} must be at least 1")
-    budget = abc.Budget.quick() if quick else abc.Budget.full()
+    budget = infer.Budget.quick() if quick else infer.Budget.full()
     if population is not None:
         budget = budget.with_population(population)
     sim = Simulator.default()
-    with abc.dask_map(workers or 2, scheduler) as (mapped, n_workers):
+    with infer.dask_map(workers or 2, scheduler) as (mapped, n_workers):
         screen = screening(sim, mapped, compute=not quick)
         inferred = (
             [c.label for c in sim.space.informed] if screen is None else identify.chosen(screen)
         )
-        result = abc.run(budget, seed, mapped, inferred)
+        result = infer.run(budget, seed, mapped, inferred, progress)
         started = time.perf_counter()
         sensitivity = identify.morris(sim, mapped, seed, inferred) if budget.morris else None
         morris_seconds = time.perf_counter() - started
@@ -98,14 +101,13 @@ def calibrate(
         "version": version,
         "command": " ".join(["scomm", "calibrate", *sys.argv[2:]]) if sys.argv else "",
         "seed": seed,
-        "budget": {"population": budget.population, "generations": budget.generations,
-                   "max_simulations": budget.max_simulations, "max_minutes": budget.max_minutes,
-                   "quick": quick},
+        "budget": {"population": budget.draws, "iterations": budget.iterations,
+                   "hessian": budget.hessian, "quick": quick},
         "workers": n_workers,
         "wall_seconds": round(result.wall_seconds, 1),
         "simulations": result.evaluations,
-        "generations": result.generations,
-        "final_temperature": result.generations[-1]["temperature"] if result.generations else None,
+        "method": "laplace-psis",
+        **result.diagnostics,
         "ess": float(w.sum() ** 2 / (w**2).sum()),
         "coordinates": {"informed": len(sim.space.informed), "silent": len(sim.space.silent),
                         "inferred": len(inferred)},
@@ -114,8 +116,6 @@ def calibrate(
                       "inferred": inferred,
                       "screened_out": [c.label for c in sim.space.informed
                                        if c.label not in inferred]},
-        "schedule": {"target_acceptance": abc.TARGET_RATE, "cooling": abc.COOLING,
-                     "transition": "MultivariateNormalTransition"},
         "likelihood_terms": len(sim.terms),
         "morris": None if sensitivity is None else {
             "trajectories": identify.MORRIS_TRAJECTORIES, "levels": identify.MORRIS_LEVELS,

@@ -4,8 +4,8 @@ out of its own sample where it can be.
 1. Every likelihood term's observation beside its posterior predictive 90% interval: the full
    stochastic engine at posterior draws × seeds (``DRAWS`` runs, each its own particle and
    seed), the model quantity as the source counted it, then the term's error model on top.
-2. Leave one term out: the posterior reweighted without that term's likelihood (importance
-   sampling); the Pareto k̂ of the weights says whether the reweighting can be trusted
+2. Leave one term out: the posterior's heaviest particles reweighted without that term's
+   likelihood (Pareto-smoothed importance sampling); the Pareto k̂ of the weights says whether the reweighting can be trusted
    (k̂ < 0.7); the left-out observation's place in its leave-one-out predictive distribution.
 3. The Seattle records by state and year: the engine's ICE book-ins at posterior draws × seeds
    against the CAP-local arrests, each state-year inside its 90% interval or not, and the
@@ -26,12 +26,15 @@ from scomm import aggregate
 from scomm.calibration import observations as obs
 from scomm.calibration import posterior as post
 from scomm.calibration.draws import Draws
+from scomm.calibration.infer import psis
 from scomm.calibration.simulator import Simulator
 from scomm.engine import simulate
 
 DRAWS = 24  # posterior draws × seeds for the predictive intervals
 SEED = 1000  # first seed of the validation runs (replicate r: seed SEED + r)
 RNG_SEED = 7  # error-model noise on top of the engine (numpy, keyed)
+LOO_DRAWS = 200  # the most particles leave-one-out reweights
+LOO_MASS = 0.999  # ... the heaviest that carry this share of the posterior's weight
 
 
 def _engine_counts(sim: Simulator, d: Draws, seed: int):
@@ -93,35 +96,29 @@ def predictive(sim: Simulator, runs: list[dict[str, tuple]]) -> dict[str, dict]:
     return out
 
 
-def pareto_k(log_ratios: np.ndarray) -> float:
-    """Pareto k̂ of importance ratios (Vehtari et al., PSIS): a generalized Pareto fitted to
-    the largest ratios; above 0.7 the reweighting is unreliable."""
-    r = np.exp(log_ratios - log_ratios.max())
-    n = len(r)
-    m = int(min(max(n // 5, 5), 3 * math.sqrt(n)))
-    tail = np.sort(r)[-m:]
-    cut = np.sort(r)[-m - 1] if n > m else 0.0
-    if np.allclose(tail, cut):
-        return 0.0
-    k, _, _ = stats.genpareto.fit(tail - cut, floc=0.0)
-    return float(k)
-
-
-def leave_one_out(sim: Simulator, p: post.Posterior) -> dict[str, dict]:
-    """Each term left out: Pareto k̂, effective sample size, and where its observation falls
-    in the reweighted posterior's distribution of its model quantity."""
-    per = [sim.loglik_terms(post.as_inferred(p, i)) for i in range(p.table.height)]
+def heaviest(p: post.Posterior, n: int = LOO_DRAWS, mass: float = LOO_MASS) -> list[int]:
+    """The fewest particles of ``p`` whose weights sum to ``mass``, at most ``n``, heaviest
+    first: the draws leave-one-out reweights (the rest carry too little weight to move it)."""
     w = p.weights()
+    order = np.argsort(-w, kind="stable")
+    need = int(np.searchsorted(np.cumsum(w[order]), mass * w.sum())) + 1
+    return order[: min(need, n, len(w))].tolist()
+
+
+def leave_one_out(sim: Simulator, p: post.Posterior, n: int = LOO_DRAWS) -> dict[str, dict]:
+    """Each term left out: Pareto k̂ (PSIS, arviz-stats), effective sample size, and the
+    left-out observation's log predictive density, over the heaviest particles
+    (``heaviest``), each ratio the particle's weight over the term's likelihood."""
+    chosen = heaviest(p, n)
+    log_w = np.log(p.weights()[chosen])
+    per = [sim.loglik_terms(post.as_inferred(p, i)) for i in chosen]
     out = {}
     for key in per[0]:  # a term, or a 287(g) place's terms together
         ll = np.array([row[key] for row in per])
-        log_r = -ll
-        k = pareto_k(log_r)
-        wl = w * np.exp(log_r - log_r.max())
-        wl /= wl.sum()
+        wl, k = psis(log_w - ll)
         out[key] = {"pareto_k": k, "ess": float(1 / (wl**2).sum()),
-                         "reliable": bool(k < 0.7),
-                         "loo_loglik": float(np.log((wl * np.exp(ll - ll.max())).sum()) + ll.max())}  # fmt: skip
+                    "reliable": k is not None and k < post.K_RELIABLE,
+                    "loo_loglik": float(np.log((wl * np.exp(ll - ll.max())).sum()) + ll.max())}  # fmt: skip
     return out
 
 
