@@ -9,7 +9,7 @@ sampling from a Laplace approximation, on Dask.
    mapped; the quick budget takes its diagonal), made positive definite by clipping its
    eigenvalues; its inverse is the Laplace covariance.
 3. **Importance sampling** (``importance``): points from a multivariate t (``DF`` degrees of
-   freedom) centred at the mode with the Laplace covariance widened by ``WIDEN``; in a second
+   freedom) centered at the mode with the Laplace covariance widened by ``WIDEN``; in a second
    round (the full budget's) as many from a t with the first round's weighted mean and
    covariance (adaptive importance sampling), every point weighted by posterior over the two
    proposals' mixture density (the balance heuristic), the weights Pareto-smoothed (PSIS,
@@ -185,8 +185,8 @@ def curvature(lp: Counted, x: np.ndarray, full: bool) -> tuple[np.ndarray, dict[
     return cov, {"floored_eigenvalues": floored, "condition": float(values.max() / values.min())}
 
 
-def _proposal(centre: np.ndarray, cov: np.ndarray):
-    return stats.multivariate_t(loc=centre, shape=WIDEN * cov, df=DF)
+def _proposal(center: np.ndarray, cov: np.ndarray):
+    return stats.multivariate_t(loc=center, shape=WIDEN * cov, df=DF)
 
 
 def psis(log_ratio: np.ndarray) -> tuple[np.ndarray, float | None]:
@@ -220,14 +220,14 @@ def _mixture_logpdf(proposals: list, x: np.ndarray) -> np.ndarray:
     return special.logsumexp(logs, axis=0) - math.log(len(proposals))
 
 
-def importance(lp: Counted, centre: np.ndarray, cov: np.ndarray, budget: Budget,
+def importance(lp: Counted, center: np.ndarray, cov: np.ndarray, budget: Budget,
                rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:  # fmt: skip
     """Weighted draws in ``budget.rounds`` rounds of ``draws / rounds`` each: the first from
     the t proposal at the mode; each later one from a t with the weighted mean and covariance
     of every draw so far (adaptive importance sampling); every draw weighted against the
     mixture of all the rounds' proposals, the weights Pareto-smoothed."""
     per = budget.draws // budget.rounds
-    proposals, x, lpost, rounds = [_proposal(centre, cov)], np.empty((0, len(centre))), [], []
+    proposals, x, lpost, rounds = [_proposal(center, cov)], np.empty((0, len(center))), [], []
     while True:
         new = np.atleast_2d(proposals[-1].rvs(size=per, random_state=rng)).reshape(per, -1)
         x, lpost = np.vstack([x, new]), np.concatenate([lpost, lp.batch(list(new))])
