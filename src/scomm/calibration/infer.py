@@ -206,7 +206,7 @@ def psis(log_ratio: np.ndarray) -> tuple[np.ndarray, float | None]:
     return w / w.sum(), k
 
 
-def _psis(log_ratio: np.ndarray) -> tuple[np.ndarray, dict[str, Any]]:
+def _weighed(log_ratio: np.ndarray) -> tuple[np.ndarray, dict[str, Any]]:
     """``psis`` weights and their diagnostics (Pareto k̂, effective sample size)."""
     w, k = psis(log_ratio)
     return w, {"pareto_k": k, "ess": float(1.0 / (w**2).sum()),
@@ -231,7 +231,7 @@ def importance(lp: Counted, center: np.ndarray, cov: np.ndarray, budget: Budget,
     while True:
         new = np.atleast_2d(proposals[-1].rvs(size=per, random_state=rng)).reshape(per, -1)
         x, lpost = np.vstack([x, new]), np.concatenate([lpost, lp.batch(list(new))])
-        w, diag = _psis(lpost - _mixture_logpdf(proposals, x))
+        w, diag = _weighed(lpost - _mixture_logpdf(proposals, x))
         rounds.append({"pareto_k": diag["pareto_k"], "ess": diag["ess"]})
         if len(proposals) == budget.rounds:
             return x, w, {**diag, "rounds": rounds}
