@@ -54,3 +54,65 @@ def test_a_term_one_particle_carries_is_flagged_and_a_calm_one_is_not():
     assert out["calm"]["reliable"] and out["calm"]["pareto_k"] < 0.5
     assert not out["wild"]["reliable"] and out["wild"]["pareto_k"] > post.K_RELIABLE
     assert out["calm"]["ess"] == pytest.approx(300, rel=0.05)
+
+
+def _doc(rows: dict[str, tuple[str, str, float, float]], seattle: list[tuple[str, str, float]]):
+    predictive = {oid: {"dataset": d, "kind": k, "low": lo, "high": hi}
+                  for oid, (d, k, lo, hi) in rows.items()}  # fmt: skip
+    by_year = [{"state": s, "year": y, "records": n} for s, y, n in seattle]
+    return {"predictive": predictive, "seattle": {"by_year": by_year}}
+
+
+def test_case_record_counts_below_the_minimum_cell_size_are_blanked_published_totals_are_not():
+    doc = validate.protected(_doc(
+        {"pierce_holds_by_year:2017:bookings": ("pierce", "interval", 130.0, 130.0),
+         "pierce_x": ("pierce", "interval", 10.0, 10.0),
+         "pierce_y": ("pierce", "interval", 11.0, 11.0),
+         "pierce_range": ("pierce", "interval", 8.0, 204.0),
+         "pierce_zero": ("pierce", "interval", 0.0, 0.0),
+         "287g:x": ("program_287g", "interval", 1.0, 1.0),
+         "small_target": ("targets", "interval", 3.0, 3.0),
+         "share": ("targets", "share", 0.735, 0.745)},
+        [("OR", "2019", 10.0), ("OR", "2018", 11.0)],
+    ))  # fmt: skip
+    p = doc["predictive"]
+    assert (p["pierce_x"]["low"], p["pierce_x"]["high"]) == (None, None)
+    assert (p["pierce_y"]["low"], p["pierce_y"]["high"]) == (11.0, 11.0)
+    assert (p["pierce_range"]["low"], p["pierce_range"]["high"]) == (None, 204.0)
+    assert p["pierce_zero"]["low"] == 0.0  # a zero is published, as in records.suppress
+    assert p["287g:x"]["low"] is None
+    assert p["small_target"]["low"] == 3.0 and p["share"]["low"] == 0.735
+    assert [r["records"] for r in doc["seattle"]["by_year"]] == [None, 11.0]
+
+
+def test_case_a_count_that_would_reveal_a_withheld_one_is_blanked_too():
+    """Pierce's holds by year: 2015's count is small, and with the total published 2016's
+    would give it away (the dataset's public view withholds both); a 287(g) county's sum of
+    one withheld agency count shows that count."""
+    hidden = validate.withheld()
+    assert {"pierce_holds_by_year:2015:bookings", "pierce_holds_by_year:2016:bookings"} <= hidden
+    assert "pierce_holds_by_year:2017:bookings" not in hidden
+    doc = validate.protected(
+        _doc({"pierce_holds_by_year:2016:bookings": ("pierce", "interval", 27.0, 27.0)}, [])
+    )
+    assert doc["predictive"]["pierce_holds_by_year:2016:bookings"]["low"] is None
+    from scomm.calibration import observations as obs
+
+    summed = {oid for oid, parts in obs.members_287g().items() if hidden.intersection(parts)}
+    assert summed and summed <= hidden
+
+
+def test_the_shipped_validation_shows_no_withheld_record_count():
+    import json
+
+    found = post.latest()
+    from scomm.calibration import report
+
+    doc = json.loads(report.validation_path(found.provenance["version"]).read_text())
+    hidden = validate.withheld()
+    for oid, row in doc["predictive"].items():
+        if row["dataset"] in validate.RECORD_DATASETS and row["kind"] != "share":
+            for end in ("low", "high"):
+                assert not validate.small(row[end]), (oid, end)
+                assert oid not in hidden or row[end] is None, (oid, end)
+    assert "<11" in report.validation_markdown(doc)

@@ -357,6 +357,23 @@ def _program_287g_terms(c: Cells, months: np.ndarray) -> list[Term]:
     police department's, a task force's or a state agency's agreement is not, and is left
     out), where the model has a jail agreement in force in those counties that year; a
     reported 0 next to removals makes the sum a lower bound."""
+    active = _agreement_months(months)
+    out = []
+    for (fips, stage, _), members in sorted(_groups_287g().items()):
+        w = window({**members[0], "county_fips": fips}, c, months)
+        covered = active[np.isin(_county_fips(), fips.split())].any(axis=0)
+        if len(w.cells) == 0 or not (covered & (w.months > 0)).any():
+            continue
+        total = float(sum(m["value"] for m in members))
+        lower = any(m["relation"] == "lower_bound" for m in members)
+        oid = _oid_287g(fips, stage, members)
+        out.append(Term(oid, "program_287g", "lower" if lower else "interval", STAGE_287G[stage],
+                        total, total, DISCREPANCY["program_287g"], w))  # fmt: skip
+    return out
+
+
+def _groups_287g() -> dict[tuple, list[dict]]:
+    """The county jails' agency rows of the 287(g) counts, by (place, stage, fiscal year)."""
     t = load("program_287g").observations
     rows = _rows(t, (pl.col("geography_level") == "agency") & pl.col("county_fips").is_not_null())
     jails = _jail_agencies()
@@ -365,20 +382,21 @@ def _program_287g_terms(c: Cells, months: np.ndarray) -> list[Term]:
     groups: dict[tuple, list[dict]] = {}
     for r in rows:
         groups.setdefault((place[r["county_fips"]], r["stage"], r["period_start"]), []).append(r)
-    active = _agreement_months(months)
-    out = []
-    for (fips, stage, _), members in sorted(groups.items()):
-        w = window({**members[0], "county_fips": fips}, c, months)
-        covered = active[np.isin(_county_fips(), fips.split())].any(axis=0)
-        if len(w.cells) == 0 or not (covered & (w.months > 0)).any():
-            continue
-        total = float(sum(m["value"] for m in members))
-        lower = any(m["relation"] == "lower_bound" for m in members)
-        oid = f"287g:{fips}:{'identified' if stage == 'detainers' else 'removed'}:" + str(
-            members[0]["period_end"].year)  # fmt: skip
-        out.append(Term(oid, "program_287g", "lower" if lower else "interval", STAGE_287G[stage],
-                        total, total, DISCREPANCY["program_287g"], w))  # fmt: skip
-    return out
+    return groups
+
+
+def _oid_287g(fips: str, stage: str, members: list[dict]) -> str:
+    kind = "identified" if stage == "detainers" else "removed"
+    return f"287g:{fips}:{kind}:{members[0]['period_end'].year}"
+
+
+def members_287g() -> dict[str, list[str]]:
+    """Each 287(g) term's id -> the agency observations it sums (for the minimum cell rule:
+    a sum of one agency's count shows that count)."""
+    return {
+        _oid_287g(fips, stage, members): [m["obs_id"] for m in members]
+        for (fips, stage, _), members in _groups_287g().items()
+    }
 
 
 def _places(county_sets: list[str]) -> dict[str, str]:

@@ -13,6 +13,7 @@ import polars as pl
 from scomm.calibration import identify
 from scomm.calibration import observations as obs
 from scomm.calibration import posterior as post
+from scomm.records.suppress import DEFAULT_MIN_CELL
 
 PINNED, WIDE = 0.5, 0.2  # contraction thresholds for "pinned" and "wide"
 
@@ -26,6 +27,12 @@ def _fmt(v: float) -> str:
     if a >= 10:
         return f"{v:.1f}"
     return f"{v:.3g}"
+
+
+def _observed(v: float | None) -> str:
+    """An observed count as shown: None is a record count below the minimum cell size
+    (validate.protected)."""
+    return f"<{DEFAULT_MIN_CELL}" if v is None else _fmt(v)
 
 
 def _verdict(c: float) -> str:
@@ -275,13 +282,12 @@ def _validation_rows(v: dict) -> list[str]:
     out = ["| observation | dataset | observed | model median | model 5–95% | observable 5–95% "
            "| inside | LOO k̂ |", "|---|---|---|---|---|---|---|---|"]  # fmt: skip
     for oid, r in v["predictive"].items():
-        observed = (
-            _fmt(r["low"]) if r["low"] == r["high"] else f"{_fmt(r['low'])}..{_fmt(r['high'])}"
-        )
+        low, high = _observed(r["low"]), _observed(r["high"])
+        observed = low if r["low"] == r["high"] else f"{low}..{high}"
         if r["kind"] == "upper":
-            observed = f"≤ {_fmt(r['high'])}"
+            observed = f"≤ {high}"
         if r["kind"] == "lower":
-            observed = f"≥ {_fmt(r['low'])}"
+            observed = f"≥ {low}"
         place = oid.split(":")[1] if r["dataset"] == "program_287g" else ""
         k = (loo.get(oid) or loo.get(f"287g:{place}", {})).get("pareto_k")  # a place's jointly
         out.append(
@@ -302,7 +308,8 @@ def validation_markdown(v: dict) -> str:
         *([f"**{v['caveat']}**", ""] if v.get("caveat") else []),
         f"Posterior `{v['posterior']}`; {v['draws']} runs of the full stochastic engine, each "
         f"with its own posterior particle and seed (seeds {v['seeds'][0]}..{v['seeds'][1]}). "
-        "Small record counts (below 11) are not shown.", "",
+        f"Record counts below {DEFAULT_MIN_CELL}, and counts that would reveal one, are not "
+        f"shown (`<{DEFAULT_MIN_CELL}`): the minimum cell rule of docs/calibration-data.md.", "",
         "## Every observation beside its posterior predictive interval", "",
         "'model' is the model quantity as the source counted it; 'observable' adds the term's "
         "error model. A term is inside when its observed range meets the observable's 5–95%. "
@@ -314,7 +321,7 @@ def validation_markdown(v: dict) -> str:
               "| state | year | records | model median | model 90% | inside |",
               "|---|---|---|---|---|---|"]  # fmt: skip
     for r in s["by_year"]:
-        shown = _fmt(r["records"]) if r["records"] >= 11 else "<11"
+        shown = _observed(r["records"])
         lines.append(f"| {r['state']} | {r['year']} | {shown} | {_fmt(r['model_median'])} | "
                      f"{_fmt(r['model_90'][0])} .. {_fmt(r['model_90'][1])} | "
                      f"{'yes' if r['inside'] else '**no**'} |")  # fmt: skip

@@ -11,6 +11,9 @@ out of its own sample where it can be.
    against the CAP-local arrests, each state-year inside its 90% interval or not, and the
    2012-01..2019-07 totals within ±20% or not.
 
+Observed counts from records (``RECORD_DATASETS``) below the minimum cell size are blanked
+(``protected``) before the document is printed or stored: they never leave the program.
+
 The results are stored beside the posterior (``<version>.validation.json``) and
 docs/validation.md is rendered from them (tests/test_docs_calibration.py keeps it current).
 """
@@ -20,6 +23,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import polars as pl
 from scipy import stats
 
 from scomm import aggregate
@@ -29,12 +33,15 @@ from scomm.calibration.draws import Draws
 from scomm.calibration.infer import psis
 from scomm.calibration.simulator import Simulator
 from scomm.engine import simulate
+from scomm.records.suppress import DEFAULT_MIN_CELL
 
 DRAWS = 24  # posterior draws × seeds for the predictive intervals
 SEED = 1000  # first seed of the validation runs (replicate r: seed SEED + r)
 RNG_SEED = 7  # error-model noise on top of the engine (numpy, keyed)
 LOO_DRAWS = 200  # the most particles leave-one-out reweights
 LOO_MASS = 0.999  # ... the heaviest that carry this share of the posterior's weight
+#: Observations counted from records or agency-level releases, not national published totals.
+RECORD_DATASETS = ("seattle", "pierce", "program_287g", "landmarks")
 
 
 def _engine_counts(sim: Simulator, d: Draws, seed: int):
@@ -156,12 +163,50 @@ def validate(p: post.Posterior, draws: int = DRAWS) -> dict:
     sim = Simulator.default()
     d = dr.Draws(p, dr._space_of(p), ())
     runs = model_values(sim, d, draws)
-    return {
-        "posterior": p.provenance.get("version"),
-        "caveat": post.caveat(p),
-        "draws": draws,
-        "seeds": [SEED, SEED + draws - 1],
-        "predictive": predictive(sim, runs),
-        "leave_one_out": leave_one_out(sim, p),
-        "seattle": seattle(sim, runs),
-    }
+    return protected(
+        {
+            "posterior": p.provenance.get("version"),
+            "caveat": post.caveat(p),
+            "draws": draws,
+            "seeds": [SEED, SEED + draws - 1],
+            "predictive": predictive(sim, runs),
+            "leave_one_out": leave_one_out(sim, p),
+            "seattle": seattle(sim, runs),
+        }
+    )
+
+
+def small(value: float | None, min_cell: int = DEFAULT_MIN_CELL) -> bool:
+    """Whether a record count is one the minimum cell rule keeps back (1 to min_cell - 1)."""
+    return value is not None and 0 < value < min_cell
+
+
+def withheld(min_cell: int = DEFAULT_MIN_CELL) -> set[str]:
+    """The observation ids whose values the minimum cell rule keeps back: every cell the
+    datasets' public views withhold (small counts and what could reveal them), and every
+    287(g) term that sums a withheld agency count."""
+    from scomm.calibration_data import load
+
+    hidden: set[str] = set()
+    for name in RECORD_DATASETS:
+        public = load(name).public(min_cell)
+        hidden |= set(public.filter(pl.col("suppressed").is_not_null())["obs_id"].to_list())
+    hidden |= {oid for oid, parts in obs.members_287g().items() if hidden.intersection(parts)}
+    return hidden
+
+
+def protected(doc: dict, min_cell: int = DEFAULT_MIN_CELL) -> dict:
+    """The validation document with every observed record count the minimum cell rule keeps
+    back (``withheld``, or itself from 1 to ``min_cell`` - 1) set to None, rendered '<11':
+    the terms of ``RECORD_DATASETS`` and the Seattle state-years. Whether each is inside its
+    interval was decided before."""
+    hidden = withheld(min_cell)
+    for oid, row in doc["predictive"].items():
+        if row["dataset"] in RECORD_DATASETS and row["kind"] != "share":
+            for end in ("low", "high"):
+                row[end] = None if oid in hidden or small(row[end], min_cell) else row[end]
+    for row in doc["seattle"]["by_year"]:
+        oid = f"{SEATTLE_TABLE}:{row['year']}:{row['state']}"
+        if oid in hidden or small(row["records"], min_cell):
+            row["records"] = None
+    return doc
