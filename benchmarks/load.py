@@ -1,4 +1,4 @@
-"""The dashboard under load: a real `scomm serve` (uvicorn) on 127.0.0.1 and an asyncio/httpx
+"""The dashboard under load: a real `scomm serve` (uvicorn) on 127.0.0.1 and an asyncio/aiohttp
 load generator, bounded in time. Figures for docs/performance.md.
 
 Phase 1, mixed load: ``--clients`` closed-loop clients for ``--seconds`` seconds. Most clients
@@ -33,10 +33,12 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections import defaultdict
 from pathlib import Path
 
-import httpx
+import aiohttp
 
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
@@ -140,14 +142,25 @@ def start_server(port: int, env: dict) -> subprocess.Popen:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
-            httpx.get(f"http://{HOST}:{port}/api/scenarios", timeout=5).raise_for_status()
-            return proc
-        except httpx.HTTPError:
+            with urllib.request.urlopen(f"http://{HOST}:{port}/api/scenarios", timeout=5):
+                return proc
+        except (urllib.error.URLError, OSError):
             if proc.poll() is not None:
                 break
             time.sleep(0.2)
     proc.kill()
     raise SystemExit("scomm serve did not start")
+
+
+def session(base: str, connections: int, timeout: float) -> aiohttp.ClientSession:
+    """A keep-alive client of the server with room for every client's connection. aiohttp
+    parses responses in C: an httpx client cost about 6 ms of CPU per request here, as much
+    as the server, and on two cores its own queueing counted as the server's latency."""
+    return aiohttp.ClientSession(
+        base_url=base,
+        connector=aiohttp.TCPConnector(limit=connections),
+        timeout=aiohttp.ClientTimeout(total=timeout),
+    )
 
 
 def status_kib(pid: int, field: str) -> int:
@@ -221,12 +234,13 @@ class Record:
         self.latency: dict[str, list[float]] = defaultdict(list)
         self.failures: dict[str, list[str]] = defaultdict(list)
 
-    async def get(self, client: httpx.AsyncClient, kind: str, path: str) -> None:
+    async def get(self, client: aiohttp.ClientSession, kind: str, path: str) -> None:
         began = time.perf_counter()
         try:
-            r = await client.get(path)
-            ok, why = r.status_code < 400, f"HTTP {r.status_code} {path}"
-        except httpx.HTTPError as exc:
+            async with client.get(path) as r:
+                await r.read()
+                ok, why = r.status < 400, f"HTTP {r.status} {path}"
+        except (aiohttp.ClientError, TimeoutError) as exc:
             ok, why = False, f"{type(exc).__name__} {path}"
         self.latency[kind].append(time.perf_counter() - began)
         if not ok:
@@ -279,10 +293,11 @@ async def mixed(
     base: str, pid: int, clients: int, explorers: int, seconds: float
 ) -> tuple[Record, float, dict]:
     rec = Record()
-    limits = httpx.Limits(max_connections=clients + 10, max_keepalive_connections=clients + 10)
-    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
+    async with session(base, clients + 10, timeout=120) as client:
         for path in PAGES + RUNS:  # warm: pages whose runs are cached
-            (await client.get(path)).raise_for_status()
+            async with client.get(path) as r:
+                r.raise_for_status()
+                await r.read()
         began, cpu_before = time.monotonic(), cpu_now(pid)
         until = began + seconds
         tasks = [browser(client, rec, until, i) for i in range(clients - explorers)]
@@ -311,7 +326,7 @@ async def national(base: str, pid: int, n: int, cheap_clients: int) -> dict:
     rss_before = tree_kib(pid, "VmRSS")
     own_peak = reset_peak(pid)
     samples: list[int] = []
-    async with httpx.AsyncClient(base_url=base, timeout=900) as client:
+    async with session(base, n + cheap_clients + 10, timeout=900) as client:
         heavy = [
             asyncio.create_task(rec.get(client, "national", f"/api/run?seed={s}"))
             for s in range(1, n + 1)

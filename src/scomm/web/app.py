@@ -1,26 +1,24 @@
 """The local dashboard and its JSON API, assembled: the API and page routers (web/api.py,
 web/pages.py), the work queue and cache they share (web/runs.py, injected with FastAPI's
-Depends), the error handlers and the static files. Every asset is served from the package
-(vendored under report/assets, see VENDORED.md); nothing is loaded from a CDN."""
+Depends), the error handlers and the static files. Every asset is served from the package,
+from memory (web/assets.py; vendored under report/assets, see VENDORED.md); nothing is
+loaded from a CDN."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.staticfiles import StaticFiles
-from starlette.responses import Response
-from starlette.types import Scope
 
 from scomm import __version__
 from scomm.errors import UserError
 from scomm.report.brief import TEMPLATES as REPORT_TEMPLATES
 from scomm.web import api, pages
 from scomm.web.api import JSONDocument
+from scomm.web.assets import Assets
 from scomm.web.runs import (
     Busy,
     ByteCache,
@@ -35,22 +33,8 @@ from scomm.web.runs import (
 
 HERE = Path(__file__).parent
 ASSETS = REPORT_TEMPLATES.parent / "assets"
-#: Static files may be reused for an hour, then revalidated with their ETag (304 when unchanged).
-STATIC_CACHE = "public, max-age=3600"
-
-
-class CachedStaticFiles(StaticFiles):
-    """Starlette's static files (ETag, Last-Modified, 304 on If-None-Match) with a
-    Cache-Control header, so a browser does not ask again for every page."""
-
-    def file_response(
-        self, full_path: os.PathLike, stat_result: os.stat_result, scope: Scope,
-        status_code: int = 200,
-    ) -> Response:  # fmt: skip
-        """The file (or 304), with Cache-Control."""
-        response = super().file_response(full_path, stat_result, scope, status_code)
-        response.headers["Cache-Control"] = STATIC_CACHE
-        return response
+#: URL prefix -> folder of the files served under it (from memory, web/assets.py).
+STATIC_FOLDERS = {"/static": HERE / "static", "/vendor": ASSETS}
 
 
 def _readable(exc: RequestValidationError) -> str:
@@ -118,8 +102,9 @@ def create_app(
     app.state.queue = queue
     app.state.runs = Runs(queue)
     app.state.scenarios = api.scenarios_body()
-    app.mount("/static", CachedStaticFiles(directory=HERE / "static"), name="static")
-    app.mount("/vendor", CachedStaticFiles(directory=ASSETS), name="vendor")
+    for prefix, folder in STATIC_FOLDERS.items():
+        app.router.add_route(f"{prefix}/{{name:path}}", Assets(folder).respond,
+                             methods=["GET", "HEAD"], include_in_schema=False)  # fmt: skip
     app.add_exception_handler(UserError, _user_error)
     app.add_exception_handler(Busy, _busy)
     app.add_exception_handler(WorkerFailed, _worker_failed)
