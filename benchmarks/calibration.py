@@ -81,7 +81,7 @@ def likelihood(repeats: int) -> dict:
     for _ in range(repeats):
         inputs, c1 = _timed(sim.inputs, x)
         e, c2 = _timed(aggregate.expect, inputs, sim.cells.of_county)
-        _, c3 = _timed(obs.loglik, list(sim.terms), e)
+        _, c3 = _timed(obs.loglik, list(sim.terms), e, sim.spreads(x))
         for k, c in zip(parts, (c1, c2, c3), strict=True):
             parts[k].append(c)
     return {"simulator_build_s": build, "loglik_s": t_ll, "loglik_runs": runs,
