@@ -97,8 +97,11 @@ def test_every_timeline_flag_and_mapping_key_has_its_sentence_or_name():
     """Case: a new flag or a new key of a timeline mapping fails here before it can reach a
     brief unnamed."""
     params = resolve("baseline").params
-    keys = {"level": categories.LEVEL_KEYS, "priority": categories.PRIORITY_KEYS,
-            "aor": categories.AOR_KEYS}
+    keys = {
+        "level": categories.LEVEL_KEYS,
+        "priority": categories.PRIORITY_KEYS,
+        "aor": categories.AOR_KEYS,
+    }
     for name in pipeline.parameter_names(*timeline.ERA_STAGES):
         p = params[name]
         mapping = p.breakdown is not None
