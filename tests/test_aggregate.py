@@ -202,7 +202,8 @@ def profile_by_profile(inputs, e) -> dict[str, np.ndarray]:
         held_d, told_d = aggregate._jail_given_request(hold, notify, False)
         _, told_n = aggregate._jail_given_request(hold, notify, True)
         held = lodged * (1 - share) * held_d * comply
-        told = lodged * ((1 - share) * told_d + share * told_n) * comply
+        sentenced = inputs.sentenced_share[:, None] if inputs.notice_sentenced[policy] else 1.0
+        told = lodged * ((1 - share) * told_d + share * told_n) * comply * sentenced
         book_in = held * inputs.p_transfer[:, None] + told * inputs.p_pickup[:, None]
         removed = book_in * inputs.p_removal[:, pr.level]
         stages = {"identified": who.prob, "removable": who.prob * who.removable,

@@ -509,16 +509,23 @@ def _jail_weights(inputs: Inputs, g: _Groups, policies: np.ndarray) -> np.ndarra
     return np.concatenate([held_d, told_d, told_n])
 
 
-def _after_detainer(inputs: Inputs, g: _Groups, lodged: np.ndarray, jail: np.ndarray):
+def _after_detainer(
+    inputs: Inputs, g: _Groups, lodged: np.ndarray, jail_w: np.ndarray, policies: np.ndarray
+):
     """(policy, month, bin) held, told, booked in and eventually removed, from lodged
-    detainers (month, group), under each policy's law table (``jail``: ``_jail_weights``;
-    the rules of jail and custody: a hold is picked up with p_transfer, a release
-    notification with p_pickup, on one draw; a person is never both held and told)."""
-    held_d, told_d, told_n = np.split(_weighted_bins(lodged, g, jail), 3)
+    detainers (month, group), under each of ``policies``' law tables (``jail_w``:
+    ``_jail_weights``; the rules of jail and custody: a hold is picked up with p_transfer, a
+    release notification with p_pickup, on one draw; a person is never both held and told)."""
+    held_d, told_d, told_n = np.split(_weighted_bins(lodged, g, jail_w), 3)
     share = inputs.notification_share[None, :, None]
     comply = inputs.base_compliance[None, :, None]
+    notice = jail.notice_rate(
+        comply,
+        inputs.notice_sentenced[policies][:, None, None],
+        inputs.sentenced_share[None, :, None],
+    )
     held = (1.0 - share) * held_d * comply
-    told = ((1.0 - share) * told_d + share * told_n) * comply
+    told = ((1.0 - share) * told_d + share * told_n) * notice
     book_in = held * inputs.p_transfer[None, :, None] + told * inputs.p_pickup[None, :, None]
     removed = book_in * inputs.p_removal[:, g.level][None]
     return held, told, book_in, removed
@@ -538,17 +545,18 @@ def _reach(inputs: Inputs, area: np.ndarray, policy: np.ndarray, channel: np.nda
            "removed_summary", "removed_hearing")}  # fmt: skip
     for a, ch in sorted(set(zip(area.tolist(), channel.tolist(), strict=True))):
         rows = np.flatnonzero((area == a) & (channel == ch))
-        jail = _jail_weights(inputs, g, policy[rows])
+        jail_w = _jail_weights(inputs, g, policy[rows])
         lodged = _lodged(inputs, pr, who, a, ch)
         whole = _by_group(lodged, g)
-        held, told, book_in, removed = _after_detainer(inputs, g, whole, jail)
+        held, told, book_in, removed = _after_detainer(inputs, g, whole, jail_w, policy[rows])
         out["detainers"][rows] = _to_bins(whole, g)[None]
         out["release_notifications"][rows] = told
         out["detainers_honored"][rows] = held
         out["ice_book_ins"][rows] = book_in
         out["held_or_booked"][rows] = held + told * inputs.p_pickup[None, :, None]
         out["eventually_removed"][rows] = removed
-        s_removed = _after_detainer(inputs, g, _by_group(lodged * who.summary, g), jail)[3]
+        summary = _by_group(lodged * who.summary, g)
+        s_removed = _after_detainer(inputs, g, summary, jail_w, policy[rows])[3]
         out["removed_summary"][rows] = s_removed
         out["removed_hearing"][rows] = removed - s_removed
     out["identified"] = _to_bins(_by_group(who.prob, g), g)[None]

@@ -59,8 +59,10 @@ class Inputs:
     policy_287g: np.ndarray  # (county, month) the same for the 287(g) channel (binds_287g laws)
     hold_masks: np.ndarray  # (policy, cell) bool: may the jail hold? (jurisdictions.policy)
     notify_masks: np.ndarray  # (policy, cell) bool: may the jail tell ICE of the release?
+    notice_sentenced: np.ndarray  # (policy,) bool: only of releases that end a sentence
     policy_laws: tuple[tuple[str, ...], ...]  # (policy,) ids of the laws in force it combines
     base_compliance: np.ndarray  # (month,)
+    sentenced_share: np.ndarray  # (month,) share of releases that end a sentence
     p_transfer: np.ndarray  # (month,)
     p_pickup: np.ndarray  # (month,)
     p_removal: np.ndarray  # (month, level)
@@ -206,6 +208,7 @@ class Frame:
     policy_287g: np.ndarray
     hold_masks: np.ndarray
     notify_masks: np.ndarray
+    notice_sentenced: np.ndarray
     policy_laws: tuple[tuple[str, ...], ...]
 
 
@@ -227,6 +230,7 @@ def frame(scn: Scenario, start: int, end: int, states: list[str]) -> Frame:
         policy_287g=policy_287g,
         hold_masks=table.hold,
         notify_masks=table.notify,
+        notice_sentenced=table.sentenced,
         policy_laws=table.laws,
     )
 
@@ -253,6 +257,7 @@ def compile_parameters(
         policy_287g=fr.policy_287g,
         hold_masks=fr.hold_masks,
         notify_masks=fr.notify_masks,
+        notice_sentenced=fr.notice_sentenced,
         policy_laws=fr.policy_laws,
         pretext=_pretext(scn, days, comp, n),
         county_area=county_areas(),

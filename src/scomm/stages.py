@@ -277,9 +277,11 @@ def _jail(inputs: Inputs, u, people: _People, who: dict, ice: dict, rec: Recorde
     )
     hold, notify = inputs.hold_masks[policy, cell], inputs.notify_masks[policy, cell]
     p_comply, u_comply = inputs.base_compliance[m], u(Stream.COMPLIANCE)
+    sentenced = inputs.notice_sentenced[policy]
+    p_notice = jail.notice_rate(p_comply, sentenced, inputs.sentenced_share[m])
     lodged, asks_notice = ice["detainer"], ice["notification_request"]
     held = jail.honored(lodged, asks_notice, hold, p_comply, u_comply)
-    told = jail.notified(lodged, held, notify, p_comply, u_comply)
+    told = jail.notified(lodged, held, notify, p_notice, u_comply)
     rec.step(
         "compliance",
         inputs={
@@ -287,6 +289,8 @@ def _jail(inputs: Inputs, u, people: _People, who: dict, ice: dict, rec: Recorde
             "notification_request": asks_notice,
             "hold_allowed": hold,
             "notify_allowed": notify,
+            "notice_sentenced_only": sentenced,
+            "notice_rate": p_notice,
             "policy": policy,
         },
         probability=p_comply,

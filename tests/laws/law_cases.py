@@ -18,7 +18,8 @@ Outcomes a case can expect:
 * ``mandated``: the Laken Riley Act makes the detainer certain;
 * ``hold``: a request for detention is honored (the jail holds the person past release);
 * ``notify``: a request for notification (I-247N) is answered (the jail tells ICE when the
-  person is released);
+  person is released; the person's ``sentenced: true`` says the release ends a sentence,
+  which a law that lets a jail report only those releases needs);
 * ``submits``: the county's fingerprints are checked against IDENT that month;
 * ``agreement_287g``: a 287(g) jail agreement is in force in the county that month;
 * ``expedited_interior``: expedited removal reaches interior arrests that month.
@@ -68,6 +69,7 @@ PERSON_DEFAULTS: dict[str, Any] = {
     "aggravated_felony": False,
     "entered_without_inspection": False,
     "laken_riley_offense": False,
+    "sentenced": False,
 }
 CASE_KEYS = {"name", "month", "county", "person", "expect", "why", "scenario"}
 RULE_287G = "jail-287g"  # the case file of the 287(g) agreements, which are not a law file
@@ -226,8 +228,10 @@ def _jail(inp: Inputs, i: int, x: dict[str, np.ndarray], person: dict) -> tuple[
     lodged, comply, draw = _one(True), _one(1.0), _one(0.0)
     held = jail.honored(lodged, _one(False), hold, comply, draw)
     asked = _one(True)  # a request for notification only
+    sentenced = _one(1.0 if person["sentenced"] else 0.0)  # this release's share: all or none
+    notice = jail.notice_rate(comply, inp.notice_sentenced[[policy]], sentenced)
     told = jail.notified(
-        lodged, jail.honored(lodged, asked, hold, comply, draw), notify, comply, draw
+        lodged, jail.honored(lodged, asked, hold, comply, draw), notify, notice, draw
     )
     return {"hold": bool(held[0]), "notify": bool(told[0])}, policy
 

@@ -27,6 +27,7 @@ STRUCTURAL = {
     "policy_287g",
     "hold_masks",
     "notify_masks",
+    "notice_sentenced",
     "policy_laws",
     "pretext",
 }

@@ -196,6 +196,18 @@ def test_case_a_jail_that_may_not_hold_may_still_tell_ice_of_the_release():
     assert list(out) == [True, False, False, False]
 
 
+def test_case_a_jail_reporting_only_sentenced_people_tells_ice_of_that_share_of_releases():
+    """King County's Ordinance 18665 and Washington County (OR): a release date only at the
+    end of a sentence, so the notice rate is the compliance rate times the sentenced share."""
+    comply, share = np.array([0.9, 0.9, 0.8]), np.array([0.3, 0.3, 0.5])
+    sentenced_only = np.array([True, False, True])
+    assert jail.notice_rate(comply, sentenced_only, share) == pytest.approx([0.27, 0.9, 0.4])
+    lodged, held, notify = np.ones(3, bool), np.zeros(3, bool), np.ones(3, bool)
+    u = np.array([0.28, 0.28, 0.39])
+    rate = jail.notice_rate(comply, sentenced_only, share)
+    assert list(jail.notified(lodged, held, notify, rate, u)) == [False, True, True]
+
+
 def test_case_ice_takes_custody_from_a_hold_or_at_the_door_after_a_notice():
     held, told = np.array([True, False, False, False]), np.array([False, True, True, False])
     u = np.array([0.85, 0.5, 0.7, 0.0])

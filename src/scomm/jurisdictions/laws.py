@@ -7,11 +7,13 @@ when they are released:
 * ``effect: honor_only_if``: hold only people who meet one of the law's conditions (``levels``,
   ``charges`` or ``honor_if`` routes), and never when ``judicial_warrant: true``, since ICE
   detainers come with an administrative warrant at most; the jail may still tell ICE of a
-  release unless ``blocks_notification: true`` (then only for people it could hold);
+  release unless ``blocks_notification: true`` (then only for people it could hold), and with
+  ``notifies_sentenced_only: true`` only of releases at the end of a sentence (a share of
+  releases, ``jail.sentenced_release_share``; pretrial and bail releases go unreported);
 * ``effect: notification_only``: no holds at all; the jail tells ICE the release time of the
   people who meet a condition, and of no one else (California's SB 54, DC's 2012 act);
 * ``effect: decline_all``: no detainer is honored; notification goes on unless
-  ``blocks_notification: true``; with ``requires_reimbursement: true`` the refusal holds only
+  ``blocks_notification: true`` (or only at the end of a sentence, ``notifies_sentenced_only``); with ``requires_reimbursement: true`` the refusal holds only
   while no federal reimbursement is offered (``jail.detainer_reimbursement_offered``), and the
   conditions say whom the jail would hold if it were;
 * ``effect: require_compliance``: a state law that overrides local limits;
@@ -156,6 +158,7 @@ class Law(BaseModel):
     honor_if: list[Condition] = Field(default_factory=list)
     judicial_warrant: bool = False
     blocks_notification: bool = False
+    notifies_sentenced_only: bool = False  # release dates only at the end of a sentence
     requires_reimbursement: bool = False
     binds_287g: bool = True  # false: the jail's 287(g) officers act on federal authority
     in_history: bool = True
@@ -182,6 +185,13 @@ class Law(BaseModel):
             raise ValueError("judicial_warrant: only an honor_only_if law takes it")
         if self.blocks_notification and self.effect not in _NOTIFY_EFFECTS:
             raise ValueError(f"blocks_notification: only a law with effect {_NOTIFY_EFFECTS}")
+        if self.notifies_sentenced_only and (
+            self.blocks_notification or self.effect not in _NOTIFY_EFFECTS
+        ):
+            raise ValueError(
+                f"notifies_sentenced_only: only a law with effect {_NOTIFY_EFFECTS} that does "
+                "not block notification"
+            )
         if self.requires_reimbursement and self.effect != "decline_all":
             raise ValueError("requires_reimbursement: only a decline_all law takes it")
         limits = ("honor_only_if", "notification_only", "decline_all")
@@ -245,6 +255,8 @@ class Law(BaseModel):
     def _notice_text(self) -> str:
         if self.blocks_notification:
             return "; no release notification to ICE either"
+        if self.notifies_sentenced_only:
+            return "; the jail tells ICE of a release only at the end of a sentence"
         return "; the jail may still tell ICE of the release"
 
 

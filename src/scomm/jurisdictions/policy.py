@@ -75,19 +75,29 @@ def law_masks(law: Law, reimbursed: bool = False) -> tuple[np.ndarray, np.ndarra
     return hold, hold if law.blocks_notification else ALL
 
 
+def _effective(laws: Sequence[Law]) -> list[Law]:
+    """The laws that bind a jail together: a state law requiring compliance drops the local
+    limits that took effect before it (on or before its date)."""
+    mandates = [lw.effective for lw in laws if lw.effect == "require_compliance"]
+    latest = max(mandates) if mandates else None
+    return [lw for lw in laws if latest is None or lw.effective > latest]
+
+
 def combine(laws: Sequence[Law], reimbursed: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """(hold, notify) for a jail bound by all of ``laws`` at once: a state law requiring
     compliance overrides local limits that took effect before it (on or before its date)."""
-    mandates = [lw.effective for lw in laws if lw.effect == "require_compliance"]
-    latest = max(mandates) if mandates else None
     hold, notify = ALL.copy(), ALL.copy()
-    for lw in laws:
-        if latest is not None and lw.effective <= latest:
-            continue
+    for lw in _effective(laws):
         h, n = law_masks(lw, reimbursed)
         hold &= h
         notify &= n
     return hold, notify
+
+
+def sentenced_only(laws: Sequence[Law]) -> bool:
+    """Whether a jail bound by all of ``laws`` tells ICE of a release only at the end of a
+    sentence (one law in force that says so, not overridden by a state mandate)."""
+    return any(lw.notifies_sentenced_only for lw in _effective(laws))
 
 
 @dataclass(frozen=True)
@@ -97,6 +107,7 @@ class PolicyTable:
     index: np.ndarray  # (county, day) int16 position in the masks below
     hold: np.ndarray  # (policy, cell) bool
     notify: np.ndarray  # (policy, cell) bool
+    sentenced: np.ndarray  # (policy,) bool: release notice only at the end of a sentence
     laws: tuple[tuple[str, ...], ...]  # (policy,) ids of the laws it combines
 
 
@@ -108,7 +119,7 @@ def policy_table(
     limits = [lw for lw in laws if lw.effect in LIMITS]
     places = {lw.id: lw.scope.county_mask() for lw in limits}
     found: dict[tuple[tuple[str, ...], bool], int] = {((), False): 0}
-    holds, notifies, ids = [ALL], [ALL], [()]
+    holds, notifies, sentenced, ids = [ALL], [ALL], [False], [()]
     index = np.zeros((n_counties, len(days)), dtype=np.int16)
     grouped: dict[tuple[str, ...], list] = {}
     for j, day in enumerate(days):
@@ -123,9 +134,12 @@ def policy_table(
                 h, n = combine(bound, key[1])
                 holds.append(h)
                 notifies.append(n)
+                sentenced.append(sentenced_only(bound))
                 ids.append(key[0])
             index[rows, j] = found[key]
-    return PolicyTable(index, np.stack(holds), np.stack(notifies), tuple(ids))
+    return PolicyTable(
+        index, np.stack(holds), np.stack(notifies), np.array(sentenced, dtype=bool), tuple(ids)
+    )
 
 
 def channel_tables(
@@ -140,6 +154,7 @@ def channel_tables(
         scomm.index,
         np.concatenate([scomm.hold, own.hold]),
         np.concatenate([scomm.notify, own.notify]),
+        np.concatenate([scomm.sentenced, own.sentenced]),
         scomm.laws + own.laws,
     )
     return joint, (own.index + len(scomm.hold)).astype(np.int16)

@@ -359,11 +359,13 @@ PIPELINE: tuple[Stage, ...] = (
         Stream.COMPLIANCE,
         (
             Param("jail.base_compliance", "base_compliance"),
+            Param("jail.sentenced_release_share", "sentenced_share"),
             Param("jail.detainer_reimbursement_offered", "reimbursed", transform="flag"),
         ),
         ("honored", "notified"),
         "state and local laws in force (`jurisdictions/laws/*.yaml`): may the jail hold the "
-        "person, may it tell ICE of the release; and a base compliance rate",
+        "person, may it tell ICE of the release (where a law allows reporting only at the end "
+        "of a sentence, for that share of releases); and a base compliance rate",
         requires="detainer",
     ),
     Stage(
