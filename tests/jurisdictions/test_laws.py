@@ -96,6 +96,12 @@ def test_law_files_refuse_flags_their_effect_cannot_take():
     assert _refusal(effect="require_compliance", blocks_notification=True) == (
         "blocks_notification: only a law with effect ('honor_only_if', 'decline_all')"
     )
+    sentenced = (
+        "notifies_sentenced_only: only a law with effect ('honor_only_if', 'decline_all') "
+        "that does not block notification"
+    )
+    assert _refusal(effect="notification_only", notifies_sentenced_only=True) == sentenced
+    assert _refusal(notifies_sentenced_only=True, blocks_notification=True) == sentenced
     assert _refusal(effect="honor_only_if", requires_reimbursement=True) == (
         "requires_reimbursement: only a decline_all law takes it"
     )
@@ -116,6 +122,8 @@ def test_case_each_flag_is_taken_by_its_own_kind_of_law():
     for effect in ("honor_only_if", "decline_all"):
         assert make(effect=effect, blocks_notification=True, levels=["level1"]).blocks_notification
     assert make(effect="decline_all", requires_reimbursement=True).requires_reimbursement
+    for effect in ("honor_only_if", "decline_all"):
+        assert make(effect=effect, notifies_sentenced_only=True).notifies_sentenced_only
     informational = make(effect="informational", modeled_by=["detainer.probability"])
     assert informational.modeled_by == ["detainer.probability"]
     assert make(effect="notification_only", charges=["felony"]).routes()
@@ -242,6 +250,32 @@ def test_case_a_state_mandate_overrides_only_local_limits_older_than_itself():
     assert policy.combine([same_day, mandate])[0].all()
     assert not policy.combine([old, newer, mandate])[0].any()
     assert not policy.combine([old])[0].any()
+
+
+def test_case_a_jail_reports_only_sentenced_releases_while_such_a_law_binds_it_unless_a_mandate():
+    """King County's Ordinance 18665 beside its hold refusal: the jail reports sentenced
+    people only; a state mandate newer than the local rule lifts that limit too."""
+    refusal = make(id="refusal", judicial_warrant=True)
+    sentenced = make(id="sentenced", judicial_warrant=True, notifies_sentenced_only=True)
+    assert policy.sentenced_only([refusal, sentenced])
+    assert not policy.sentenced_only([refusal])
+    assert not policy.sentenced_only([])
+    assert policy.law_masks(sentenced)[1].all(), "the notice limit is a share, not a cell mask"
+    mandate = make(id="sb4", effect="require_compliance", effective=D(2017, 9, 25))
+    assert not policy.sentenced_only([sentenced, mandate])
+    newer = make(id="newer", notifies_sentenced_only=True, effective=D(2018, 1, 1))
+    assert policy.sentenced_only([newer, mandate])
+
+
+def test_case_the_policy_table_marks_the_policies_that_report_sentenced_releases_only():
+    cty = counties()
+    days = [D(2013, 12, 1), D(2014, 2, 1)]
+    la = cty.index_of("06037")
+    lw = make(judicial_warrant=True, notifies_sentenced_only=True, effective=D(2014, 1, 1))
+    table = policy.policy_table([lw], days, [False, False], len(cty.fips))
+    before, after = table.index[la]
+    assert not table.sentenced[before] and table.sentenced[after]
+    assert table.sentenced.sum() == 1 and table.sentenced.shape == (len(table.hold),)
 
 
 def test_case_combining_assumes_no_reimbursement_unless_told():

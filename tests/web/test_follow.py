@@ -85,6 +85,20 @@ def test_case_in_cook_county_under_its_2011_ordinance_the_jail_step_names_the_or
     assert "forbids" in jail["outcome"] and not doc["outcome"]["honored"]
 
 
+def test_case_in_oregon_after_2014_a_pretrial_release_goes_unreported_and_the_step_says_why():
+    """Oregon's 2014 refusals: no holds, and release dates for sentenced people only; a person
+    the jail would have reported but did not is one whose release did not end a sentence."""
+    oregon = run(states="OR", start="2015-01", end="2015-06")
+    said = []
+    for row in candidates(oregon, "41067", "detainer")[:60]:
+        jail = next(s for s in explain(oregon, int(row))["steps"] if s["name"] == "compliance")
+        assert "or-counties-2014" in [lw["id"] for lw in jail["laws"]]
+        assert jail["inputs"]["notice_sentenced_only"] and not jail["inputs"]["hold_allowed"]
+        said.append(jail["outcome"])
+    assert any("end of a sentence" in text for text in said)
+    assert any("tells ICE when they are released" in text for text in said)
+
+
 def test_case_the_outcome_filter_keeps_only_people_who_reached_that_stage(result):
     c = result.simulation.cohort
     assert all(c.detainer[r] for r in candidates(result, "44007", "detainer"))

@@ -234,6 +234,7 @@ PARAMETERS: dict[str, str] = {
     "detainer.laken_riley_mandate": N_("Detainers the Laken Riley Act requires"),
     "jail.base_compliance": N_("Jails honoring ICE detainers"),
     "jail.detainer_reimbursement_offered": N_("Federal payment offered for detainer holds"),
+    "jail.sentenced_release_share": N_("Releases at the end of a sentence (share)"),
     "custody.transfer_probability": N_("ICE picking up a held person"),
     "custody.release_pickup_probability": N_("ICE picking up a person at a notified release"),
 }

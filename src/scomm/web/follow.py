@@ -269,6 +269,12 @@ def _says_compliance(s: Step, w: _Where) -> str:
         return "the jail does not hold the person but tells ICE when they are released"
     if not s.inputs["hold_allowed"] and not s.inputs["notify_allowed"]:
         return "a law in force here forbids holding the person or telling ICE of the release"
+    complied = s.draw is not None and s.probability is not None and s.draw < s.probability
+    if s.inputs["detainer"] and s.inputs["notice_sentenced_only"] and complied:
+        return (
+            "the jail releases the person: a law in force here lets it tell ICE only of a "
+            "release at the end of a sentence"
+        )
     return "the jail releases the person"
 
 
