@@ -233,9 +233,9 @@ def _screening_lines(p: post.Posterior) -> list[str]:
     out = ["", f"The inference ran over {len(inferred)} coordinates (screened at the prior median "
            f"with a step of {sc.get('step')}; at most {sc.get('max_inferred')}, each moving the "
            f"log-likelihood by {sc.get('min_change')} or more); "
-           f"{len(sc.get('screened_out') or [])} informed coordinates were held at their prior "
-           "median and are drawn from their prior: " + ", ".join(f"`{c}`" for c in inferred)
-           + " were inferred."]  # fmt: skip
+           f"{len(sc.get('screened_out') or [])} other informed coordinates were held at their "
+           "prior median and are drawn from their prior. The inferred ones: "
+           + ", ".join(f"`{c}`" for c in inferred) + "."]  # fmt: skip
     return out
 
 
