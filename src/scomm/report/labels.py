@@ -383,6 +383,12 @@ LAWS: dict[str, str] = {
     "ri-doc-2014": N_("Rhode Island prisons stop honoring detainers without a warrant"),
     "ri-policy-2014": N_("Rhode Island agencies honor detainers only with a warrant"),
     "king-county-2014": N_("King County stops honoring ICE holds without a warrant"),
+    "multnomah-2017": N_("Multnomah County gives ICE only what the public gets"),
+    "norcor-2018": N_("NORCOR regional jail stops holding people on ICE detainers"),
+    "king-county-2018": N_("King County tells ICE of sentenced people only"),
+    "yakima-settlement-2019": N_("Yakima County stops holding people on ICE warrants"),
+    "norcor-stovall-2019": N_("Oregon court: NORCOR may not tell ICE of releases"),
+    "wa-rcw-10-70-140": N_("Washington jails report foreign nationals to ICE (until 2019)"),
     "co-sheriffs-2014": N_("All Colorado sheriffs stop holding people on ICE detainers"),
     "fed-priorities-2014": N_(
         "Johnson memo: new priorities and requests for notice instead of holds"
