@@ -100,6 +100,13 @@ WHOLE = {  # whole files: (text or bytes, culprit)
     "an unknown law disabled": (HEAD + "laws:\n  disable: [no-such-law]\n", "no-such-law"),
     "an added law that is not a mapping": (HEAD + "laws:\n  add: [5]\n", "laws.add"),
     "an added law missing fields": (HEAD + "laws:\n  add: [{id: x}]\n", "laws.add[0]"),
+    "an added law reporting sentenced releases that also blocks notification": (
+        HEAD + "laws:\n  add:\n    - {id: x, title: X, summary: a law for a bad-input test, "
+        "binds: {counties: ['41051']}, agency: a jail, effective: 2017-01-31, "
+        "effect: decline_all, blocks_notification: true, notifies_sentenced_only: true, "
+        "citation: {title: a test, url: docs/laws.md, date: 2017-01-31, kind: assumption}}\n",
+        "notifies_sentenced_only",
+    ),
     "pretext with no place": (
         HEAD + "pretext:\n  - from: 2011-01-01\n    rate: 0.1\n",
         "name the states or counties",
