@@ -13,9 +13,10 @@ when they are released:
 * ``effect: notification_only``: no holds at all; the jail tells ICE the release time of the
   people who meet a condition, and of no one else (California's SB 54, DC's 2012 act);
 * ``effect: decline_all``: no detainer is honored; notification goes on unless
-  ``blocks_notification: true`` (or only at the end of a sentence, ``notifies_sentenced_only``); with ``requires_reimbursement: true`` the refusal holds only
-  while no federal reimbursement is offered (``jail.detainer_reimbursement_offered``), and the
-  conditions say whom the jail would hold if it were;
+  ``blocks_notification: true`` (or only at the end of a sentence, ``notifies_sentenced_only``);
+  with ``requires_reimbursement: true`` the refusal holds only while no federal reimbursement is
+  offered (``jail.detainer_reimbursement_offered``), and the conditions say whom the jail would
+  hold if it were;
 * ``effect: require_compliance``: a state law that overrides local limits;
 * ``effect: withdraw_interoperability``: a state's attempt to leave S-Comm (only a
   scenario can make it take effect: ICE terminated all MOAs on 5 Aug 2011);
