@@ -117,6 +117,9 @@ def test_a_budget_takes_a_population_of_two_or_more():
     assert infer.Budget.quick().with_population(6).draws == 6
     with pytest.raises(UserError, match="--population: 1 must be at least 2"):
         infer.Budget.quick().with_population(1)
+    with pytest.raises(UserError, match=r"--population: 11 must be at least 12 \(2 in each of 6"):
+        infer.Budget.full().with_population(11)
+    assert infer.Budget.full().with_population(12).draws == 12
 
 
 def skewed(x: np.ndarray) -> float:
@@ -135,3 +138,29 @@ def test_a_second_round_adapted_to_the_first_weighs_a_skewed_posterior_better():
     want = CENTER + SD * stats.skewnorm.mean(6)
     # within 0.3 sd of the skewed mean, which lies 0.8 sd from the mode the first proposal sat on
     assert np.abs(mean - want).max() < 0.3 * SD * stats.skewnorm.std(6)
+
+
+def test_the_adapted_covariance_stays_positive_definite_when_one_draw_carries_the_weight():
+    x = np.random.default_rng(1).normal(size=(40, 5))
+    w = np.zeros(40)
+    w[7] = 1.0
+    mean, cov = infer.adapted(x, w, 1.0, COV)
+    assert np.array_equal(mean, x[7])
+    assert np.allclose(cov, 5 / 6 * COV)  # d / (ess + d) of the Laplace one, nothing else
+    assert np.linalg.eigvalsh(cov).min() > 0
+
+
+def test_the_adapted_covariance_of_many_even_draws_is_nearly_theirs():
+    x = np.random.default_rng(2).multivariate_normal(CENTER, COV, size=4000)
+    w = np.full(4000, 1 / 4000)
+    _, cov = infer.adapted(x, w, 4000.0, 10 * COV)  # a Laplace covariance ten times too wide
+    assert np.abs(cov - np.cov(x.T, bias=True)).max() < 0.02 * np.abs(COV).max()
+
+
+def test_the_rounds_stop_once_the_weights_pass_with_the_effective_sample_size_asked():
+    budget = infer.Budget(draws=900, iterations=200, hessian="full", rounds=3, target_ess=100)
+    x, _, diag, _ = infer.infer(peaked, np.zeros(5), budget, 3, serial)
+    assert len(diag["importance"]["rounds"]) == 1 and len(x) == 300
+    never = infer.Budget(draws=900, iterations=200, hessian="full", rounds=3, target_ess=1e6)
+    x, _, diag, _ = infer.infer(peaked, np.zeros(5), never, 3, serial)
+    assert [r["draws"] for r in diag["importance"]["rounds"]] == [300, 600, 900] and len(x) == 900

@@ -9,13 +9,15 @@ sampling from a Laplace approximation, on Dask.
    mapped; the quick budget takes its diagonal), made positive definite by clipping its
    eigenvalues; its inverse is the Laplace covariance.
 3. **Importance sampling** (``importance``): points from a multivariate t (``DF`` degrees of
-   freedom) centered at the mode with the Laplace covariance widened by ``WIDEN``; in a second
-   round (the full budget's) as many from a t with the first round's weighted mean and
-   covariance (adaptive importance sampling), every point weighted by posterior over the two
-   proposals' mixture density (the balance heuristic), the weights Pareto-smoothed (PSIS,
-   arviz-stats). The Pareto k̂ of the raw weights says whether the weights can be trusted
-   (below ``K_RELIABLE`` = 0.7, Vehtari et al. 2024); the effective sample size how many draws
-   they are worth. A k̂ above 0.7 marks the posterior as unreliable wherever it is used
+   freedom) centered at the mode with the Laplace covariance widened by ``WIDEN``; then, round
+   by round (adaptive importance sampling), as many from a t with the weighted mean of every
+   draw so far and their weighted covariance shrunk towards the Laplace one (``adapted``),
+   every point weighted by posterior over the mixture of all the rounds' proposals (the balance
+   heuristic), the weights Pareto-smoothed (PSIS, arviz-stats). The rounds stop when the
+   weights pass their diagnostic with the budget's effective sample size, or at the budget's
+   last round. The Pareto k̂ of the raw weights says whether the weights can be trusted (below
+   ``K_RELIABLE`` = 0.7, Vehtari et al. 2024); the effective sample size how many draws they
+   are worth. A k̂ above 0.7 marks the posterior as unreliable wherever it is used
    (``posterior.caveat``).
 
 The likelihood is a deterministic function of the coordinates (the bookings model's county and
@@ -63,10 +65,11 @@ MIN_DRAWS_FOR_K = 50  # fewer draws give no usable tail for k̂
 class Budget:
     """How much inference to do."""
 
-    draws: int  # importance draws (the posterior's particles)
+    draws: int  # importance draws at most (the posterior's particles), in ``rounds`` equal rounds
     iterations: int  # L-BFGS-B iterations at most
     hessian: Literal["full", "diagonal"]
-    rounds: int = 1  # importance-sampling rounds (later ones adapt the proposal)
+    rounds: int = 1  # importance-sampling rounds at most (later ones adapt the proposal)
+    target_ess: float | None = None  # stop once k̂ passes with this effective sample size
     morris: bool = False  # a Morris analysis (SALib) of the inferred coordinates after the run
 
     @staticmethod
@@ -79,14 +82,17 @@ class Budget:
     @staticmethod
     def full() -> Budget:
         """The full budget: the mode to convergence (at most 200 iterations), the full
-        Hessian, 2,000 draws in two rounds (the second adapted to the first): about 2,900
-        evaluations, 25 minutes on this 2-core machine."""
-        return Budget(draws=2000, iterations=200, hessian="full", rounds=2)
+        Hessian, then rounds of 750 draws, each adapted to the ones before, until the weights
+        pass their diagnostic with an effective sample size of 250 (at most six rounds, 4,500
+        draws): 2,100 to 5,100 evaluations, 12 to 30 minutes on this 2-core machine."""
+        return Budget(draws=4500, iterations=200, hessian="full", rounds=6, target_ess=250.0)
 
     def with_population(self, population: int) -> Budget:
-        """The same budget with ``population`` importance draws."""
-        if population < 2:
-            raise UserError(f"--population: {population} must be at least 2")
+        """The same budget with ``population`` importance draws at most (two or more a round)."""
+        least = 2 * self.rounds
+        if population < least:
+            rounds = f" (2 in each of {self.rounds} rounds)" if self.rounds > 1 else ""
+            raise UserError(f"--population: {population} must be at least {least}{rounds}")
         return dataclasses.replace(self, draws=population)
 
 
@@ -220,23 +226,40 @@ def _mixture_logpdf(proposals: list, x: np.ndarray) -> np.ndarray:
     return special.logsumexp(logs, axis=0) - math.log(len(proposals))
 
 
+def adapted(x: np.ndarray, w: np.ndarray, ess: float, laplace: np.ndarray,
+            ) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """The next round's center and covariance: the draws' weighted mean, and their weighted
+    covariance shrunk towards the ``laplace`` one by d / (ess + d) (a covariance estimated from
+    few effective draws in d dimensions is nearly singular)."""
+    mean = (w[:, None] * x).sum(axis=0)
+    empirical = ((x - mean).T * w) @ (x - mean)
+    d = len(mean)
+    return mean, (ess * empirical + d * laplace) / (ess + d)
+
+
+def _enough(diag: dict[str, Any], budget: Budget) -> bool:
+    """Whether the weights pass their diagnostic with the budget's effective sample size."""
+    k = diag["pareto_k"]
+    return (budget.target_ess is not None and k is not None and k <= K_RELIABLE
+            and diag["ess"] >= budget.target_ess)  # fmt: skip
+
+
 def importance(lp: Counted, center: np.ndarray, cov: np.ndarray, budget: Budget,
                rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:  # fmt: skip
-    """Weighted draws in ``budget.rounds`` rounds of ``draws / rounds`` each: the first from
-    the t proposal at the mode; each later one from a t with the weighted mean and covariance
-    of every draw so far (adaptive importance sampling); every draw weighted against the
-    mixture of all the rounds' proposals, the weights Pareto-smoothed."""
+    """Weighted draws in at most ``budget.rounds`` rounds of ``draws / rounds`` each: the first
+    from the t proposal at the mode; each later one from a t ``adapted`` to every draw so far
+    (adaptive importance sampling); every draw weighted against the mixture of all the rounds'
+    proposals, the weights Pareto-smoothed; the rounds stop once they are ``_enough``."""
     per = budget.draws // budget.rounds
     proposals, x, lpost, rounds = [_proposal(center, cov)], np.empty((0, len(center))), [], []
     while True:
         new = np.atleast_2d(proposals[-1].rvs(size=per, random_state=rng)).reshape(per, -1)
         x, lpost = np.vstack([x, new]), np.concatenate([lpost, lp.batch(list(new))])
         w, diag = _weighed(lpost - _mixture_logpdf(proposals, x))
-        rounds.append({"pareto_k": diag["pareto_k"], "ess": diag["ess"]})
-        if len(proposals) == budget.rounds:
+        rounds.append({"pareto_k": diag["pareto_k"], "ess": diag["ess"], "draws": len(w)})
+        if len(proposals) == budget.rounds or _enough(diag, budget):
             return x, w, {**diag, "rounds": rounds}
-        mean = (w[:, None] * x).sum(axis=0)
-        proposals.append(_proposal(mean, ((x - mean).T * w) @ (x - mean)))
+        proposals.append(_proposal(*adapted(x, w, diag["ess"], cov)))
 
 
 def infer(f: Callable[[np.ndarray], float], start: np.ndarray, budget: Budget, seed: int,
@@ -258,7 +281,8 @@ def infer(f: Callable[[np.ndarray], float], start: np.ndarray, budget: Budget, s
         "laplace": {"hessian": budget.hessian, **curv,
                     "sd": np.sqrt(np.diag(cov)).round(6).tolist()},
         "importance": {**weights, "proposal": f"multivariate t, {DF} df, covariance "
-                       f"{WIDEN} x Laplace, then {WIDEN} x the weighted draws' (mixture)",
+                       f"{WIDEN} x Laplace, then {WIDEN} x the weighted draws' shrunk "
+                       "towards Laplace by d / (ESS + d) (mixture)",
                        "k_reliable": K_RELIABLE},
     }  # fmt: skip
     return x, w, diagnostics, lp.evaluations
