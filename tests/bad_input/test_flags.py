@@ -154,6 +154,11 @@ def _calibration_cases() -> list[Case]:
     cases += _table(["validate"], "--draws", DRAWS)
     cases += [
         Case(
+            "calibrate full budget population below its rounds",
+            ["calibrate", "--population", "11", "--out", "{t}/posterior"],
+            "--population: 11 must be at least 12",
+        ),
+        Case(
             "calibrate workers and scheduler",
             [*calibrate, "--workers", "1", "--scheduler", "tcp://127.0.0.1:1"],
             "give either --workers or --scheduler",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
-from scomm.calibration import identify
+from scomm.calibration import identify, infer
 from scomm.calibration import observations as obs
 from scomm.calibration import posterior as post
 from scomm.records.suppress import DEFAULT_MIN_CELL
@@ -181,11 +181,15 @@ scheduler (`--scheduler tcp://...`); `--quick` runs a small budget.
   coordinates' log prior on the sampling scale) maximized by scipy's L-BFGS-B from the prior
   median, each gradient's d + 1 evaluations mapped over the workers; the Hessian there by
   central differences (its eigenvalues floored at 0.01), whose inverse is the Laplace
-  covariance; then draws from a multivariate t (5 degrees of freedom, 1.5 × that covariance)
-  weighted by posterior over proposal density, the weights Pareto-smoothed (PSIS,
-  arviz-stats). The weights' Pareto k̂ is the test: at most 0.7 the draws are a posterior
-  sample worth their effective sample size; above it the posterior is marked unreliable on
-  every page and interval. The draws depend on the seed alone, not on the workers. The earlier
+  covariance; then draws from a multivariate t (5 degrees of freedom, 1.5 × that covariance),
+  and round by round (adaptive importance sampling) as many from a t with the weighted mean of
+  every draw so far and their weighted covariance shrunk towards the Laplace one by
+  d / (ESS + d); every draw weighted by posterior over the mixture of the rounds' proposals,
+  the weights Pareto-smoothed (PSIS, arviz-stats). The rounds ({round_draws} draws each) stop once the
+  weights pass their diagnostic with an effective sample size of {target_ess}, or after {rounds} rounds. The
+  weights' Pareto k̂ is the test: at most 0.7 the draws are a posterior sample worth their
+  effective sample size; above it the posterior is marked unreliable on every page and
+  interval. The draws depend on the seed alone, not on the workers. The earlier
   ABC-SMC (pyabc's stochastic acceptor) could not reach temperature 1 here: at temperature
   1 on a posterior constraining d coordinates even a perfect proposal is accepted at rate
   2^(-d/2), 1 in 256 for 16.
@@ -221,6 +225,16 @@ def _inference_lines(prov: dict) -> list[str]:
         f"| importance sampling ({imp.get('proposal')}) | {imp.get('draws')} draws, Pareto k̂ "
         f"{_fmt(imp.get('pareto_k'))} (reliable up to {imp.get('k_reliable')}), effective "
         f"sample size {_fmt(imp.get('ess'))}, {imp.get('non_finite')} non-finite |",
+        *_round_rows(imp.get("rounds") or []),
+    ]
+
+
+def _round_rows(rounds: list[dict]) -> list[str]:
+    """One row per importance-sampling round: the weights of every draw up to it."""
+    return [
+        f"| after round {n} | {r.get('draws', '')} draws: Pareto k̂ {_fmt(r.get('pareto_k'))}, "
+        f"effective sample size {_fmt(r.get('ess'))} |"
+        for n, r in enumerate(rounds, start=1)
     ]
 
 
@@ -253,10 +267,21 @@ def status_block(page: Path) -> str:
     return text[start : end + len(STATUS_END)] + "\n\n"
 
 
+def _intro(status: str) -> str:
+    """The page's fixed text, with its status section and the full budget's rounds."""
+    full = infer.Budget.full()
+    fields = {"status": status, "round_draws": f"{full.draws // full.rounds:,}",
+              "target_ess": f"{full.target_ess:g}", "rounds": str(full.rounds)}  # fmt: skip
+    text = INTRO
+    for k, v in fields.items():
+        text = text.replace("{" + k + "}", v)
+    return text
+
+
 def calibration_markdown(p: post.Posterior, status: str = "") -> str:
     """The calibration page; ``status``: its hand-written status section (status_block)."""
     version = p.provenance.get("version", "?")
-    intro = INTRO.replace("{status}", status)
+    intro = _intro(status)
     lines = [intro + ", ".join(f"{k} {v:g}" for k, v in obs.DISCREPANCY.items()) + ".", ""]
     lines += [f"## The stored posterior: `{version}`", ""]
     lines += _quick_warning(p)
