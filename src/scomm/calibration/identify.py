@@ -8,7 +8,8 @@ calibration's summaries over the priors.
 - *Correlations*: weighted posterior correlations; a strong pair is a ridge the data cannot
   resolve (e.g. a detainer rate against a removal rate that only their product meets).
 - *Screening* (``screen``): the log-likelihood at each coordinate moved +``SCREEN_STEP`` on
-  its sampling scale from the prior median (every other coordinate there): a coordinate whose
+  its sampling scale from the baseline's value (every other coordinate there,
+  ``Simulator.anchor``): a coordinate whose
   move changes the log-likelihood by less than ``SCREEN_MIN`` is one the data barely
   see at that scale; the inference runs over the ``SCREEN_MAX`` most sensitive coordinates at
   most and draws the rest from their prior (they stay wide, and the identifiability report says
@@ -114,11 +115,12 @@ def _loglik_at(x: dict[str, float]) -> float:
 
 def screen(sim, mapped: Callable) -> pl.DataFrame:
     """The log-likelihood's change at each informed coordinate moved +SCREEN_STEP from the
-    prior median (all others there), evaluated through ``mapped``: one row per coordinate
-    (``delta``: the change, ``sensitivity``: its size), most sensitive first."""
+    baseline's value (all others there, ``Simulator.anchor``), evaluated through ``mapped``:
+    one row per coordinate (``delta``: the change, ``sensitivity``: its size), most sensitive
+    first."""
     labels = [c.label for c in sim.space.informed]
-    x0 = dict.fromkeys(labels, 0.0)
-    points = [x0] + [{**x0, k: SCREEN_STEP} for k in labels]
+    x0 = sim.anchor
+    points = [x0] + [{**x0, k: x0[k] + SCREEN_STEP} for k in labels]
     values = np.array(list(mapped(_loglik_at, points)), dtype=float)
     delta = values[1:] - values[0]
     frame = pl.DataFrame({"coordinate": labels, "delta": delta, "sensitivity": np.abs(delta)})
@@ -134,7 +136,7 @@ def chosen(screening: pl.DataFrame) -> list[str]:
 
 def morris(sim, mapped: Callable, seed: int, labels: list[str] | None = None) -> pl.DataFrame:
     """Morris μ* of the informed coordinates (or ``labels`` of them) on every summary (SALib),
-    the others at their prior median, evaluated through ``mapped`` (a map over workers)."""
+    the others at the baseline's values, evaluated through ``mapped`` (a map over workers)."""
     from SALib.analyze import morris as analyze
     from SALib.sample import morris as sample
 

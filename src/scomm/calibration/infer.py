@@ -3,8 +3,9 @@ sampling from a Laplace approximation, on Dask.
 
 1. **Mode** (``mode``): the log posterior (the likelihood of every observation under its
    stated error model, plus the coordinates' log prior on the sampling scale) is maximized by
-   scipy's L-BFGS-B from the prior median, its gradient by forward differences, the d + 1
-   evaluations of each gradient mapped over the workers.
+   scipy's L-BFGS-B, its gradient by forward differences, the d + 1
+   evaluations of each gradient mapped over the workers; it starts from the baseline's values,
+   and every coordinate it does not infer stays at the baseline's value (``Simulator.anchor``).
 2. **Laplace** (``curvature``): the Hessian at the mode by central differences (2d² evaluations,
    mapped; the quick budget takes its diagonal), made positive definite by clipping its
    eigenvalues; its inverse is the Laplace covariance.
@@ -59,6 +60,7 @@ MIN_PRECISION = 1e-2  # eigenvalue floor of the negative Hessian (a prior-sd-10 
 DF = 5  # the t proposal's degrees of freedom: heavier tails than the Laplace normal
 WIDEN = 1.5  # proposal covariance = WIDEN × the Laplace covariance
 MIN_DRAWS_FOR_K = 50  # fewer draws give no usable tail for k̂
+START_LIMIT = 4.0  # the mode search starts within the logistic prior's central 96%
 
 
 @dataclass(frozen=True)
@@ -120,11 +122,9 @@ def log_prior(kinds: Sequence[str], x: np.ndarray) -> float:
 
 def log_posterior(labels: tuple[str, ...], x: np.ndarray) -> float:
     """The calibration's unnormalized log posterior at ``x`` (the ``labels`` coordinates; the
-    other informed ones at their prior median, 0 on the sampling scale)."""
+    other informed ones at the baseline's values, ``Simulator.anchor``)."""
     sim = Simulator.default()
-    point = {c.label: 0.0 for c in sim.space.informed} | dict(
-        zip(labels, map(float, x), strict=True)
-    )
+    point = sim.anchor | dict(zip(labels, map(float, x), strict=True))
     kinds = {c.label: c.kind for c in sim.space.informed}
     return sim.loglik(point) + log_prior([kinds[k] for k in labels], np.asarray(x))
 
@@ -288,6 +288,13 @@ def infer(f: Callable[[np.ndarray], float], start: np.ndarray, budget: Budget, s
     return x, w, diagnostics, lp.evaluations
 
 
+def start(sim: Simulator, labels: list[str]) -> np.ndarray:
+    """Where the mode search starts: the baseline's values (``Simulator.anchor``), each kept
+    within ``START_LIMIT`` of the prior median on the sampling scale (a value at its prior's
+    bound sits at a logit of -28, where the log prior's gradient vanishes)."""
+    return np.clip([sim.anchor[k] for k in labels], -START_LIMIT, START_LIMIT)
+
+
 def run(budget: Budget, seed: int, map_: Map, inferred: list[str] | None = None,
         progress: Callable[[str], None] | None = None) -> Result:  # fmt: skip
     """The posterior over the ``inferred`` coordinates (default: every informed one);
@@ -296,7 +303,7 @@ def run(budget: Budget, seed: int, map_: Map, inferred: list[str] | None = None,
     labels = [c.label for c in sim.space.informed if inferred is None or c.label in inferred]
     started = time.perf_counter()
     f = functools.partial(log_posterior, tuple(labels))
-    x, w, diagnostics, n = infer(f, np.zeros(len(labels)), budget, seed, map_, progress)
+    x, w, diagnostics, n = infer(f, start(sim, labels), budget, seed, map_, progress)
     diagnostics["mode"]["x"] = dict(zip(labels, diagnostics["mode"]["x"], strict=True))
     particles = [dict(zip(labels, map(float, row), strict=True)) for row in x]
     return Result(labels, particles, w, diagnostics, time.perf_counter() - started, n)

@@ -75,15 +75,22 @@ class Posterior:
 
 
 def screened_out(p: Posterior) -> list[str]:
-    """The informed coordinates the inference held at their prior median (screened out; the
-    table's values are prior draws)."""
+    """The informed coordinates the inference held at the baseline's values (screened out;
+    the table's values are prior draws)."""
     return list((p.provenance.get("screening") or {}).get("screened_out") or [])
 
 
-def as_inferred(p: Posterior, i: int) -> dict[str, float]:
-    """Particle ``i`` as the inference evaluated it: screened-out coordinates at their prior
-    median (0 on the sampling scale)."""
-    return {**p.particle(i), **dict.fromkeys(screened_out(p), 0.0)}
+def inferred(p: Posterior) -> list[str]:
+    """The coordinates the inference ran over: the screening's choice, or every column of a
+    run that screened none (the quick budget)."""
+    ran = (p.provenance.get("screening") or {}).get("inferred")
+    return list(ran) if ran else [c for c in p.labels if c not in screened_out(p)]
+
+
+def as_inferred(p: Posterior, i: int, anchor: dict[str, float]) -> dict[str, float]:
+    """Particle ``i`` as the inference evaluated it: the screened-out coordinates at the
+    baseline's values, ``anchor`` (``Simulator.anchor``)."""
+    return {**p.particle(i), **{k: anchor[k] for k in screened_out(p)}}
 
 
 def caveat(p: Posterior) -> str:

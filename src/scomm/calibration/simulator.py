@@ -42,6 +42,7 @@ class Simulator:
     cells: obs.Cells
     terms: tuple[obs.Term, ...]
     space: sp.Space
+    anchor: dict[str, float]  # the baseline's point on the sampling scale (Space.anchor)
 
     @staticmethod
     @cache
@@ -52,7 +53,8 @@ class Simulator:
         fr = frame(scn, start, end, counties().states())
         c = obs.cells()
         space = sp.build(scn.params, last, set(aggregate.STAGES_USED))
-        return Simulator(scn, fr, c, tuple(obs.terms(c, fr.months)), space)
+        terms = tuple(obs.terms(c, fr.months))
+        return Simulator(scn, fr, c, terms, space, space.anchor(scn.params))
 
     def parameters(self, x: dict[str, float]) -> ParameterSet:
         return self.space.parameters(self.scenario.params, x)

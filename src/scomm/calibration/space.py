@@ -155,12 +155,32 @@ class Space:
             {name: _with_values(base, name, by_date) for name, by_date in changed.items()}
         )
 
+    def anchor(self, base: ParameterSet) -> dict[str, float]:
+        """The baseline's point on the sampling scale, for every informed coordinate: a value's
+        own (``to_scale``), a hierarchical key's z at its scale's prior median, the scales and
+        the bookings model's normals at 0 (their prior median; the tree holds no value for
+        them). The calibration holds every coordinate it does not infer here, so what it fits
+        is the baseline's model with the inferred coordinates changed, nothing else."""
+        scales = {(c.parameter, c.date): c.from_scale(0.0) for c in self.informed
+                  if c.role == "scale"}  # fmt: skip
+        return {c.label: _anchored(c, base, scales) for c in self.informed}
+
     def bookings_z(self, x: dict[str, float]) -> np.ndarray | None:
         """The bookings-model coordinates' normals, or None if absent from ``x``."""
         coords = [c for c in self.coordinates if c.parameter == BOOKINGS]
         if not coords or coords[0].label not in x:
             return None
         return np.array([float(x[c.label]) for c in coords])
+
+
+def _anchored(c: Coordinate, base: ParameterSet, scales: dict[tuple, float]) -> float:
+    if c.role == "scale" or c.parameter == BOOKINGS:
+        return 0.0
+    value = base[c.parameter].values[c.date].value  # type: ignore[index]
+    v = float(value if c.key is None else value[c.key])  # type: ignore[index]
+    if c.role == "value":
+        return c.to_scale(v)
+    return math.log(v / math.sqrt(c.low * c.high)) / scales[(c.parameter, c.date)]
 
 
 def _with_values(base: ParameterSet, name: str, by_date: dict):

@@ -1,8 +1,10 @@
 """The baseline's point values are the posterior medians: ``python -m scomm.calibration.writeback``
-writes each informed coordinate's weighted posterior median into its parameter file, with a
+writes each inferred coordinate's weighted posterior median into its parameter file, with a
 ``calibrated:`` note naming the posterior and the 90% interval.
 
-Silent coordinates keep their cited or assumed values (the data cannot move them), and so does
+The coordinates the inference did not run over (screened out) keep their values: the inference
+held them there, so the medians and the kept values are the set the likelihood saw. Silent
+coordinates keep their cited or assumed values (the data cannot move them), and so does
 the bookings model (its point estimates; the posterior of its coefficients is in
 docs/calibration.md). A mapping that compiles to a distribution (``transform: cdf``: criminal
 history, charge) is written normalized to sum to 1 where every normalized share stays inside
@@ -31,11 +33,12 @@ def medians(p: post.Posterior) -> dict[tuple, tuple[float, float, float]]:
     space = _space_of(p)
     values = [sp.natural_values(space, p.particle(i)) for i in range(p.table.height)]
     w = p.weights()
-    informed = {(c.parameter, c.date) for c in space.coordinates if c.label in p.labels}
+    ran = set(post.inferred(p))
+    moved = {(c.parameter, c.date, c.key) for c in space.coordinates if c.label in ran}
     silent = {(c.parameter, c.date) for c in _full_space().silent}
     out = {}
     for key in values[0]:
-        if (key[0], key[1]) not in informed or (key[0], key[1]) in silent:
+        if key not in moved or (key[0], key[1]) in silent:
             continue
         x = np.array([v[key] for v in values])
         out[key] = tuple(identify._quantiles(x, w))
