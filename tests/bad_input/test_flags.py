@@ -162,7 +162,7 @@ def _calibration_cases() -> list[Case]:
             "calibrate workers and scheduler",
             [*calibrate, "--workers", "1", "--scheduler", "tcp://127.0.0.1:1"],
             "give either --workers or --scheduler",
-        )
+        ),
     ]
     return cases
 

@@ -114,3 +114,11 @@ def test_the_vectorised_interval_is_the_scalar_one_in_every_branch():
     got = obs.log_bracket(low, high, mu, mu * 1.3, phi)
     assert got.tolist() == pytest.approx([bracket(a, b, m, m * 1.3, p) for a, b, m, p in cases],
                                          rel=1e-12)  # fmt: skip
+
+
+def test_the_anchor_is_the_baseline_and_the_prior_median_is_not(sim):
+    """What the calibration holds fixed is the baseline: the likelihood at the anchor equals
+    the one of the unchanged parameter tree, and differs from the prior midpoints'."""
+    base = sim.loglik({})
+    assert sim.loglik(sim.anchor) == pytest.approx(base, rel=1e-12)
+    assert abs(sim.loglik({c.label: 0.0 for c in sim.space.informed}) - base) > 1.0

@@ -105,3 +105,38 @@ def test_a_particles_bookings_seed_is_a_function_of_its_coordinates():
     x = {"a": 0.1, "b": -2.0}
     assert sp.particle_seed(0, x) == sp.particle_seed(0, dict(reversed(list(x.items()))))
     assert sp.particle_seed(0, x) != sp.particle_seed(0, {"a": 0.1, "b": -2.0000001})
+
+
+def test_the_anchor_puts_every_informed_value_back_where_the_tree_has_it():
+    params = default_parameters()
+    space = build(params)
+    anchor = space.anchor(params)
+    assert set(anchor) == {c.label for c in space.informed}
+    for (name, date, key), v in sp.natural_values(space, anchor).items():
+        value = params[name].values[date].value
+        assert v == pytest.approx(float(value if key is None else value[key]), rel=1e-9)
+    scales = [c for c in space.informed if c.role == "scale" or c.parameter == sp.BOOKINGS]
+    assert scales and all(anchor[c.label] == 0.0 for c in scales)
+
+
+def test_the_anchor_of_a_hierarchical_key_off_the_midpoint_is_its_z():
+    params = default_parameters()
+    name, date = "detainer.area_intensity", dt.date(2005, 1, 1)
+    entry = params[name].values[date]
+    moved = params.with_overrides(
+        {
+            name: params[name].model_copy(
+                update={
+                    "values": {
+                        **params[name].values,
+                        date: entry.model_copy(update={"value": {**entry.value, "SEA": 2.0}}),
+                    }
+                }
+            )
+        }
+    )
+    space = build(moved)
+    anchor = space.anchor(moved)
+    c = next(c for c in space.informed if c.label == f"{name}@{date}:SEA#z")
+    assert anchor[c.label] > 0 and anchor[f"{name}@{date}:ATL#z"] == 0.0
+    assert sp.natural_values(space, anchor)[(name, date, "SEA")] == pytest.approx(2.0)

@@ -45,3 +45,20 @@ def test_a_distribution_is_written_normalized():
     value = {"level1": 0.1, "level2": 0.2, "level3": 0.3, "noncriminal": 0.5}
     out = writeback._normalized("population.criminal_history_lawful", dt.date(2005, 1, 1), value)
     assert sum(out.values()) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_only_the_coordinates_the_inference_ran_over_are_written(tree):
+    ran, held = (
+        "custody.transfer_probability@2005-01-01",
+        "custody.release_pickup_probability@2005-01-01",
+    )
+    before = (tree / "custody/release_pickup_probability.yaml").read_text()
+    p = post.Posterior(
+        pl.DataFrame(
+            {post.WEIGHT: [1.0, 1.0], post.SEED: [1, 1], ran: [0.5, 0.6], held: [3.0, 3.0]}
+        ),
+        {"version": "test-version", "screening": {"inferred": [ran], "screened_out": [held]}},
+    )
+    written = writeback.write(p, tree)
+    assert [w.name for w in written] == ["transfer_probability.yaml"]
+    assert (tree / "custody/release_pickup_probability.yaml").read_text() == before
