@@ -132,7 +132,7 @@ def test_a_second_round_adapted_to_the_first_weighs_a_skewed_posterior_better():
     _, _, first, _ = infer.infer(skewed, np.zeros(5), one, 3, serial)
     x, w, second, _ = infer.infer(skewed, np.zeros(5), two, 3, serial)
     assert len(second["importance"]["rounds"]) == 2 and len(x) == 600
-    assert second["importance"]["ess"] > 2 * first["importance"]["ess"]
+    assert second["importance"]["ess"] > 1.4 * first["importance"]["ess"]
     assert second["importance"]["pareto_k"] < post.K_RELIABLE
     mean = (w[:, None] * x).sum(axis=0)
     want = CENTER + SD * stats.skewnorm.mean(6)

@@ -69,7 +69,7 @@ def _contraction_table(p: post.Posterior) -> list[str]:
     pinned = sum(c >= PINNED for c in counts)
     wide = sum(c < WIDE for c in counts)
     screened = (
-        f" {len(held)} more the data see too weakly at the prior median were screened out "
+        f" {len(held)} more the data see too weakly at the baseline's values were screened out "
         "(identify.screen) and drawn from their prior: they stay wide because the inference "
         "did not run over them, not because the data were shown to leave them wide."
         if held
@@ -172,14 +172,17 @@ scheduler (`--scheduler tcp://...`); `--quick` runs a small budget.
   one place's counts is the place's own, and what they inform is the ratios and trends
   between them.
 - **Screening** (`identify.screen`): each informed coordinate moved +0.5 on its sampling scale
-  from the prior median; the inference runs over the most sensitive ones (at most
-  `SCREEN_MAX`, each moving the log-likelihood by 2 or more); the others are held at their
-  prior median during the inference and drawn from their prior in the posterior table. They
+  from the baseline's value (`Simulator.anchor`: the parameter tree as it stands, where the
+  likelihood is the baseline's own); the inference runs over the most sensitive ones (at most
+  `SCREEN_MAX`, each moving the log-likelihood by 2 or more); the others are held at the
+  baseline's values during the inference (so the fit is the baseline's model with the inferred
+  values changed, and the medians written back meet the values the likelihood saw) and drawn
+  from their prior in the posterior table. They
   stay wide because the inference did not run over them: the identifiability table marks
   them.
 - **Inference** (`scomm.calibration.infer`): the log posterior (that likelihood plus the
-  coordinates' log prior on the sampling scale) maximized by scipy's L-BFGS-B from the prior
-  median, each gradient's d + 1 evaluations mapped over the workers; the Hessian there by
+  coordinates' log prior on the sampling scale) maximized by scipy's L-BFGS-B from the
+  baseline's values, each gradient's d + 1 evaluations mapped over the workers; the Hessian there by
   central differences (its eigenvalues floored at 0.01), whose inverse is the Laplace
   covariance; then draws from a multivariate t (5 degrees of freedom, 1.5 × that covariance),
   and round by round (adaptive importance sampling) as many from a t with the weighted mean of
@@ -244,11 +247,11 @@ def _screening_lines(p: post.Posterior) -> list[str]:
     if not sc:
         return []
     inferred = sc.get("inferred") or []
-    out = ["", f"The inference ran over {len(inferred)} coordinates (screened at the prior median "
+    out = ["", f"The inference ran over {len(inferred)} coordinates (screened at the baseline's values "
            f"with a step of {sc.get('step')}; at most {sc.get('max_inferred')}, each moving the "
            f"log-likelihood by {sc.get('min_change')} or more); "
-           f"{len(sc.get('screened_out') or [])} other informed coordinates were held at their "
-           "prior median and are drawn from their prior. The inferred ones: "
+           f"{len(sc.get('screened_out') or [])} other informed coordinates were held at the "
+           "baseline's values and are drawn from their prior. The inferred ones: "
            + ", ".join(f"`{c}`" for c in inferred) + "."]  # fmt: skip
     return out
 
