@@ -4,6 +4,7 @@ with a `calibrated:` note; the leave-one-out reweighting knows when it cannot be
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import shutil
 
 import polars as pl
@@ -62,3 +63,46 @@ def test_only_the_coordinates_the_inference_ran_over_are_written(tree):
     written = writeback.write(p, tree)
     assert [w.name for w in written] == ["transfer_probability.yaml"]
     assert (tree / "custody/release_pickup_probability.yaml").read_text() == before
+
+
+FILE = """description: a rate  # a comment
+unit: share
+values:
+  2005-01-01:
+    value: &first
+      level1: 0.6
+      level3: 0.37
+    prior: {level1: {distribution: uniform, low: 0.4, high: 0.9}}
+    calibrated: detainers to 2009-08-31 = 16,631 (an old, hand-made note
+      on two lines)
+
+  2010-06-30:
+    value: 0.5
+    calibrated: kept
+"""
+
+
+def test_an_edit_changes_the_entrys_values_and_note_alone():
+    """The old note is replaced; comments, anchors, flow mappings, blank lines and the other
+    dates' entries stay as they were."""
+    note = "posterior median of calibration v (scomm calibrate); posterior 90% interval: x"
+    after = writeback.edit_entry(FILE, dt.date(2005, 1, 1), {"level1": 0.6, "level3": 0.5}, note)
+    diff = list(difflib.ndiff(FILE.splitlines(), after.splitlines()))
+    assert [d[2:] for d in diff if d.startswith("- ")] == [
+        "      level3: 0.37",
+        "    calibrated: detainers to 2009-08-31 = 16,631 (an old, hand-made note",
+        "      on two lines)",
+    ]
+    added = [d[2:] for d in diff if d.startswith("+ ")]
+    assert added[0] == "      level3: 0.5" and added[1].startswith("    calibrated: ")
+    assert len(added) == 2
+    doc = yaml.safe_load(after)["values"]
+    assert doc[dt.date(2005, 1, 1)] == {"value": {"level1": 0.6, "level3": 0.5},
+                                        "prior": yaml.safe_load(FILE)["values"][dt.date(2005, 1, 1)]["prior"],
+                                        "calibrated": note}  # fmt: skip
+    assert doc[dt.date(2010, 6, 30)] == {"value": 0.5, "calibrated": "kept"}
+    scalar = writeback.edit_entry(FILE, dt.date(2010, 6, 30), 0.25, "new")
+    assert yaml.safe_load(scalar)["values"][dt.date(2010, 6, 30)] == {
+        "value": 0.25,
+        "calibrated": "new",
+    }

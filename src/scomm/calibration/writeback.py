@@ -75,19 +75,71 @@ def write(p: post.Posterior, root: Path | None = None) -> list[Path]:
     written = []
     for (name, date), keys in sorted(by_entry.items()):
         path = base / (name.replace(".", "/") + ".yaml")
-        doc = yaml.safe_load(path.read_text("utf-8"))
-        entry = doc["values"][date]
-        entry["value"] = _new_value(name, date, entry["value"], keys)
+        text = path.read_text("utf-8")
+        old = yaml.safe_load(text)["values"][date]["value"]
+        value = _new_value(name, date, old, keys)
         spans = "; ".join(
             f"{k or 'value'} {q[0]:.4g}..{q[2]:.4g}" for k, q in sorted(keys.items(), key=str)
         )
-        entry["calibrated"] = (
+        note = (
             f"posterior median of calibration {version} (scomm calibrate; docs/calibration.md); "
             f"posterior 90% interval: {spans}"
         )
-        path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100))
+        text = edit_entry(text, date, value, note)
+        if yaml.safe_load(text)["values"][date]["value"] != value:
+            raise ValueError(f"{path}: values.{date}.value: the edit did not write {value!r}")
+        path.write_text(text, encoding="utf-8")
         written.append(path)
     return sorted(set(written))
+
+
+def edit_entry(text: str, date, value, note: str) -> str:
+    """``text`` (a parameter file) with the entry of ``date`` given ``value`` and a
+    ``calibrated:`` note, every other line as it was (comments, layout and anchors kept)."""
+    lines = text.splitlines(keepends=True)
+    first = lines.index(f"  {date.isoformat()}:\n")
+    last = next((i for i in range(first + 1, len(lines)) if _indent(lines[i]) <= 2), len(lines))
+    block = _with_note(_with_value(lines[first + 1 : last], value), note)
+    return "".join(lines[: first + 1] + block + lines[last:])
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" ")) if line.strip() else 99
+
+
+def _with_value(block: list[str], value) -> list[str]:
+    """The entry's lines with ``value`` (a number, or numbers by key) in place of the old."""
+    out = list(block)
+    at = next(i for i, line in enumerate(out) if line.startswith("    value:"))
+    if not isinstance(value, dict):
+        out[at] = f"    value: {value}\n"
+        return out
+    for i in range(at + 1, len(out)):
+        if _indent(out[i]) < 6:
+            break
+        key = out[i].strip().split(":")[0]
+        if key in value:
+            out[i] = f"      {key}: {value[key]}\n"
+    return out
+
+
+def _with_note(block: list[str], note: str) -> list[str]:
+    """The entry's lines without its old ``calibrated:`` field, the new one at their end."""
+    out, skipping = [], False
+    for line in block:
+        if line.startswith("    calibrated:"):
+            skipping = True
+            continue
+        if skipping and line.strip() and _indent(line) > 4:
+            continue
+        skipping = False
+        out.append(line)
+    field = yaml.safe_dump({"calibrated": note}, width=96, allow_unicode=True)
+    tail = len(out)
+    while tail and not out[tail - 1].strip():
+        tail -= 1
+    dumped = ["    " + line + "\n" for line in field.splitlines()]
+    return out[:tail] + dumped + out[tail:]
 
 
 def _new_value(name: str, date, old, keys: dict):
