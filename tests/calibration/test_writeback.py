@@ -106,3 +106,20 @@ def test_an_edit_changes_the_entrys_values_and_note_alone():
         "value": 0.25,
         "calibrated": "new",
     }
+
+
+def test_the_packaged_point_values_are_the_packaged_posteriors_medians():
+    """A recalibration that is not written back (or a hand edit of a calibrated value) fails
+    here: where the packaged posterior passes its diagnostic, each inferred coordinate's value
+    in the tree is its weighted median. (A distribution written normalized, `transform: cdf`,
+    is left out: normalizing moves every share, so no single share is the median.)"""
+    p = post.latest()
+    assert p is not None and not post.caveat(p), "the packaged posterior must pass"
+    params = load_tree(PARAMETER_ROOT)
+    cdf = writeback._cdf_parameters()
+    for (name, date, key), (_, median, _) in writeback.medians(p).items():
+        value = params[name].values[date].value
+        got = value if key is None else value[key]
+        if name in cdf:
+            continue
+        assert got == pytest.approx(median, abs=2e-6), (name, date, key)
