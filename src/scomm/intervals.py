@@ -29,7 +29,9 @@ PERCENTILE_MIN_RUNS = 40
 INCLUDES: dict[str, str] = {
     "seeds": N_("simulation seeds only: simulation noise; parameter uncertainty not included"),
     "posterior+seeds": N_(
-        "posterior parameter draws and simulation seeds: parameter uncertainty and simulation noise"
+        "posterior parameter draws and simulation seeds: the uncertainty of the parameters the "
+        "calibration inferred (the others at their point values, or drawn from their priors where "
+        "no data see them) and simulation noise"
     ),
     "quick-posterior+seeds": N_(
         "posterior parameter draws and simulation seeds, from a quick calibration run that "

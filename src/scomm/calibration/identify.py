@@ -12,8 +12,8 @@ calibration's summaries over the priors.
   ``Simulator.anchor``): a coordinate whose
   move changes the log-likelihood by less than ``SCREEN_MIN`` is one the data barely
   see at that scale; the inference runs over the ``SCREEN_MAX`` most sensitive coordinates at
-  most and draws the rest from their prior (they stay wide, and the identifiability report says
-  they were screened out, not that the data leave them wide).
+  most and holds the rest at the baseline's values (the posterior is conditional on them; the
+  identifiability report says they were screened out, not that the data pin them).
 - *Morris*: for each summary the calibration compares (each term's model quantity), the mean
   absolute elementary effect μ* of each inferred coordinate over its prior, normalized by the
   largest for that summary: which parameters can move which targets at all.

@@ -76,7 +76,7 @@ class Posterior:
 
 def screened_out(p: Posterior) -> list[str]:
     """The informed coordinates the inference held at the baseline's values (screened out;
-    the table's values are prior draws)."""
+    the table holds them there too, from 2 Dec 2026)."""
     return list((p.provenance.get("screening") or {}).get("screened_out") or [])
 
 

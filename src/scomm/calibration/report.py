@@ -70,8 +70,9 @@ def _contraction_table(p: post.Posterior) -> list[str]:
     wide = sum(c < WIDE for c in counts)
     screened = (
         f" {len(held)} more the data see too weakly at the baseline's values were screened out "
-        "(identify.screen) and drawn from their prior: they stay wide because the inference "
-        "did not run over them, not because the data were shown to leave them wide."
+        "(identify.screen) and held at those values: the posterior is conditional on them, "
+        "and their uncertainty is not in the intervals (not that the data were shown to pin "
+        "them)."
         if held
         else ""
     )
@@ -176,10 +177,11 @@ scheduler (`--scheduler tcp://...`); `--quick` runs a small budget.
   likelihood is the baseline's own); the inference runs over the most sensitive ones (at most
   `SCREEN_MAX`, each moving the log-likelihood by 2 or more); the others are held at the
   baseline's values during the inference (so the fit is the baseline's model with the inferred
-  values changed, and the medians written back meet the values the likelihood saw) and drawn
-  from their prior in the posterior table. They
-  stay wide because the inference did not run over them: the identifiability table marks
-  them.
+  values changed, and the medians written back meet the values the likelihood saw) and stay
+  there in the posterior table: the posterior is conditional on them, and their uncertainty is
+  not in the intervals (prior draws of them, centered on their priors' midpoints rather than on
+  those values, moved the predictive medians off the targets by up to 2.8x). The
+  identifiability table marks them.
 - **Inference** (`scomm.calibration.infer`): the log posterior (that likelihood plus the
   coordinates' log prior on the sampling scale) maximized by scipy's L-BFGS-B from the
   baseline's values, each gradient's d + 1 evaluations mapped over the workers; the Hessian there by
@@ -251,7 +253,7 @@ def _screening_lines(p: post.Posterior) -> list[str]:
            f"with a step of {sc.get('step')}; at most {sc.get('max_inferred')}, each moving the "
            f"log-likelihood by {sc.get('min_change')} or more); "
            f"{len(sc.get('screened_out') or [])} other informed coordinates were held at the "
-           "baseline's values and are drawn from their prior. The inferred ones: "
+           "baseline's values, in the inference and in the posterior table. The inferred ones: "
            + ", ".join(f"`{c}`" for c in inferred) + "."]  # fmt: skip
     return out
 
