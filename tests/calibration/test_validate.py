@@ -3,7 +3,7 @@ Pareto k̂ of the weights, whether the reweighting can be trusted."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
@@ -30,6 +30,8 @@ def test_leave_one_out_reweights_the_heaviest_particles_that_carry_the_weight():
 def test_a_term_equal_at_every_particle_gives_no_pareto_k_and_is_not_called_reliable():
     @dataclass
     class Flat:
+        anchor: dict[str, float] = field(default_factory=dict)  # nothing screened out
+
         def loglik_terms(self, x: dict[str, float]) -> dict[str, float]:
             return {"flat": -3.0}
 
@@ -42,6 +44,8 @@ def test_a_term_equal_at_every_particle_gives_no_pareto_k_and_is_not_called_reli
 class TwoTerms:
     """A stand-in simulator: one term every particle fits about as well, one that a single
     particle fits far worse than the rest (leaving it out rests on that particle)."""
+
+    anchor: dict[str, float] = field(default_factory=dict)  # nothing screened out
 
     def loglik_terms(self, x: dict[str, float]) -> dict[str, float]:
         i = int(x["x"])
