@@ -364,7 +364,7 @@ def calibrate(
         int | None,
         typer.Option(
             "--population",
-            help="Importance draws (the posterior's particles) instead of the budget's.",
+            help="Importance draws at most (the posterior's particles) instead of the budget's.",
             show_default="the budget's",
             parser=int_option("--population", 2, 100_000),
         ),
