@@ -29,10 +29,8 @@ def _table(sim, result: infer.Result, seed: int) -> pl.DataFrame:
     n = len(result.particles)
     rng = np.random.default_rng([seed, 1])
     silent = sim.space.prior_sample(n, rng, "silent")
-    held = [c for c in sim.space.informed if c.label not in result.particles[0]]
-    drawn = {c.label: [sim.anchor[c.label]] * n for c in held}
     informed = {c.label: [p[c.label] for p in result.particles] if c.label in result.particles[0]
-                else drawn[c.label] for c in sim.space.informed}  # fmt: skip
+                else [sim.anchor[c.label]] * n for c in sim.space.informed}  # fmt: skip
     seeds = [sp.particle_seed(0, p) for p in result.particles]
     return pl.DataFrame({post.WEIGHT: result.weights, post.SEED: seeds, **informed,
                          **{k: v.tolist() for k, v in silent.items()}})  # fmt: skip
