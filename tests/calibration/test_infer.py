@@ -56,7 +56,7 @@ def moments(x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def test_the_draws_recover_a_peaked_correlated_posterior():
-    x, w, diag, n = infer.infer(peaked, np.zeros(5), BUDGET, 3, serial)
+    x, w, _, diag, n = infer.infer(peaked, np.zeros(5), BUDGET, 3, serial)
     mean, cov = moments(x, w)
     sd = np.sqrt(np.diag(COV))
     assert diag["mode"]["converged"]
@@ -72,7 +72,7 @@ def test_the_draws_recover_a_peaked_correlated_posterior():
 
 
 def test_a_mode_the_laplace_approximation_misses_fails_the_diagnostic():
-    _, _, diag, _ = infer.infer(two_modes, np.zeros(5), BUDGET, 3, serial)
+    _, _, _, diag, _ = infer.infer(two_modes, np.zeros(5), BUDGET, 3, serial)
     assert diag["importance"]["pareto_k"] > post.K_RELIABLE
 
 
@@ -87,7 +87,7 @@ def test_the_draws_depend_on_the_seed_not_on_the_order_tasks_finish():
 
 def test_too_few_draws_give_no_pareto_k():
     small = infer.Budget(draws=infer.MIN_DRAWS_FOR_K - 1, iterations=50, hessian="diagonal")
-    _, w, diag, _ = infer.infer(peaked, np.zeros(5), small, 5, serial)
+    _, w, _, diag, _ = infer.infer(peaked, np.zeros(5), small, 5, serial)
     assert diag["importance"]["pareto_k"] is None and w.sum() == pytest.approx(1.0)
 
 
@@ -129,8 +129,8 @@ def skewed(x: np.ndarray) -> float:
 
 def test_a_second_round_adapted_to_the_first_weighs_a_skewed_posterior_better():
     one, two = (infer.Budget(draws=600, iterations=200, hessian="full", rounds=r) for r in (1, 2))
-    _, _, first, _ = infer.infer(skewed, np.zeros(5), one, 3, serial)
-    x, w, second, _ = infer.infer(skewed, np.zeros(5), two, 3, serial)
+    _, _, _, first, _ = infer.infer(skewed, np.zeros(5), one, 3, serial)
+    x, w, _, second, _ = infer.infer(skewed, np.zeros(5), two, 3, serial)
     assert len(second["importance"]["rounds"]) == 2 and len(x) == 600
     assert second["importance"]["ess"] > 1.4 * first["importance"]["ess"]
     assert second["importance"]["pareto_k"] < post.K_RELIABLE
@@ -159,8 +159,13 @@ def test_the_adapted_covariance_of_many_even_draws_is_nearly_theirs():
 
 def test_the_rounds_stop_once_the_weights_pass_with_the_effective_sample_size_asked():
     budget = infer.Budget(draws=900, iterations=200, hessian="full", rounds=3, target_ess=100)
-    x, _, diag, _ = infer.infer(peaked, np.zeros(5), budget, 3, serial)
+    x, _, _, diag, _ = infer.infer(peaked, np.zeros(5), budget, 3, serial)
     assert len(diag["importance"]["rounds"]) == 1 and len(x) == 300
     never = infer.Budget(draws=900, iterations=200, hessian="full", rounds=3, target_ess=1e6)
-    x, _, diag, _ = infer.infer(peaked, np.zeros(5), never, 3, serial)
+    x, _, _, diag, _ = infer.infer(peaked, np.zeros(5), never, 3, serial)
     assert [r["draws"] for r in diag["importance"]["rounds"]] == [300, 600, 900] and len(x) == 900
+
+
+def test_the_draws_come_with_their_values_of_the_log_density():
+    x, _, values, _, _ = infer.infer(peaked, np.zeros(5), BUDGET, 3, serial)
+    assert values == pytest.approx([peaked(row) for row in x], rel=1e-12)

@@ -39,3 +39,18 @@ def test_the_caveat_gives_the_diagnostic_and_the_effective_sample_size():
     text = post.caveat(posterior(False, 0.93))
     assert "Pareto k 0.93" in text and "effective sample size 2.7" in text
     assert "not estimable" in post.caveat(posterior(False, None))
+
+
+@pytest.mark.parametrize(("k", "reliable"), [(0.69, True), (0.71, False), (None, False)])
+def test_a_held_assumption_stage_whose_weights_fail_marks_the_posterior_unreliable(k, reliable):
+    p = posterior(False, 0.4)
+    p.provenance["held"] = {"pareto_k": k}
+    assert (post.interval_method(p) == "posterior+seeds") == reliable
+    if not reliable:
+        assert "held-assumption weights fail" in post.caveat(p)
+
+
+def test_a_posterior_without_a_held_stage_is_judged_by_its_inference_alone():
+    p = posterior(False, 0.4)
+    p.provenance["held"] = None
+    assert post.caveat(p) == ""

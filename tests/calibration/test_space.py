@@ -46,7 +46,7 @@ def test_the_24_ice_areas_share_one_scale_in_each_era():
     assert len({c.date for c in area}) == 3
 
 
-def test_values_after_the_last_observed_day_are_silent_and_drawn_from_their_prior():
+def test_values_after_the_last_observed_day_are_silent():
     space = build()
     silent = {c.parameter for c in space.silent}
     assert "detainer.probability" in silent  # its 2025 rates: no observation covers them
@@ -117,6 +117,30 @@ def test_the_anchor_puts_every_informed_value_back_where_the_tree_has_it():
         assert v == pytest.approx(float(value if key is None else value[key]), rel=1e-9)
     scales = [c for c in space.informed if c.role == "scale" or c.parameter == sp.BOOKINGS]
     assert scales and all(anchor[c.label] == 0.0 for c in scales)
+
+
+def test_the_silent_anchor_puts_every_silent_value_back_where_the_tree_has_it():
+    params = default_parameters()
+    space = build(params)
+    anchor = space.anchor(params, "silent")
+    assert set(anchor) == {c.label for c in space.silent}
+    values = sp.natural_values(space, anchor)
+    assert values
+    for (name, date, key), v in values.items():
+        value = params[name].values[date].value
+        assert v == pytest.approx(float(value if key is None else value[key]), rel=1e-9)
+
+
+def test_draws_around_a_center_have_the_priors_spread_shifted_there():
+    space = build()
+    coords = [next(c for c in space.informed if c.kind == k) for k in ("normal", "uniform")]
+    center = {coords[0].label: -1.0, coords[1].label: 2.0}
+    drawn = sp.around(coords, center, 20000, np.random.default_rng(3))
+    iqr = {"normal": 2 * 0.6745, "uniform": 2 * np.log(3)}  # standard normal's, logistic's
+    for c in coords:
+        q25, q50, q75 = np.percentile(drawn[c.label], [25, 50, 75])
+        assert q50 == pytest.approx(center[c.label], abs=0.05)
+        assert q75 - q25 == pytest.approx(iqr[c.kind], rel=0.05)
 
 
 def test_the_anchor_of_a_hierarchical_key_off_the_midpoint_is_its_z():

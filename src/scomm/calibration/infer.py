@@ -107,6 +107,7 @@ class Result:
     labels: list[str]
     particles: list[dict[str, float]]
     weights: np.ndarray
+    log_likelihood: np.ndarray  # each particle's, the coordinates not inferred at the anchor
     diagnostics: dict[str, Any]
     wall_seconds: float
     evaluations: int
@@ -214,7 +215,7 @@ def psis(log_ratio: np.ndarray) -> tuple[np.ndarray, float | None]:
     return w / w.sum(), k
 
 
-def _weighed(log_ratio: np.ndarray) -> tuple[np.ndarray, dict[str, Any]]:
+def weighed(log_ratio: np.ndarray) -> tuple[np.ndarray, dict[str, Any]]:
     """``psis`` weights and their diagnostics (Pareto k̂, effective sample size)."""
     w, k = psis(log_ratio)
     return w, {"pareto_k": k, "ess": float(1.0 / (w**2).sum()),
@@ -239,7 +240,7 @@ def adapted(x: np.ndarray, w: np.ndarray, ess: float, laplace: np.ndarray,
     return mean, (ess * empirical + d * laplace) / (ess + d)
 
 
-def _enough(diag: dict[str, Any], budget: Budget) -> bool:
+def enough(diag: dict[str, Any], budget: Budget) -> bool:
     """Whether the weights pass their diagnostic with the budget's effective sample size."""
     k = diag["pareto_k"]
     return (budget.target_ess is not None and k is not None and k <= K_RELIABLE
@@ -247,33 +248,34 @@ def _enough(diag: dict[str, Any], budget: Budget) -> bool:
 
 
 def importance(lp: Counted, center: np.ndarray, cov: np.ndarray, budget: Budget,
-               rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:  # fmt: skip
-    """Weighted draws in at most ``budget.rounds`` rounds of ``draws / rounds`` each: the first
+               rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:  # fmt: skip
+    """Weighted draws (points, weights, log posterior values, diagnostics) in at most ``budget.rounds`` rounds of ``draws / rounds`` each: the first
     from the t proposal at the mode; each later one from a t ``adapted`` to every draw so far
     (adaptive importance sampling); every draw weighted against the mixture of all the rounds'
-    proposals, the weights Pareto-smoothed; the rounds stop once they are ``_enough``."""
+    proposals, the weights Pareto-smoothed; the rounds stop once they are ``enough``."""
     per = budget.draws // budget.rounds
     proposals, x, lpost, rounds = [_proposal(center, cov)], np.empty((0, len(center))), [], []
     while True:
         new = np.atleast_2d(proposals[-1].rvs(size=per, random_state=rng)).reshape(per, -1)
         x, lpost = np.vstack([x, new]), np.concatenate([lpost, lp.batch(list(new))])
-        w, diag = _weighed(lpost - _mixture_logpdf(proposals, x))
+        w, diag = weighed(lpost - _mixture_logpdf(proposals, x))
         rounds.append({"pareto_k": diag["pareto_k"], "ess": diag["ess"], "draws": len(w)})
-        if len(proposals) == budget.rounds or _enough(diag, budget):
-            return x, w, {**diag, "rounds": rounds}
+        if len(proposals) == budget.rounds or enough(diag, budget):
+            return x, w, lpost, {**diag, "rounds": rounds}
         proposals.append(_proposal(*adapted(x, w, diag["ess"], cov)))
 
 
 def infer(f: Callable[[np.ndarray], float], start: np.ndarray, budget: Budget, seed: int,
           map_: Map, progress: Callable[[str], None] | None = None,
-          ) -> tuple[np.ndarray, np.ndarray, dict[str, Any], int]:  # fmt: skip
-    """Mode, Laplace covariance and weighted draws of any log density ``f`` of a vector."""
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, Any], int]:  # fmt: skip
+    """Mode, Laplace covariance and weighted draws of any log density ``f`` of a vector: the
+    draws, their weights, their values of ``f``, the diagnostics and the evaluations."""
     lp = Counted(f, map_, progress)
     found = mode(lp, np.asarray(start, dtype=float), budget.iterations)
     lp.step = "curvature"
     cov, curv = curvature(lp, found.x, budget.hessian == "full")
     lp.step = "importance draws"
-    x, w, weights = importance(lp, found.x, cov, budget, np.random.default_rng(seed))
+    x, w, values, weights = importance(lp, found.x, cov, budget, np.random.default_rng(seed))
     diagnostics = {
         "mode": {"log_posterior": float(-found.fun), "iterations": int(found.nit),
                  "evaluations": int(found.nfev),
@@ -287,7 +289,7 @@ def infer(f: Callable[[np.ndarray], float], start: np.ndarray, budget: Budget, s
                        "towards Laplace by d / (ESS + d) (mixture)",
                        "k_reliable": K_RELIABLE},
     }  # fmt: skip
-    return x, w, diagnostics, lp.evaluations
+    return x, w, values, diagnostics, lp.evaluations
 
 
 def start(sim: Simulator, labels: list[str]) -> np.ndarray:
@@ -305,10 +307,12 @@ def run(budget: Budget, seed: int, map_: Map, inferred: list[str] | None = None,
     labels = [c.label for c in sim.space.informed if inferred is None or c.label in inferred]
     started = time.perf_counter()
     f = functools.partial(log_posterior, tuple(labels))
-    x, w, diagnostics, n = infer(f, start(sim, labels), budget, seed, map_, progress)
+    x, w, lpost, diagnostics, n = infer(f, start(sim, labels), budget, seed, map_, progress)
     diagnostics["mode"]["x"] = dict(zip(labels, diagnostics["mode"]["x"], strict=True))
     particles = [dict(zip(labels, map(float, row), strict=True)) for row in x]
-    return Result(labels, particles, w, diagnostics, time.perf_counter() - started, n)
+    kinds = {c.label: c.kind for c in sim.space.informed}
+    loglik = lpost - np.array([log_prior([kinds[k] for k in labels], row) for row in x])
+    return Result(labels, particles, w, loglik, diagnostics, time.perf_counter() - started, n)
 
 
 # ------------------------------------------------------------------ Dask

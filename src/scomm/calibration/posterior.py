@@ -87,10 +87,21 @@ def inferred(p: Posterior) -> list[str]:
     return list(ran) if ran else [c for c in p.labels if c not in screened_out(p)]
 
 
-def as_inferred(p: Posterior, i: int, anchor: dict[str, float]) -> dict[str, float]:
-    """Particle ``i`` as the inference evaluated it: the screened-out coordinates at the
-    baseline's values, ``anchor`` (``Simulator.anchor``)."""
-    return {**p.particle(i), **{k: anchor[k] for k in screened_out(p)}}
+def drawn(p: Posterior) -> list[str]:
+    """The held coordinates the second stage drew (calibration.held): a subset of the
+    screened-out ones."""
+    return list((p.provenance.get("screening") or {}).get("drawn") or [])
+
+
+def _failing(diagnostics: dict[str, Any] | None) -> str | None:
+    """A stage's Pareto k̂ as shown when its weights fail their diagnostic, else None (and for
+    a stage that did not run)."""
+    if diagnostics is None:
+        return None
+    k = diagnostics.get("pareto_k")
+    if k is None:
+        return "not estimable"
+    return f"{k:.2f}" if k > K_RELIABLE else None
 
 
 def caveat(p: Posterior) -> str:
@@ -105,11 +116,13 @@ def caveat(p: Posterior) -> str:
             "from it include parameter uncertainty only in that approximate sense; the point "
             "values are not written back from it."
         )
-    k = prov.get("importance", {}).get("pareto_k")
-    if k is None or k > K_RELIABLE:
-        shown = "not estimable" if k is None else f"{k:.2f}"
+    for stage, diagnostics in (("importance", prov.get("importance", {})),
+                               ("held-assumption", prov.get("held"))):  # fmt: skip
+        shown = _failing(diagnostics)
+        if shown is None:
+            continue
         return (
-            f"Posterior {version}'s importance weights fail their diagnostic (Pareto k "
+            f"Posterior {version}'s {stage} weights fail their diagnostic (Pareto k "
             f"{shown}, reliable up to {K_RELIABLE}; effective sample size {p.ess():.1f}): the "
             "posterior is unreliable, NOT the fit. Intervals drawn from it include parameter "
             "uncertainty only approximately; the point values are not written back from it."

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from scomm.calibration import identify, infer
+from scomm.calibration import held, identify, infer
 from scomm.calibration import posterior as post
 from scomm.calibration import space as sp
 from scomm.errors import UserError
@@ -20,19 +20,21 @@ from scomm.errors import UserError
 DEFAULT_SEED = 20081027  # S-Comm's first activation day
 
 
-def _table(sim, result: infer.Result, seed: int) -> pl.DataFrame:
-    """The posterior table: weight, bookings seed, the inferred coordinates from the
-    inference; the screened-out informed ones at the baseline's values, where the inference
-    held them (the posterior is conditional on them: prior draws of them, centered on their
-    priors' midpoints rather than on those values, moved the 2 Dec 2026 validation's medians
-    off the targets by up to 2.8x); the silent ones drawn from their prior (keyed by the seed)."""
-    n = len(result.particles)
+def _table(sim, stage: held.Stage, seed: int) -> pl.DataFrame:
+    """The posterior table: weight, bookings seed and every coordinate. The inferred and the
+    drawn held coordinates come from the stage's particles; the other screened-out informed
+    ones sit at the baseline's values, where the inference held them (the posterior is
+    conditional on them: prior draws of them, centered on their priors' midpoints rather than
+    on those values, moved the 2 Dec 2026 validation's medians off the targets by up to
+    2.8x); the silent ones are drawn around the baseline's values (space.around, keyed by the
+    seed)."""
+    n = len(stage.particles)
     rng = np.random.default_rng([seed, 1])
-    silent = sim.space.prior_sample(n, rng, "silent")
-    informed = {c.label: [p[c.label] for p in result.particles] if c.label in result.particles[0]
-                else [sim.anchor[c.label]] * n for c in sim.space.informed}  # fmt: skip
-    seeds = [sp.particle_seed(0, p) for p in result.particles]
-    return pl.DataFrame({post.WEIGHT: result.weights, post.SEED: seeds, **informed,
+    silent = sp.around(sim.space.silent, sim.space.anchor(sim.scenario.params, "silent"), n, rng)
+    informed = {c.label: [p.get(c.label, sim.anchor[c.label]) for p in stage.particles]
+                for c in sim.space.informed}  # fmt: skip
+    seeds = [sp.particle_seed(0, p) for p in stage.particles]
+    return pl.DataFrame({post.WEIGHT: stage.weights, post.SEED: seeds, **informed,
                          **{k: v.tolist() for k, v in silent.items()}})  # fmt: skip
 
 
@@ -94,7 +96,9 @@ def calibrate(
         started = time.perf_counter()
         sensitivity = identify.morris(sim, mapped, seed, inferred) if budget.morris else None
         morris_seconds = time.perf_counter() - started
-    table = _table(sim, result, seed)
+        drawn = held.chosen(sim, screen, inferred)
+        stage = held.draw(sim, result, drawn, budget, seed, mapped, progress)
+    table = _table(sim, stage, seed)
     version = version_name(sim.scenario.params.digest(), quick)
     w = table[post.WEIGHT].to_numpy()
     settings = {
@@ -106,7 +110,7 @@ def calibrate(
                    "target_ess": budget.target_ess, "quick": quick},
         "workers": n_workers,
         "wall_seconds": round(result.wall_seconds, 1),
-        "simulations": result.evaluations,
+        "simulations": result.evaluations + stage.evaluations,
         "method": "laplace-psis",
         **result.diagnostics,
         "ess": float(w.sum() ** 2 / (w**2).sum()),
@@ -114,7 +118,7 @@ def calibrate(
                         "inferred": len(inferred)},
         "screening": {"step": identify.SCREEN_STEP, "min_change": identify.SCREEN_MIN,
                       "max_inferred": identify.SCREEN_MAX, "key": screen_key(sim),
-                      "inferred": inferred,
+                      "inferred": inferred, "drawn": drawn,
                       "screened_out": [c.label for c in sim.space.informed
                                        if c.label not in inferred]},
         "likelihood_terms": len(sim.terms),
@@ -122,6 +126,7 @@ def calibrate(
             "trajectories": identify.MORRIS_TRAJECTORIES, "levels": identify.MORRIS_LEVELS,
             "evaluations": identify.MORRIS_TRAJECTORIES * (len(inferred) + 1),
             "wall_seconds": round(morris_seconds, 1)},
+        "held": stage.diagnostics,
     }  # fmt: skip
     provenance = post.provenance(sim.scenario.params, settings)
     root = out or post.folder()

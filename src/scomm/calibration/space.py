@@ -12,8 +12,9 @@
 Coordinates live in a *sampling scale*: a uniform prior's value, a log-uniform prior's log,
 a normal's z. A coordinate is *silent* when no observation can see it: its parameter is read
 only by stages the aggregate mode does not count (``aggregate.STAGES_USED``), or its entry
-takes effect after the last day any observation covers. Silent coordinates are drawn from
-their prior, independently, after the inference (the data cannot move them).
+takes effect after the last day any observation covers. Silent coordinates are drawn after
+the inference from their prior's spread around the baseline's value (``around``),
+independently: the data cannot move them.
 """
 
 from __future__ import annotations
@@ -155,15 +156,16 @@ class Space:
             {name: _with_values(base, name, by_date) for name, by_date in changed.items()}
         )
 
-    def anchor(self, base: ParameterSet) -> dict[str, float]:
-        """The baseline's point on the sampling scale, for every informed coordinate: a value's
+    def anchor(self, base: ParameterSet, which: str = "informed") -> dict[str, float]:
+        """The baseline's point on the sampling scale, for the chosen coordinates: a value's
         own (``to_scale``), a hierarchical key's z at its scale's prior median, the scales and
         the bookings model's normals at 0 (their prior median; the tree holds no value for
         them). The calibration holds every coordinate it does not infer here, so what it fits
         is the baseline's model with the inferred coordinates changed, nothing else."""
-        scales = {(c.parameter, c.date): c.from_scale(0.0) for c in self.informed
+        chosen = {"all": self.coordinates, "informed": self.informed, "silent": self.silent}
+        scales = {(c.parameter, c.date): c.from_scale(0.0) for c in self.coordinates
                   if c.role == "scale"}  # fmt: skip
-        return {c.label: _anchored(c, base, scales) for c in self.informed}
+        return {c.label: _anchored(c, base, scales) for c in chosen[which]}
 
     def bookings_z(self, x: dict[str, float]) -> np.ndarray | None:
         """The bookings-model coordinates' normals, or None if absent from ``x``."""
@@ -171,6 +173,18 @@ class Space:
         if not coords or coords[0].label not in x:
             return None
         return np.array([float(x[c.label]) for c in coords])
+
+
+def around(
+    coords: list[Coordinate] | tuple[Coordinate, ...],
+    center: dict[str, float],
+    n: int,
+    rng: np.random.Generator,
+) -> dict[str, np.ndarray]:
+    """``n`` independent draws of each coordinate from its prior's spread (the sampling
+    scale's standard normal or logistic) shifted to ``center``: a held value as the center of
+    the belief, its prior range the spread."""
+    return {c.label: center[c.label] + c.sample(rng.random(n)) for c in coords}
 
 
 def _anchored(c: Coordinate, base: ParameterSet, scales: dict[tuple, float]) -> float:

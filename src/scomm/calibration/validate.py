@@ -118,7 +118,7 @@ def leave_one_out(sim: Simulator, p: post.Posterior, n: int = LOO_DRAWS) -> dict
     (``heaviest``), each ratio the particle's weight over the term's likelihood."""
     chosen = heaviest(p, n)
     log_w = np.log(p.weights()[chosen])
-    per = [sim.loglik_terms(post.as_inferred(p, i, sim.anchor)) for i in chosen]
+    per = [sim.loglik_terms(p.particle(i)) for i in chosen]
     out = {}
     for key in per[0]:  # a term, or a 287(g) place's terms together
         ll = np.array([row[key] for row in per])
