@@ -21,18 +21,18 @@ def sim() -> Simulator:
     return Simulator.default()
 
 
-def screen(sensitivity: dict[str, float]) -> pl.DataFrame:
-    return pl.DataFrame(
-        {"coordinate": list(sensitivity), "sensitivity": list(sensitivity.values())}
-    )
+def screen(spread: dict[str, float], slope: float = 0.0, curvature: float = 0.0) -> pl.DataFrame:
+    n = len(spread)
+    return pl.DataFrame({"coordinate": list(spread), "spread": list(spread.values()),
+                         "slope": [slope] * n, "curvature": [curvature] * n})  # fmt: skip
 
 
-def test_the_coordinates_drawn_are_held_assumptions_below_the_threshold(sim):
-    below = np.nextafter(held.MAX_SENSITIVITY, 0)
-    frame = screen({ASSUMED: below, CITED: 0.01, BOOKINGS: 0.3})
+def test_the_coordinates_drawn_are_held_assumptions_the_data_barely_see(sim):
+    above = np.nextafter(held.MAX_SPREAD, 2)
+    frame = screen({ASSUMED: held.MAX_SPREAD, CITED: 0.01, BOOKINGS: 0.3})
     assert held.chosen(sim, frame, inferred=[]) == [ASSUMED, BOOKINGS]
-    at = screen({ASSUMED: held.MAX_SENSITIVITY, CITED: 0.01, BOOKINGS: 0.3})
-    assert held.chosen(sim, at, inferred=[]) == [BOOKINGS]
+    over = screen({ASSUMED: above, CITED: 0.01, BOOKINGS: 0.3})
+    assert held.chosen(sim, over, inferred=[]) == [BOOKINGS]
     assert held.chosen(sim, frame, inferred=[ASSUMED]) == [BOOKINGS]
 
 
@@ -78,35 +78,53 @@ def test_each_draw_weighs_its_likelihood_over_the_likelihood_at_the_held_values(
     f = stand_in_loglik(1.0)
     monkeypatch.setattr(held, "loglik", f)
     result = inference(sim)
-    stage = held.draw(sim, result, [ASSUMED], budget(infer.MIN_DRAWS_FOR_K - 1), 7, serial)
-    ratio = np.exp([f(p) - result.log_likelihood[0] for p in stage.particles])
+    frame = screen({ASSUMED: 0.5}, slope=1.0, curvature=-1.0)
+    stage = held.draw(sim, result, frame, [ASSUMED], budget(infer.MIN_DRAWS_FOR_K - 1), 7, serial)
+    (q,) = held.proposals(sim, frame, [ASSUMED])
+    x = np.array([p[ASSUMED] for p in stage.particles])
+    log_ratio = [f(p) - result.log_likelihood[0] for p in stage.particles]
+    ratio = np.exp(log_ratio + q.prior.logpdf(x) - q.proposal.logpdf(x))
     assert stage.weights == pytest.approx(ratio / ratio.sum(), rel=1e-12)
     assert stage.evaluations == len(stage.particles) == infer.MIN_DRAWS_FOR_K - 1
     assert stage.diagnostics["coordinates"] == [ASSUMED]
 
 
-def test_the_draws_center_on_the_held_value_and_keep_the_particles_proportions(sim, monkeypatch):
+def test_the_proposal_sits_at_the_conditional_laplace_approximation(sim):
+    (q,) = held.proposals(sim, screen({ASSUMED: 0.5}, slope=2.0, curvature=-3.0), [ASSUMED])
+    precision = 3.0 + 1.0 / (np.pi**2 / 3)  # the likelihood's and the logistic prior's
+    assert q.proposal.mean() == pytest.approx(sim.anchor[ASSUMED] + 2.0 / precision)
+    assert q.proposal.var() == pytest.approx(held.WIDEN / precision * held.DF / (held.DF - 2))
+    assert q.prior.median() == sim.anchor[ASSUMED]
+    (flat,) = held.proposals(sim, screen({ASSUMED: 0.5}, curvature=2.0), [ASSUMED])
+    assert flat.proposal.var() == pytest.approx(held.WIDEN * np.pi**2 / 3 * 5 / 3)
+
+
+def test_the_weighted_draws_recover_the_posterior_of_prior_and_likelihood(sim, monkeypatch):
     monkeypatch.setattr(held, "loglik", stand_in_loglik(0.0))
-    stage = held.draw(sim, inference(sim), [ASSUMED], budget(2000), 7, serial)
+    frame = screen({ASSUMED: 0.5}, curvature=-1.0)
+    stage = held.draw(sim, inference(sim), frame, [ASSUMED], budget(4000), 7, serial)
     drawn = np.array([p[ASSUMED] for p in stage.particles])
-    assert np.median(drawn) == pytest.approx(sim.anchor[ASSUMED], abs=0.15)
     assert np.mean([p["x"] for p in stage.particles]) == pytest.approx(0.75, abs=1e-3)
     w = stage.weights
     mean = float((w * drawn).sum())
-    assert mean == pytest.approx(sim.anchor[ASSUMED], abs=0.1)  # the likelihood peaks there
-    assert float((w * (drawn - mean) ** 2).sum()) < 0.9 * float(np.var(drawn))
+    exact = np.linspace(-12, 12, 20001)  # logistic prior × unit normal likelihood, both there
+    density = np.exp(-0.5 * exact**2) / np.cosh(exact / 2) ** 2
+    variance = float((density * exact**2).sum() / density.sum())
+    assert mean == pytest.approx(sim.anchor[ASSUMED], abs=0.05)
+    assert float((w * (drawn - mean) ** 2).sum()) == pytest.approx(variance, rel=0.08)
 
 
 def test_the_rounds_stop_once_the_weights_pass_or_the_budget_is_spent(sim, monkeypatch):
     monkeypatch.setattr(held, "loglik", stand_in_loglik(0.0))
-    enough = held.draw(sim, inference(sim), [ASSUMED], budget(300, 3, 10.0), 7, serial)
+    frame = screen({ASSUMED: 0.5}, curvature=-1.0)
+    enough = held.draw(sim, inference(sim), frame, [ASSUMED], budget(300, 3, 10.0), 7, serial)
     assert [r["draws"] for r in enough.diagnostics["rounds"]] == [100]
-    never = held.draw(sim, inference(sim), [ASSUMED], budget(300, 3, 1e6), 7, serial)
+    never = held.draw(sim, inference(sim), frame, [ASSUMED], budget(300, 3, 1e6), 7, serial)
     assert [r["draws"] for r in never.diagnostics["rounds"]] == [100, 200, 300]
 
 
 def test_with_nothing_to_draw_the_inference_stands(sim):
     result = inference(sim)
-    stage = held.draw(sim, result, [], budget(10), 7, serial)
+    stage = held.draw(sim, result, screen({ASSUMED: 0.5}), [], budget(10), 7, serial)
     assert stage.particles == result.particles and stage.diagnostics is None
     assert stage.evaluations == 0 and stage.weights is result.weights

@@ -7,13 +7,14 @@ calibration's summaries over the priors.
   is the prior.
 - *Correlations*: weighted posterior correlations; a strong pair is a ridge the data cannot
   resolve (e.g. a detainer rate against a removal rate that only their product meets).
-- *Screening* (``screen``): the log-likelihood at each coordinate moved +``SCREEN_STEP`` on
+- *Screening* (``screen``): the log-likelihood at each coordinate moved ±``SCREEN_STEP`` on
   its sampling scale from the baseline's value (every other coordinate there,
-  ``Simulator.anchor``): a coordinate whose
-  move changes the log-likelihood by less than ``SCREEN_MIN`` is one the data barely
-  see at that scale; the inference runs over the ``SCREEN_MAX`` most sensitive coordinates at
-  most and holds the rest at the baseline's values (the posterior is conditional on them; the
-  identifiability report says they were screened out, not that the data pin them).
+  ``Simulator.anchor``), whose slope and curvature predict how much the fit varies when the
+  coordinate alone is drawn from its prior's spread there (``spread``); a coordinate whose
+  spread is below ``SCREEN_MIN`` is one the data barely see; the inference runs over the
+  ``SCREEN_MAX`` of largest spread at most and holds the rest at the baseline's values (the posterior is conditional on them, or
+  on their draws in calibration.held; the identifiability report says they were screened
+  out, not that the data pin them).
 - *Morris*: for each summary the calibration compares (each term's model quantity), the mean
   absolute elementary effect μ* of each inferred coordinate over its prior, normalized by the
   largest for that summary: which parameters can move which targets at all.
@@ -35,7 +36,8 @@ PRIOR_VARIANCE = {"normal": 1.0, "uniform": math.pi**2 / 3, "loguniform": math.p
 MORRIS_TRAJECTORIES = 8
 MORRIS_LEVELS = 4
 SCREEN_STEP = 0.5  # sampling-scale step (a logistic prior's sd is 1.8, a normal's 1)
-SCREEN_MIN = 2.0  # log-likelihood change below which the data barely see a coordinate
+SCREEN_MIN = 1.0  # predicted log-likelihood-ratio variance (``spread``) below which the data
+# barely see a coordinate drawn alone from its prior's spread
 SCREEN_MAX = 12  # the most coordinates the inference runs over on this budget (2 shared cores):
 # importance sampling in 16 failed its diagnostic at every round of the 2 Dec 2026 run
 
@@ -115,24 +117,37 @@ def _loglik_at(x: dict[str, float]) -> float:
 
 
 def screen(sim, mapped: Callable) -> pl.DataFrame:
-    """The log-likelihood's change at each informed coordinate moved +SCREEN_STEP from the
+    """The log-likelihood's change at each informed coordinate moved ±SCREEN_STEP from the
     baseline's value (all others there, ``Simulator.anchor``), evaluated through ``mapped``:
-    one row per coordinate (``delta``: the change, ``sensitivity``: its size), most sensitive
-    first."""
-    labels = [c.label for c in sim.space.informed]
+    one row per coordinate, most sensitive first. ``up``, ``down``: the two changes;
+    ``sensitivity``: the larger in size (a step either way: at a mode, where the slope is
+    nil, the curvature still shows); ``slope`` and ``curvature``: their central differences;
+    ``spread``: the predicted variance of the log-likelihood ratio when the coordinate alone
+    is drawn from its prior's spread (variance V) around that value, to second order,
+    slope² V + curvature² V² / 2 (what calibration.held spends)."""
+    coords = list(sim.space.informed)
     x0 = sim.anchor
-    points = [x0] + [{**x0, k: x0[k] + SCREEN_STEP} for k in labels]
+    points = [x0] + [{**x0, c.label: x0[c.label] + d} for c in coords
+                     for d in (SCREEN_STEP, -SCREEN_STEP)]  # fmt: skip
     values = np.array(list(mapped(_loglik_at, points)), dtype=float)
-    delta = values[1:] - values[0]
-    frame = pl.DataFrame({"coordinate": labels, "delta": delta, "sensitivity": np.abs(delta)})
+    up, down = values[1::2] - values[0], values[2::2] - values[0]
+    slope = (up - down) / (2 * SCREEN_STEP)
+    curvature = (up + down) / SCREEN_STEP**2
+    v = np.array([PRIOR_VARIANCE[c.kind] for c in coords])
+    frame = pl.DataFrame({
+        "coordinate": [c.label for c in coords], "up": up, "down": down,
+        "sensitivity": np.maximum(np.abs(up), np.abs(down)), "slope": slope,
+        "curvature": curvature, "spread": slope**2 * v + curvature**2 * v**2 / 2,
+    })  # fmt: skip
     return frame.sort("sensitivity", descending=True)
 
 
 def chosen(screening: pl.DataFrame) -> list[str]:
-    """The coordinates the inference runs over: the SCREEN_MAX most sensitive whose change
+    """The coordinates the inference runs over: the SCREEN_MAX the data see most (largest
+    ``spread``, which does not vanish at a mode as a one-sided change does) whose spread
     reaches SCREEN_MIN."""
-    keep = screening.filter(pl.col("sensitivity") >= SCREEN_MIN).head(SCREEN_MAX)
-    return keep["coordinate"].to_list()
+    ranked = screening.sort("spread", descending=True)
+    return ranked.filter(pl.col("spread") >= SCREEN_MIN).head(SCREEN_MAX)["coordinate"].to_list()
 
 
 def morris(sim, mapped: Callable, seed: int, labels: list[str] | None = None) -> pl.DataFrame:

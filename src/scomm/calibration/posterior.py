@@ -2,8 +2,10 @@
 it for the runs' intervals.
 
 ``src/scomm/data/posterior/<version>.parquet``: one row per particle, its weight, its
-bookings seed and every coordinate (sampling scale; silent coordinates drawn from their
-prior, keyed by the calibration seed). ``<version>.yaml`` beside it: when, from which commit,
+bookings seed and every coordinate (sampling scale): the inferred ones and the held
+assumptions drawn (calibration.held) as the particle has them, the other screened-out ones at
+the baseline's values, the silent ones drawn around the baseline's values (keyed by the
+calibration seed). ``<version>.yaml`` beside it: when, from which commit,
 code and parameter tree, which data, the inference's settings and diagnostics, the wall time and the
 command that re-creates it. ``latest()`` is the newest version in the package.
 """

@@ -193,27 +193,31 @@ scheduler (`--scheduler tcp://...`); `--quick` runs a small budget.
   counts in every year the agency's own throughput (σ = 1, an assumption): so the level of
   one place's counts is the place's own, and what they inform is the ratios and trends
   between them.
-- **Screening** (`identify.screen`): each informed coordinate moved +0.5 on its sampling scale
-  from the baseline's value (`Simulator.anchor`: the parameter tree as it stands, where the
-  likelihood is the baseline's own); the inference runs over the most sensitive ones (at most
-  `SCREEN_MAX`, each moving the log-likelihood by 2 or more); the others are held at the
-  baseline's values during the inference (so the fit is the baseline's model with the inferred
-  values changed, and the medians written back meet the values the likelihood saw). Prior
-  draws of them, centered on their priors' midpoints rather than on those values, moved the
-  predictive medians off the targets by up to 2.8x; centered on those values, all of them
-  together fitted a median 105 log-likelihood units worse (Pareto k̂ 4.9): the data see them
-  jointly.
+- **Screening** (`identify.screen`): each informed coordinate moved ±0.5 on its sampling
+  scale from the baseline's value (`Simulator.anchor`: the parameter tree as it stands, where
+  the likelihood is the baseline's own); the two changes give a slope g and a curvature h, and
+  the *spread* g²V + h²V²/2 (V the prior's variance) predicts the variance of the
+  log-likelihood ratio when the coordinate alone is drawn from its prior's spread there: how
+  much the data see it, whether or not the baseline sits at a mode (a one-sided change, used
+  until 3 Dec 2026, vanishes at a mode: once the medians were written back it kept 3
+  coordinates). The inference runs over the 12 of largest spread (`SCREEN_MAX`, each of spread
+  1 or more); the others are held at the baseline's values during the inference (so the fit
+  is the baseline's model with the inferred values changed, and the medians written back meet
+  the values the likelihood saw). Prior draws of them, centered on their priors' midpoints
+  rather than on those values, moved the predictive medians off the targets by up to 2.8x;
+  centered on those values, all of them together fitted a median 105 log-likelihood units
+  worse (Pareto k̂ 4.9, 2 Dec 2026): the data see them jointly.
 - **Held assumptions** (`calibration.held`): the screened-out coordinates no source gives a
-  number for (citation kind `assumption`, and the bookings model's coefficients) whose
-  screening sensitivity is below 0.5 are then drawn: the inference's particles resampled by
-  weight, each with a draw of those coordinates from their prior's spread shifted to the
-  baseline's values, weighted by the likelihood over the likelihood at the held values
-  (PSIS), in rounds until the weights pass with the same effective sample size. So the
-  intervals carry the uncertainty of the assumptions the data barely see (on 2 Dec 2026 the
-  13 such fitted a median 1.6 units worse than the held values, k̂ 0.44). The other
-  screened-out coordinates stay at the baseline's values in the posterior table: the
-  posterior is conditional on them, and their uncertainty is not in the intervals. The
-  identifiability table marks both.
+  number for (citation kind `assumption`, and the bookings model's coefficients) of spread at
+  most 1 are then drawn: the inference's particles resampled by weight, each with a draw of
+  those coordinates from a t (5 df, 1.5 × the variance) at each one's conditional Laplace
+  approximation from the screening's slope and curvature, its prior being its prior's spread
+  shifted to the baseline's value, weighted by likelihood ratio × prior / proposal (PSIS), in
+  rounds until the weights pass with the same effective sample size. So the intervals carry
+  the uncertainty of the assumptions the data barely see (the issue's example: the share of
+  U.S.-born people ICE deems removable on a match). The other screened-out coordinates stay
+  at the baseline's values in the posterior table: the posterior is conditional on them, and
+  their uncertainty is not in the intervals. The identifiability table marks both.
 - **Inference** (`scomm.calibration.infer`): the log posterior (that likelihood plus the
   coordinates' log prior on the sampling scale) maximized by scipy's L-BFGS-B from the
   baseline's values, each gradient's d + 1 evaluations mapped over the workers; the Hessian there by
@@ -271,11 +275,10 @@ def _held_rows(held: dict | None) -> list[str]:
     """The second stage's rows (calibration.held), none when it drew nothing."""
     if not held:
         return []
-    head = (f"| held assumptions ({len(held.get('coordinates') or [])} coordinates below "
-            f"sensitivity {held.get('max_sensitivity')}; {held.get('proposal')}) | "
+    head = (f"| held assumptions ({len(held.get('coordinates') or [])} coordinates of spread "
+            f"at most {held.get('max_spread')}; {held.get('proposal')}) | "
             f"{held.get('draws')} draws, Pareto k̂ {_fmt(held.get('pareto_k'))}, effective "
-            f"sample size {_fmt(held.get('ess'))}, median log likelihood ratio "
-            f"{_fmt(held.get('median_log_ratio'))}, {held.get('wall_seconds')} s |")  # fmt: skip
+            f"sample size {_fmt(held.get('ess'))}, {held.get('wall_seconds')} s |")  # fmt: skip
     return [head, *_round_rows(held.get("rounds") or [])]
 
 
@@ -295,10 +298,11 @@ def _screening_lines(p: post.Posterior) -> list[str]:
         return []
     inferred = sc.get("inferred") or []
     out = ["", f"The inference ran over {len(inferred)} coordinates (screened at the baseline's values "
-           f"with a step of {sc.get('step')}; at most {sc.get('max_inferred')}, each moving the "
-           f"log-likelihood by {sc.get('min_change')} or more); "
+           f"with steps of ±{sc.get('step')}; at most {sc.get('max_inferred')}, of the largest "
+           f"spread, each {sc.get('min_spread')} or more); "
            f"{len(sc.get('screened_out') or [])} other informed coordinates were held at the "
-           "baseline's values, in the inference and in the posterior table. The inferred ones: "
+           f"baseline's values in the inference, {len(sc.get('drawn') or [])} of them then drawn "
+           "(held assumptions). The inferred ones: "
            + ", ".join(f"`{c}`" for c in inferred) + "."]  # fmt: skip
     return out
 

@@ -55,7 +55,7 @@ def screening(sim, mapped, compute: bool = True) -> pl.DataFrame | None:
 
 def screen_key(sim) -> str:
     text = repr((sim.scenario.params.digest(), [c.label for c in sim.space.informed],
-                 [t.obs_id for t in sim.terms], identify.SCREEN_STEP, "anchored at the baseline"))  # fmt: skip
+                 [t.obs_id for t in sim.terms], identify.SCREEN_STEP, "two-sided, anchored at the baseline"))  # fmt: skip
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -97,7 +97,7 @@ def calibrate(
         sensitivity = identify.morris(sim, mapped, seed, inferred) if budget.morris else None
         morris_seconds = time.perf_counter() - started
         drawn = held.chosen(sim, screen, inferred)
-        stage = held.draw(sim, result, drawn, budget, seed, mapped, progress)
+        stage = held.draw(sim, result, screen, drawn, budget, seed, mapped, progress)
     table = _table(sim, stage, seed)
     version = version_name(sim.scenario.params.digest(), quick)
     w = table[post.WEIGHT].to_numpy()
@@ -116,7 +116,7 @@ def calibrate(
         "ess": float(w.sum() ** 2 / (w**2).sum()),
         "coordinates": {"informed": len(sim.space.informed), "silent": len(sim.space.silent),
                         "inferred": len(inferred)},
-        "screening": {"step": identify.SCREEN_STEP, "min_change": identify.SCREEN_MIN,
+        "screening": {"step": identify.SCREEN_STEP, "min_spread": identify.SCREEN_MIN,
                       "max_inferred": identify.SCREEN_MAX, "key": screen_key(sim),
                       "inferred": inferred, "drawn": drawn,
                       "screened_out": [c.label for c in sim.space.informed
