@@ -48,7 +48,7 @@ def _space(p: post.Posterior):
 def _held_note(label: str, informed: bool, held: set[str], drawn: set[str]) -> str:
     """How a coordinate the inference did not run over entered the posterior table."""
     if not informed:
-        return " (silent: drawn around its value)"
+        return " (silent: no observation sees it)"
     if label in drawn:
         return " (held assumption: drawn around its value, weighted by the likelihood)"
     return " (held at the baseline's value)" if label in held else ""
@@ -291,6 +291,17 @@ def _round_rows(rounds: list[dict]) -> list[str]:
     ]
 
 
+def _screen_rule(sc: dict) -> str:
+    """How the stored run screened: a step either way ranked by spread (from 3 Dec 2026), or
+    a posterior made before that, one step up ranked by the change."""
+    if "min_spread" in sc:
+        return (f"with steps of ±{sc.get('step')}; at most {sc.get('max_inferred')}, of the "
+                f"largest spread, each {sc.get('min_spread')} or more")  # fmt: skip
+    return (f"with one step of +{sc.get('step')}, before the two-sided screening; at most "
+            f"{sc.get('max_inferred')}, each moving the log-likelihood by "
+            f"{sc.get('min_change')} or more")  # fmt: skip
+
+
 def _screening_lines(p: post.Posterior) -> list[str]:
     """The screening the inference ran on: how many coordinates it kept and which."""
     sc = p.provenance.get("screening")
@@ -298,8 +309,7 @@ def _screening_lines(p: post.Posterior) -> list[str]:
         return []
     inferred = sc.get("inferred") or []
     out = ["", f"The inference ran over {len(inferred)} coordinates (screened at the baseline's values "
-           f"with steps of ±{sc.get('step')}; at most {sc.get('max_inferred')}, of the largest "
-           f"spread, each {sc.get('min_spread')} or more); "
+           f"{_screen_rule(sc)}); "
            f"{len(sc.get('screened_out') or [])} other informed coordinates were held at the "
            f"baseline's values in the inference, {len(sc.get('drawn') or [])} of them then drawn "
            "(held assumptions). The inferred ones: "
