@@ -12,9 +12,9 @@ calibration's summaries over the priors.
   ``Simulator.anchor``), whose slope and curvature predict how much the fit varies when the
   coordinate alone is drawn from its prior's spread there (``spread``); a coordinate whose
   spread is below ``SCREEN_MIN`` is one the data barely see; the inference runs over the
-  ``SCREEN_MAX`` of largest spread at most and holds the rest at the baseline's values (the posterior is conditional on them, or
-  on their draws in calibration.held; the identifiability report says they were screened
-  out, not that the data pin them).
+  ``SCREEN_MAX`` of largest spread at most and holds the rest at the baseline's values (the
+  posterior is conditional on them, or on their draws in calibration.held; the
+  identifiability report says they were screened out, not that the data pin them).
 - *Morris*: for each summary the calibration compares (each term's model quantity), the mean
   absolute elementary effect μ* of each inferred coordinate over its prior, normalized by the
   largest for that summary: which parameters can move which targets at all.

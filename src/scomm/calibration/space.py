@@ -135,10 +135,15 @@ class Space:
     def labels(self) -> list[str]:
         return [c.label for c in self.coordinates]
 
+    def of(self, which: str) -> tuple[Coordinate, ...]:
+        """The coordinates ``which`` names: "all", "informed" or "silent"."""
+        return {"all": self.coordinates, "informed": self.informed, "silent": self.silent}[which]
+
     def prior_sample(self, n: int, rng: np.random.Generator, which: str = "all") -> dict:
-        """``n`` independent prior draws of the chosen coordinates (sampling scale)."""
-        chosen = {"all": self.coordinates, "informed": self.informed, "silent": self.silent}
-        return {c.label: c.sample(rng.random(n)) for c in chosen[which]}
+        """``n`` independent prior draws of the chosen coordinates (sampling scale): draws
+        around the prior's own center, 0."""
+        coords = self.of(which)
+        return around(coords, dict.fromkeys((c.label for c in coords), 0.0), n, rng)
 
     def parameters(self, base: ParameterSet, x: dict[str, float]) -> ParameterSet:
         """``base`` with the entries at ``x`` (sampling scale; absent coordinates keep their
@@ -162,10 +167,9 @@ class Space:
         the bookings model's normals at 0 (their prior median; the tree holds no value for
         them). The calibration holds every coordinate it does not infer here, so what it fits
         is the baseline's model with the inferred coordinates changed, nothing else."""
-        chosen = {"all": self.coordinates, "informed": self.informed, "silent": self.silent}
         scales = {(c.parameter, c.date): c.from_scale(0.0) for c in self.coordinates
                   if c.role == "scale"}  # fmt: skip
-        return {c.label: _anchored(c, base, scales) for c in chosen[which]}
+        return {c.label: _anchored(c, base, scales) for c in self.of(which)}
 
     def bookings_z(self, x: dict[str, float]) -> np.ndarray | None:
         """The bookings-model coordinates' normals, or None if absent from ``x``."""
