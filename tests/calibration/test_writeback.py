@@ -108,6 +108,23 @@ def test_an_edit_changes_the_entrys_values_and_note_alone():
     }
 
 
+def test_a_recalibration_keeps_the_earlier_note_on_values_it_did_not_infer():
+    """An entry whose Level 3 value came from calibration A and whose non-criminal value now
+    comes from B says both; a key B inferred again, or a note of B itself, leaves A out."""
+    old = ("posterior median of calibration A (scomm calibrate; docs/calibration.md); "
+           "posterior 90% interval: level3 0.4..0.5; level2 0.6..0.7")  # fmt: skip
+    assert writeback._kept(old, {"noncriminal": 0}, "B") == (
+        "; kept from calibration A: level3 0.4..0.5; level2 0.6..0.7"
+    )
+    assert writeback._kept(old, {"level2": 0}, "B") == "; kept from calibration A: level3 0.4..0.5"
+    assert writeback._kept(old, {"level2": 0, "level3": 0}, "B") == ""
+    assert writeback._kept(old, {"noncriminal": 0}, "A") == ""
+    assert writeback._kept("detainers to 2009-08-31 = 16,631", {"level3": 0}, "B") == ""
+    assert writeback._kept(None, {None: 0}, "B") == ""
+    twice = old + "; kept from calibration Z: level1 0.1..0.2"
+    assert writeback._kept(twice, {"level2": 0}, "B") == "; kept from calibration A: level3 0.4..0.5"
+
+
 def test_the_packaged_point_values_are_the_packaged_posteriors_medians():
     """A recalibration that is not written back (or a hand edit of a calibrated value) fails
     here: where the packaged posterior passes its diagnostic, each inferred coordinate's value

@@ -13,6 +13,7 @@ its prior; the compiled distribution is the same either way.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from importlib import resources
 from pathlib import Path
@@ -84,7 +85,7 @@ def write(p: post.Posterior, root: Path | None = None) -> list[Path]:
         note = (
             f"posterior median of calibration {version} (scomm calibrate; docs/calibration.md); "
             f"posterior 90% interval: {spans}"
-        )
+        ) + _kept(yaml.safe_load(text)["values"][date].get("calibrated"), keys, version)
         text = edit_entry(text, date, value, note)
         if yaml.safe_load(text)["values"][date]["value"] != value:
             raise ValueError(f"{path}: values.{date}.value: the edit did not write {value!r}")
@@ -140,6 +141,22 @@ def _with_note(block: list[str], note: str) -> list[str]:
         tail -= 1
     dumped = ["    " + line + "\n" for line in field.splitlines()]
     return out[:tail] + dumped + out[tail:]
+
+
+_NOTE = re.compile(r"posterior median of calibration (\S+) .*?posterior 90% interval: (.*)$")
+
+
+def _kept(note: str | None, keys: dict, version: str) -> str:
+    """The part of an earlier calibration's note on keys this one did not infer (their values
+    stay that calibration's medians), so the note still says where each value came from."""
+    found = _NOTE.match(note or "")
+    if found is None or found.group(1) == version:
+        return ""
+    primary = found.group(2).split("; kept from ")[0]
+    spans = [s for s in primary.split("; ") if s.split(" ")[0] not in {k or "value" for k in keys}]
+    if not spans:
+        return ""
+    return f"; kept from calibration {found.group(1)}: {'; '.join(spans)}"
 
 
 def _new_value(name: str, date, old, keys: dict):
