@@ -30,8 +30,9 @@ INCLUDES: dict[str, str] = {
     "seeds": N_("simulation seeds only: simulation noise; parameter uncertainty not included"),
     "posterior+seeds": N_(
         "posterior parameter draws and simulation seeds: the uncertainty of the parameters the "
-        "calibration inferred (the others at their point values, or drawn from their priors where "
-        "no data see them) and simulation noise"
+        "calibration inferred, of the unsourced assumptions the data barely see (drawn around "
+        "their values, weighted by the likelihood) and of those no data see (drawn around their "
+        "values), the other parameters at their point values; and simulation noise"
     ),
     "quick-posterior+seeds": N_(
         "posterior parameter draws and simulation seeds, from a quick calibration run that "
