@@ -200,11 +200,20 @@ def _summary_p(b: Booking, m: _Month) -> float:
     return 1.0 - stay
 
 
-def _identify(b: Booking, position: float, place: tuple, m: _Month, rnd: random.Random) -> bool:
+def _checked_from(n: int, active_from: float, per_booking: float) -> int:
+    """The index from which a county-month's ``n`` bookings reach IDENT: of the bookings at or
+    after the activation (booking i sits at (i + 0.5) / n), the last min(r, 1) of them, the
+    count rounded half up, at ``per_booking`` = r submissions per booking."""
+    active = sum(1 for i in range(n) if (i + 0.5) / n >= active_from)
+    checked = active if per_booking >= 1.0 else math.floor(active * per_booking + 0.5)
+    return n - checked
+
+
+def _identify(b: Booking, submitted: bool, place: tuple, m: _Month, rnd: random.Random) -> bool:
     """The 287(g) screen, then the fingerprint check and match; True if either found them."""
-    active_from, _, _, agreement = place
+    agreement = place[3]
     b.identified_287g = agreement and rnd.random() < m.p_identify[b.status]
-    b.submitted = position >= active_from
+    b.submitted = submitted
     b.matched = b.submitted and rnd.random() < m.p_match[b.status]
     return b.identified_287g or b.matched
 
@@ -244,15 +253,14 @@ def _removal(b: Booking, m: _Month, rnd: random.Random) -> None:
     b.represented = not b.summary and rnd.random() < m.p_counsel
 
 
-def _walk(b: Booking, position: float, place: tuple, m: _Month, rnd: random.Random) -> None:
+def _walk(b: Booking, submitted: bool, place: tuple, m: _Month, rnd: random.Random) -> None:
     """Take one booking through every stage, stopping where the person leaves the pipeline.
 
-    ``position``: when in the month it was booked (0 = start, 1 = end; the county-month's
-    bookings are evenly spread); ``place``: the month fraction from which the county's
-    prints reach IDENT, the hold and notify tables of the laws binding its jail (S-Comm's and
+    ``submitted``: whether its prints reach IDENT (``_checked_from``); ``place``: the month
+    fraction from which the county's prints reach IDENT, the hold and notify tables of the laws binding its jail (S-Comm's and
     the 287(g) officers'), and whether a 287(g) jail agreement is in force.
     """
-    if not _identify(b, position, place, m, rnd):
+    if not _identify(b, submitted, place, m, rnd):
         return
     _record(b, m, rnd)
     b.removable = rnd.random() < m.p_removable[b.status][b.level]
@@ -296,17 +304,20 @@ def simulate(
             )
             status_cdf = _cumulative(status_shares)
             n, n_pre, submitted = int(inputs.bookings[c, j]), int(extra[c, j]), 0
+            r = float(inputs.submissions_per_booking[j])
+            first = _checked_from(n, place[0], r)
             for i in range(n):
                 b = _booking(c, j, i, status_cdf, hispanic, m, rnd)
-                _walk(b, (i + 0.5) / n, place, m, rnd)
+                _walk(b, i >= first, place, m, rnd)
                 submitted += b.submitted
                 if b.matched or b.identified_287g:
                     cohort.append(b)
             if n_pre:
                 hispanic_mix = _cumulative(status_shares * np.array(hispanic))
+            first = _checked_from(n_pre, place[0], r)
             for i in range(n_pre):
                 b = _pretextual(c, j, PRETEXT_INDEX + i, hispanic_mix, m, rnd)
-                _walk(b, (i + 0.5) / n_pre, (*place[:3], False), m, rnd)
+                _walk(b, i >= first, (*place[:3], False), m, rnd)
                 submitted += b.submitted
                 if b.matched:
                     cohort.append(b)

@@ -122,7 +122,9 @@ def test_a_recalibration_keeps_the_earlier_note_on_values_it_did_not_infer():
     assert writeback._kept("detainers to 2009-08-31 = 16,631", {"level3": 0}, "B") == ""
     assert writeback._kept(None, {None: 0}, "B") == ""
     twice = old + "; kept from calibration Z: level1 0.1..0.2"
-    assert writeback._kept(twice, {"level2": 0}, "B") == "; kept from calibration A: level3 0.4..0.5"
+    assert (
+        writeback._kept(twice, {"level2": 0}, "B") == "; kept from calibration A: level3 0.4..0.5"
+    )
 
 
 def test_the_packaged_point_values_are_the_packaged_posteriors_medians():
